@@ -223,6 +223,8 @@ class ChatState(rx.State):
         """
         raw = form_field(form_data, "text")
         if isinstance(raw, str):
+            if not raw.strip():
+                return  # Enter in an empty composer sends nothing, silently.
             self.set_draft(raw)
         room = await self._linked_room()
         if room is None:

@@ -8,8 +8,9 @@ from chat_app.state import ChatState
 def composer() -> rx.Component:
     """Write and send a message.
 
-    Typing is reported at most every 2 s while keys are pressed, and reported as
-    stopped 3 s after the last key; sending also stops it on the server.
+    Enter sends and Shift+Enter starts a new line. Typing is reported at most every
+    2 s while keys are pressed, and reported as stopped 3 s after the last key;
+    sending also stops it on the server.
 
     Returns:
         A form with ``composer-input`` and ``send-button`` (labelled ``Enviar``).
@@ -28,7 +29,9 @@ def composer() -> rx.Component:
                 placeholder="Write a message",
                 aria_label="Message",
                 rows="1",
-                resize="vertical",
+                enter_key_submit=True,
+                auto_height=True,
+                max_height="10rem",
                 flex="1",
                 size="3",
             ),

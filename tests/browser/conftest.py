@@ -134,6 +134,8 @@ def people(browser: Browser, deployment: list[ChatServer]) -> Iterator[Callable]
             user.page.click("#leave-button")
             expect(user.page.locator("#join-button")).to_be_visible()
         user.page.context.close()
-    bad_lines = [line for server in deployment for line in server.process.new_bad_lines()]
+    bad_lines = [
+        line for server in deployment for line in server.process.new_bad_lines()
+    ]
     assert not errors, "JavaScript errors:\n" + "\n".join(errors)
     assert not bad_lines, "Backend errors:\n" + "\n".join(bad_lines)

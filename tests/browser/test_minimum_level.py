@@ -116,7 +116,9 @@ def test_an_invalid_or_taken_username_is_explained_on_the_entry_form(people):
     expect(second.page.locator("#error-message")).to_contain_text("only contain")
     second.page.fill("#username-input", first.name.upper())
     second.page.click("#join-button")
-    expect(second.page.locator("#error-message")).to_contain_text("already in this room")
+    expect(second.page.locator("#error-message")).to_contain_text(
+        "already in this room"
+    )
     expect(second.page.locator("#users-list")).to_have_count(0)
 
 
@@ -173,3 +175,22 @@ def test_the_phone_drawer_closes_without_changing_room(people):
     phone.page.click("#sidebar-close")
     expect(phone.page.locator("#sidebar")).not_to_be_visible()
     expect(phone.page.locator("#room-title")).to_have_text("Sala 1")
+
+
+def test_enter_sends_and_shift_enter_starts_a_new_line(people):
+    writer = people("enter").enter()
+    reader = people("le").enter()
+    box = writer.page.locator("#composer-input")
+    box.click()
+    box.press("Enter")
+    box.type("primeira")
+    box.press("Shift+Enter")
+    box.type("segunda")
+    expect(box).to_have_value("primeira\nsegunda")
+    box.press("Enter")
+    expect(box).to_have_value("")
+    bubble = reader.messages().filter(has_text="primeira")
+    expect(bubble).to_have_count(1)
+    expect(bubble).to_contain_text("primeira\nsegunda")
+    by_writer = reader.page.locator(f'#message-list [data-author="{writer.name}"]')
+    expect(by_writer).to_have_count(1)

@@ -1,0 +1,55 @@
+"""Handlers that need no room, on states instantiated directly.
+
+The handlers that touch a room's shared state run against a real server in
+``tests/protocol``.
+"""
+
+import pytest
+import reflex as rx
+
+from chat_app.state import ChatState, form_field
+
+
+@pytest.fixture
+def chat() -> ChatState:
+    root = rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
+    state = root.substates[ChatState.get_name()]
+    assert isinstance(state, ChatState)
+    return state
+
+
+def test_form_field_reads_dicts_and_nothing_else():
+    assert form_field({"username": "ana"}, "username") == "ana"
+    assert form_field({"other": 1}, "username") is None
+    assert form_field("username=ana", "username") is None
+    assert form_field(None, "username") is None
+
+
+def test_set_draft_keeps_text_and_refuses_non_text(chat):
+    chat.set_draft("Olá")
+    assert chat.draft == "Olá"
+    chat.set_draft(42)  # type: ignore[arg-type]
+    assert chat.draft == "Olá"
+    assert chat.error == "A message must be text."
+
+
+def test_set_draft_refuses_absurd_sizes_without_storing_them(chat):
+    chat.set_draft("x" * 8001)
+    assert chat.draft == ""
+    assert "at most 4000" in chat.error
+
+
+def test_room_name_follows_the_room_slug(chat):
+    assert chat.room_name == ""
+    chat.room_slug = "sala-3"
+    assert chat.room_name == "Sala 3"
+
+
+def test_error_dismissal_and_sidebar_toggle(chat):
+    chat.error = "boom"
+    chat.dismiss_error()
+    assert chat.error == ""
+    chat.toggle_sidebar()
+    assert chat.sidebar_open
+    chat.toggle_sidebar()
+    assert not chat.sidebar_open
