@@ -100,6 +100,7 @@ def test_a_client_that_left_is_refused_and_nobody_receives_its_text(people):
         return client.error()
 
     error = run_async(leave_then_send(pedro.server.url))
+    assert isinstance(error, str)
     assert "not in this room" in error
     probe = f"depois-{uuid.uuid4().hex[:6]}"
     joao.send(probe)
