@@ -19,4 +19,6 @@ COPY assets ./assets
 RUN mkdir -p uploaded_files && reflex export --frontend-only --no-zip
 
 EXPOSE 8000
-CMD ["reflex", "run", "--env", "prod", "--single-port", "--backend-port", "8000"]
+# Production mode: CHAT_JWT_SECRET must be supplied (32+ bytes) or the app refuses to start.
+ENV CHAT_ENV=production
+CMD ["sh", "-c", "python -m chat_app.db && exec reflex run --env prod --single-port --backend-port 8000"]

@@ -26,10 +26,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime ## Build and serve the production app on one port.
+	$(PY) -m chat_app.db
 	@echo "Starting the chat; open http://localhost:$(PORT)/ once it says 'App running'."
 	reflex run --env prod --single-port --backend-port $(PORT)
 
 dev: $(VENV)/.runtime ## Hot-reloading development server.
+	$(PY) -m chat_app.db
 	reflex run
 
 lint: $(VENV)/.dev
@@ -57,7 +59,7 @@ test-browser: $(VENV)/.dev
 
 test: lint typecheck ## Everything CI runs.
 	./scripts/system-deps.sh
-	$(PY) -m pytest tests/unit tests/protocol
+	$(PY) -m pytest tests/unit tests/api tests/protocol
 	$(PY) -m pytest tests/browser
 
 clean:

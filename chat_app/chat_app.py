@@ -2,7 +2,33 @@
 
 import reflex as rx
 
+from chat_app.api import create_api
+from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
+from chat_app.settings import get_settings
+from chat_app.state import AuthState, ChatState
 
-app = rx.App(stylesheets=["/chat.css"])
-app.add_page(chat_page, route="/", title="Chat")
+# Refuse to start with a missing or weak secret in production.
+get_settings().signing_secret()
+
+# Reflex turns handlers referenced on the class into events at run time; pyright
+# sees plain methods, hence the ignores on on_load.
+app = rx.App(stylesheets=["/chat.css"], api_transformer=create_api())
+app.add_page(
+    chat_page,
+    route="/",
+    title="Chat",
+    on_load=ChatState.open_chat,  # pyright: ignore[reportArgumentType]
+)
+app.add_page(
+    login_page,
+    route="/login",
+    title="Log in",
+    on_load=AuthState.skip_if_signed_in,  # pyright: ignore[reportArgumentType]
+)
+app.add_page(
+    register_page,
+    route="/register",
+    title="Create an account",
+    on_load=AuthState.skip_if_signed_in,  # pyright: ignore[reportArgumentType]
+)

@@ -1,31 +1,58 @@
 """Configuration from the environment: the one place that reads it."""
 
+import secrets
 from functools import lru_cache
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from chat_app.domain.rooms import Room, build_rooms
+
+MIN_SECRET_BYTES = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run the chat safely; the message says what to change."""
 
 
 class Settings(BaseSettings):
     """Every setting of the chat, read from ``CHAT_*`` environment variables.
 
     Attributes:
+        env: ``development`` (the default) or ``production``; production refuses
+            to start without a strong ``CHAT_JWT_SECRET``.
         rooms: Room names in menu order, the first being the default room
             (``CHAT_ROOMS="Sala 1,Sala 2,Sala 3"``).
         max_message_length: The most characters one message may have.
         live_window: How many of a room's latest messages the live room keeps.
+        database_url: Any SQLAlchemy URL; an SQLite file by default.
+        data_dir: Where development keeps its generated secret and SQLite file.
+        jwt_secret: The key that signs session tokens (at least 32 bytes).
+        token_ttl_seconds: How long a session token stays valid.
+        bcrypt_rounds: The bcrypt cost factor.
+        login_max_failures: Failed logins allowed per account or address...
+        login_window_seconds: ...within this many seconds.
+        max_json_body_bytes: The largest JSON body the HTTP API reads.
     """
 
     model_config = SettingsConfigDict(env_prefix="CHAT_", extra="ignore")
 
+    env: Literal["development", "production"] = "development"
     rooms: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["Sala 1", "Sala 2", "Sala 3"]
     )
     max_message_length: int = Field(default=4000, ge=1, le=100_000)
     live_window: int = Field(default=100, ge=1, le=1000)
+    data_dir: Path = Path("data")
+    database_url: str = "sqlite:///data/chat.db"
+    jwt_secret: SecretStr | None = None
+    token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    max_json_body_bytes: int = Field(default=16 * 1024, ge=1024)
 
     @field_validator("rooms", mode="before")
     @classmethod
@@ -42,6 +69,44 @@ class Settings(BaseSettings):
             The rooms, the default one first.
         """
         return build_rooms(self.rooms)
+
+    def signing_secret(self) -> bytes:
+        """The key for session tokens.
+
+        In development a missing secret is generated once and kept in
+        ``data_dir/jwt-secret`` (readable by the owner only), so sessions survive
+        restarts. In production it must come from the environment.
+
+        Returns:
+            The secret's bytes.
+
+        Raises:
+            ConfigurationError: If the secret is missing in production, or short.
+        """
+        if self.jwt_secret is not None:
+            secret = self.jwt_secret.get_secret_value().encode()
+        elif self.env == "production":
+            raise ConfigurationError(
+                "CHAT_JWT_SECRET is not set: production needs a random secret of "
+                f"at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)."
+            )
+        else:
+            secret = _development_secret(self.data_dir / "jwt-secret")
+        if len(secret) < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                f"CHAT_JWT_SECRET is {len(secret)} bytes long; it needs at least "
+                f"{MIN_SECRET_BYTES}."
+            )
+        return secret
+
+
+def _development_secret(path: Path) -> bytes:
+    """Read the development secret, creating it on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip().encode()
 
 
 @lru_cache(maxsize=1)

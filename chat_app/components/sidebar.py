@@ -28,7 +28,8 @@ def sidebar() -> rx.Component:
     """The sidebar's content, shown beside the messages or as a drawer on phones.
 
     Returns:
-        A column with the rooms menu, the users menu and the leave button.
+        A column with the rooms menu, the users menu, and the leave and logout
+        buttons.
         On phones it also has a button that closes the drawer.
     """
     return rx.vstack(
@@ -50,15 +51,35 @@ def sidebar() -> rx.Component:
         rx.separator(),
         rooms_menu(),
         rx.separator(),
-        rx.box(users_menu(), flex="1", overflow_y="auto", width="100%"),
-        rx.button(
-            rx.icon("log-out", size=16),
-            "Sair",
-            id="leave-button",
-            variant="soft",
-            color_scheme="red",
+        rx.box(
+            rx.cond(ChatState.room_slug != "", users_menu()),
+            flex="1",
+            overflow_y="auto",
             width="100%",
-            on_click=ChatState.leave,
+        ),
+        rx.hstack(
+            rx.cond(
+                ChatState.room_slug != "",
+                rx.button(
+                    rx.icon("door-open", size=16),
+                    "Leave room",
+                    id="leave-button",
+                    variant="soft",
+                    color_scheme="gray",
+                    flex="1",
+                    on_click=ChatState.leave,
+                ),
+            ),
+            rx.button(
+                rx.icon("log-out", size=16),
+                "Log out",
+                id="logout-button",
+                variant="soft",
+                color_scheme="red",
+                flex="1",
+                on_click=ChatState.log_out,
+            ),
+            width="100%",
         ),
         spacing="3",
         padding="1rem",

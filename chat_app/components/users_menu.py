@@ -6,7 +6,7 @@ from chat_app.state import ChatState, RoomState
 
 
 def user_item(username: rx.Var[str]) -> rx.Component:
-    """One present user; the tab's own user is marked "(you)".
+    """One present user, opening their profile on click; "(you)" marks oneself.
 
     Args:
         username: The user's name.
@@ -14,18 +14,27 @@ def user_item(username: rx.Var[str]) -> rx.Component:
     Returns:
         A row with id ``user-<username>``.
     """
-    return rx.hstack(
-        rx.avatar(fallback=username[:2], size="2", radius="full"),
-        rx.text(username, weight="medium", truncate=True),
-        rx.cond(
-            username == ChatState.username,
-            rx.text("(you)", size="1", color_scheme="gray"),
+    return rx.el.li(
+        rx.button(
+            rx.avatar(fallback=username[:2], size="2", radius="full"),
+            rx.text(username, weight="medium", truncate=True),
+            rx.cond(
+                username == ChatState.username,
+                rx.text("(you)", size="1", color_scheme="gray"),
+            ),
+            id="user-" + username,
+            variant="ghost",
+            color_scheme="gray",
+            justify_content="flex-start",
+            width="100%",
+            height="auto",
+            padding_y="0.35rem",
+            margin="0",
+            aria_label="Show the profile of " + username,
+            on_click=ChatState.show_profile(username),
         ),
-        id="user-" + username,
-        align="center",
-        spacing="2",
-        padding_y="0.25rem",
-        role="listitem",
+        list_style="none",
+        width="100%",
     )
 
 
@@ -43,12 +52,12 @@ def users_menu() -> rx.Component:
             weight="bold",
             color_scheme="gray",
         ),
-        rx.vstack(
+        rx.el.ul(
             rx.foreach(RoomState.members, user_item),
             id="users-list",
-            role="list",
             aria_label="Users in this room",
-            spacing="0",
+            padding="0",
+            margin="0",
             width="100%",
         ),
         spacing="1",

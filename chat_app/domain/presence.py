@@ -77,3 +77,47 @@ def stop_typing(typists: list[str], username: str) -> list[str]:
         The typists without that user.
     """
     return [typist for typist in typists if typist != username]
+
+
+def enter_tab(
+    members: list[str], tabs: dict[str, list[str]], username: str, tab: str
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Record that one of a user's tabs is in the room.
+
+    A user is listed once however many tabs they have open.
+
+    Args:
+        members: The usernames present.
+        tabs: Each present user's tab ids.
+        username: The user.
+        tab: The tab's id.
+
+    Returns:
+        The new members and tabs.
+    """
+    own = tabs.get(username, [])
+    new_tabs = {**tabs, username: own if tab in own else [*own, tab]}
+    new_members = members if username in members else [*members, username]
+    return new_members, new_tabs
+
+
+def leave_tab(
+    members: list[str], tabs: dict[str, list[str]], username: str, tab: str
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Record that one of a user's tabs left; the user leaves with their last tab.
+
+    Args:
+        members: The usernames present.
+        tabs: Each present user's tab ids.
+        username: The user.
+        tab: The tab's id.
+
+    Returns:
+        The new members and tabs.
+    """
+    remaining = [other for other in tabs.get(username, []) if other != tab]
+    new_tabs = {name: ids for name, ids in tabs.items() if name != username}
+    if remaining:
+        new_tabs[username] = remaining
+        return members, new_tabs
+    return remove_member(members, username), new_tabs

@@ -1,13 +1,15 @@
-"""The chat page: the username entry, then the room screen."""
+"""The chat page: sidebar, messages and composer for a logged-in user."""
 
 import reflex as rx
 
 from chat_app.components.composer import composer
 from chat_app.components.error_banner import error_banner
 from chat_app.components.message_list import message_list
+from chat_app.components.page_frame import page_frame
+from chat_app.components.room_entry import room_entry
 from chat_app.components.sidebar import sidebar
 from chat_app.components.typing_indicator import typing_indicator
-from chat_app.components.username_entry import username_entry
+from chat_app.components.user_modal import user_modal
 from chat_app.state import ChatState
 
 SIDEBAR_WIDTH = "17rem"
@@ -28,7 +30,11 @@ def room_header() -> rx.Component:
             on_click=ChatState.toggle_sidebar,
             display=["flex", "flex", "none"],
         ),
-        rx.heading(ChatState.room_name, size="4", id="room-title"),
+        rx.heading(
+            rx.cond(ChatState.room_name != "", ChatState.room_name, "Chat"),
+            size="4",
+            id="room-title",
+        ),
         align="center",
         spacing="3",
         padding="0.75rem 1rem",
@@ -62,23 +68,32 @@ def chat_screen() -> rx.Component:
         rx.flex(
             room_header(),
             rx.box(error_banner(), padding_x="1rem", width="100%"),
-            message_list(),
-            typing_indicator(),
-            composer(),
+            rx.cond(
+                ChatState.room_slug != "",
+                rx.fragment(message_list(), typing_indicator(), composer()),
+                room_entry(),
+            ),
             direction="column",
             flex="1",
             min_width="0",
             height="100%",
         ),
+        user_modal(),
         height="100dvh",
         width="100%",
     )
 
 
 def chat_page() -> rx.Component:
-    """The single page: the room screen once the tab is in a room, else the entry.
+    """The chat, shown once the session is verified; until then a spinner.
 
     Returns:
         The page.
     """
-    return rx.cond(ChatState.room_slug != "", chat_screen(), username_entry())
+    return page_frame(
+        rx.cond(
+            ChatState.username != "",
+            chat_screen(),
+            rx.center(rx.spinner(size="3"), height="100dvh", id="chat-loading"),
+        )
+    )

@@ -4,15 +4,22 @@ Every scenario runs twice: against one server process, and against two processes
 sharing state through a real Redis, with consecutive users on different processes.
 """
 
+import json
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.support.servers import ChatServer, start_chat, start_redis
+from tests.support.accounts import Account, create_account
+from tests.support.servers import (
+    ChatServer,
+    chat_environment,
+    migrate,
+    start_chat,
+    start_redis,
+)
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -49,7 +56,10 @@ def single_process() -> Iterator[list[ChatServer]]:
 @pytest.fixture(scope="session")
 def redis_processes() -> Iterator[list[ChatServer]]:
     redis, redis_url = start_redis("browser-redis")
-    env = {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "1"}
+    env = chat_environment(
+        "browser-redis", {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "1"}
+    )
+    migrate(env)
     servers: list[ChatServer] = []
     try:
         for name in ("browser-redis-a", "browser-redis-b"):
@@ -70,27 +80,43 @@ def deployment(request) -> list[ChatServer]:
 
 @dataclass
 class User:
-    """A person at a browser: a name, a page and the JavaScript errors it raised."""
+    """A person at a browser: an account, a page and the JavaScript errors it raised."""
 
-    name: str
+    account: Account
     page: Page
     server: ChatServer
     page_errors: list[str] = field(default_factory=list)
 
-    def open(self) -> "User":
-        """Load the chat and wait until it is connected and hydrated."""
-        self.page.goto(self.server.url)
-        expect(self.page.locator("#join-button")).to_be_enabled()
+    @property
+    def name(self) -> str:
+        """The username."""
+        return self.account.username
+
+    def url(self, path: str = "/") -> str:
+        """An address on this user's server."""
+        return self.server.url.rstrip("/") + path
+
+    def open(self, path: str = "/login") -> "User":
+        """Load a page and wait until it is connected and hydrated."""
+        self.page.goto(self.url(path))
+        expect(self.page.locator("#app[data-hydrated='true']")).to_have_count(1)
         return self
 
     def enter(self) -> "User":
-        """Enter the default room under this user's name."""
-        self.open()
-        self.page.fill("#username-input", self.name)
-        self.page.click("#join-button")
-        expect(self.page.locator("#composer-input")).to_be_visible()
-        expect(self.page.locator(f"#user-{self.name}")).to_have_count(1)
+        """Log in (the token put where the login page puts it) and land in Sala 1."""
+        self.open("/login")
+        self.page.evaluate(
+            f"localStorage.setItem('chat_session', {json.dumps(self.account.token)})"
+        )
+        self.page.goto(self.url("/"))
+        self.wait_in_room()
         return self
+
+    def wait_in_room(self, room: str = "Sala 1") -> None:
+        """Wait until the chat shows a room with this user in it."""
+        expect(self.page.locator("#composer-input")).to_be_visible()
+        expect(self.page.locator("#room-title")).to_have_text(room)
+        expect(self.page.locator(f"#user-{self.name}")).to_have_count(1)
 
     def send(self, text: str) -> None:
         """Type a message and press Enviar."""
@@ -117,10 +143,9 @@ def people(browser: Browser, deployment: list[ChatServer]) -> Iterator[Callable]
     def make(prefix: str, **context_options) -> User:
         context = browser.new_context(**context_options)
         page = context.new_page()
+        server = deployment[len(users) % len(deployment)]
         user = User(
-            name=f"{prefix}-{uuid.uuid4().hex[:6]}",
-            page=page,
-            server=deployment[len(users) % len(deployment)],
+            account=create_account(server.url, prefix), page=page, server=server
         )
         page.on("pageerror", lambda error: user.page_errors.append(str(error)))
         users.append(user)

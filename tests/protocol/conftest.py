@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.support.accounts import Account, create_account
 from tests.support.protocol import ReflexClient
 from tests.support.servers import start_chat
 
@@ -23,13 +24,30 @@ def no_backend_errors(chat_server):
 
 
 @pytest.fixture
+def account(chat_server):
+    """Register fresh accounts through the HTTP API."""
+
+    def make(prefix: str = "user") -> Account:
+        return create_account(chat_server.url, prefix)
+
+    return make
+
+
+@pytest.fixture
 async def connect(chat_server):
-    """Open simulated tabs; all are closed after the test."""
+    """Open simulated tabs of the chat page; all are closed after the test.
+
+    ``connect(account)`` opens a logged-in tab, which enters Sala 1 by itself;
+    ``connect()`` one without a session.
+    """
     clients: list[ReflexClient] = []
 
-    async def open_tab() -> ReflexClient:
-        client = await ReflexClient(chat_server.url).connect()
+    async def open_tab(account: Account | None = None) -> ReflexClient:
+        client = ReflexClient(chat_server.url, account.token if account else "")
         clients.append(client)
+        await client.connect()
+        if account is not None:
+            await client.wait_for(lambda: account.username in client.members())
         return client
 
     yield open_tab

@@ -1,164 +1,188 @@
-"""The minimum level's events, checked on what each socket carries (M1-M10, I3)."""
+"""The room's events, checked on what each socket carries (M1-M10, I3, I7)."""
 
 import uuid
 
-from tests.support.protocol import ReflexClient
+from tests.support.protocol import CHAT, ReflexClient
 
 
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
-async def joined(client: ReflexClient, name: str) -> ReflexClient:
-    await client.join(name)
-    await client.wait_for(lambda: name in client.members())
-    return client
+def has_text(client: ReflexClient, text: str) -> bool:
+    return any(message["text"] == text for message in client.messages())
 
 
-async def test_newcomer_receives_the_members_and_the_others_see_them_arrive(connect):
-    joao, pedro = unique("joao"), unique("pedro")
-    first = await joined(await connect(), joao)
-    second = await joined(await connect(), pedro)
-    assert joao in second.members()
-    await first.wait_for(lambda: pedro in first.members())
+async def test_newcomer_receives_the_members_and_the_others_see_them_arrive(
+    connect, account
+):
+    joao, pedro = account("joao"), account("pedro")
+    first = await connect(joao)
+    second = await connect(pedro)
+    assert joao.username in second.members()
+    await first.wait_for(lambda: pedro.username in first.members())
     assert second.room_slug() == "sala-1"
 
 
-async def test_a_message_reaches_every_member_with_its_author(connect):
-    ana, bia, caio = unique("ana"), unique("bia"), unique("caio")
-    tabs = [await joined(await connect(), name) for name in (ana, bia, caio)]
+async def test_a_message_reaches_every_member_with_its_author(connect, account):
+    people = [account(name) for name in ("ana", "bia", "caio")]
+    tabs = [await connect(person) for person in people]
     text = unique("hello ")
     await tabs[0].send(f"  {text}  ")
     for tab in tabs:
-        await tab.wait_for(lambda t=tab: any(m["text"] == text for m in t.messages()))
+        await tab.wait_for(lambda t=tab: has_text(t, text))
         message = next(m for m in tab.messages() if m["text"] == text)
-        assert message["author"] == ana
+        assert message["author"] == people[0].username
         assert message["sent_at_ms"] > 0
 
 
-async def test_typing_starts_and_stops_for_the_others(connect):
-    typist, reader = unique("t"), unique("r")
-    writer = await joined(await connect(), typist)
-    other = await joined(await connect(), reader)
+async def test_typing_starts_and_stops_for_the_others(connect, account):
+    typist = account("t")
+    writer, other = await connect(typist), await connect(account("r"))
     await writer.typing("hel")
-    await other.wait_for(lambda: typist in other.typists())
+    await other.wait_for(lambda: typist.username in other.typists())
     await writer.stop_typing()
-    await other.wait_for(lambda: typist not in other.typists())
+    await other.wait_for(lambda: typist.username not in other.typists())
     await writer.typing("hello")
-    await other.wait_for(lambda: typist in other.typists())
+    await other.wait_for(lambda: typist.username in other.typists())
     await writer.send("hello")
-    await other.wait_for(lambda: typist not in other.typists())
+    await other.wait_for(lambda: typist.username not in other.typists())
 
 
-async def test_leaving_removes_the_member_for_the_others(connect):
-    stays, goes = unique("s"), unique("g")
-    staying = await joined(await connect(), stays)
-    going = await joined(await connect(), goes)
-    await staying.wait_for(lambda: goes in staying.members())
+async def test_leaving_removes_the_member_for_the_others(connect, account):
+    goes = account("g")
+    staying = await connect(account("s"))
+    going = await connect(goes)
+    await staying.wait_for(lambda: goes.username in staying.members())
     await going.leave()
-    await staying.wait_for(lambda: goes not in staying.members())
-    await going.wait_for(lambda: going.room_slug() == "" and going.members() == [])
+    await staying.wait_for(lambda: goes.username not in staying.members())
+    await going.wait_for(lambda: going.room_slug() == "")
+    since_leaving = len(going.raw)
+    text = unique("after-leaving-")
+    await staying.send(text)
+    await staying.wait_for(lambda: has_text(staying, text))
+    assert text not in "".join(going.raw[since_leaving:])
+    await going.join()
+    await staying.wait_for(lambda: goes.username in staying.members())
 
 
 async def test_a_client_outside_the_room_is_refused_and_nobody_receives_its_text(
-    connect,
+    connect, account
 ):
-    member = await joined(await connect(), unique("m"))
-    outsider = await connect()
+    member = await connect(account("m"))
     secret = unique("never-delivered-")
-    await outsider.send(secret)
-    await outsider.wait_for(lambda: outsider.error() != "")
-    assert "not in this room" in outsider.error()
 
-    left = await joined(await connect(), unique("l"))
+    left = await connect(account("l"))
     await left.leave()
     await left.wait_for(lambda: left.room_slug() == "")
     await left.send(secret)
     await left.wait_for(lambda: left.error() != "")
+    assert "not in this room" in left.error()
     await left.typing("x")
     await left.leave()
 
     probe = unique("after-")
     await member.send(probe)
-    await member.wait_for(lambda: any(m["text"] == probe for m in member.messages()))
+    await member.wait_for(lambda: has_text(member, probe))
     assert not member.carried(secret)
-    for client in (outsider, left):
-        assert client.messages() == []
-        assert client.members() == []
+    assert not left.carried(probe)
 
 
-async def test_rooms_are_isolated(connect):
-    in_one, in_two = unique("one"), unique("two")
-    first = await joined(await connect(), in_one)
-    second = await joined(await connect(), in_two)
+async def test_a_client_without_a_session_is_sent_no_room_data(connect, account):
+    member = await connect(account("m"))
+    await member.send(unique("visible-only-to-members-"))
+    forged = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."
+    for token in ("", forged):
+        stranger = ReflexClient(member.base_url, token)
+        await stranger.connect()
+        await stranger.wait_for(lambda s=stranger: "/login" in s.redirected_to())
+        secret = unique("secret-")
+        await stranger.send(secret)
+        await stranger.typing("x")
+        await stranger.emit(f"{CHAT}.switch_room", {"slug": "sala-1"})
+        await stranger.emit(f"{CHAT}.show_profile", {"username": "anyone"})
+        probe = unique("probe-")
+        await member.send(probe)
+        await member.wait_for(lambda p=probe: has_text(member, p))
+        await stranger.wait_for(lambda s=stranger: len(s.redirected_to()) >= 5)
+        assert stranger.members() == []
+        assert stranger.messages() == []
+        assert not stranger.carried(probe)
+        assert not member.carried(secret)
+        await stranger.close()
+
+
+async def test_rooms_are_isolated(connect, account):
+    one, two = account("one"), account("two")
+    first = await connect(one)
+    second = await connect(two)
     await second.switch_room("sala-2")
     await second.wait_for(lambda: second.room_slug() == "sala-2")
-    await first.wait_for(lambda: in_two not in first.members())
-    await second.wait_for(lambda: second.members() == [in_two])
+    await first.wait_for(lambda: two.username not in first.members())
+    await second.wait_for(lambda: second.members() == [two.username])
     since_switch = len(second.raw)
 
     text_one, text_two = unique("one-"), unique("two-")
     await first.typing("typing in one")
     await first.send(text_one)
     await second.send(text_two)
-    await first.wait_for(lambda: any(m["text"] == text_one for m in first.messages()))
-    await second.wait_for(lambda: any(m["text"] == text_two for m in second.messages()))
+    await first.wait_for(lambda: has_text(first, text_one))
+    await second.wait_for(lambda: has_text(second, text_two))
     await first.leave()
     await first.wait_for(lambda: first.room_slug() == "")
     assert not first.carried(text_two)
     after_switch = "".join(second.raw[since_switch:])
     assert text_one not in after_switch
-    assert in_one not in after_switch
+    assert one.username not in after_switch
 
 
-async def test_bad_input_gets_a_clear_error_and_changes_nothing(connect):
-    name = unique("n")
-    tab = await joined(await connect(), name)
-    taken = await connect()
-    await taken.join(name.upper())
-    await taken.wait_for(lambda: "already in this room" in taken.error())
-    assert taken.room_slug() == ""
-    assert taken.members() == []
-
+async def test_bad_input_gets_a_clear_error_and_changes_nothing(connect, account):
+    tab = await connect(account("n"))
     await tab.send("x" * 4001)
     await tab.wait_for(lambda: "at most 4000" in tab.error())
-    assert tab.var(
-        "reflex___state____state.chat_app___state____chat_state", "draft"
-    ) == ("x" * 4001)
+    assert tab.var(CHAT, "draft") == "x" * 4001
     await tab.switch_room("no-such-room")
     await tab.wait_for(lambda: "does not exist" in tab.error())
     assert tab.room_slug() == "sala-1"
-
-    bad = await connect()
-    await bad.join("white space")
-    await bad.wait_for(lambda: "only contain" in bad.error())
-    await bad.emit(
-        "reflex___state____state.chat_app___state____chat_state.join",
-        {"form_data": "not a form"},
-    )
-    await bad.wait_for(lambda: bad.error() == "Choose a username.")
+    await tab.emit(f"{CHAT}.switch_room", {"slug": ["sala-2"]})
+    await tab.emit(f"{CHAT}.show_profile", {"username": "not-here"})
+    await tab.wait_for(lambda: "not in this room" in tab.error())
+    assert tab.room_slug() == "sala-1"
 
 
-async def test_a_switch_into_a_room_where_the_name_is_taken_stays_put(connect):
-    name = unique("dup")
-    elsewhere = await joined(await connect(), name)
-    await elsewhere.switch_room("sala-3")
-    await elsewhere.wait_for(lambda: elsewhere.room_slug() == "sala-3")
-    mover = await connect()
-    await mover.join(name.upper())
-    await mover.wait_for(lambda: name.upper() in mover.members())
-    await mover.switch_room("sala-3")
-    await mover.wait_for(lambda: "already in this room" in mover.error())
-    assert mover.room_slug() == "sala-1"
-    assert name.upper() in mover.members()
-
-
-async def test_blank_messages_are_not_sent(connect):
-    tab = await joined(await connect(), unique("b"))
-    other = await joined(await connect(), unique("o"))
+async def test_blank_messages_are_not_sent(connect, account):
+    tab, other = await connect(account("b")), await connect(account("o"))
     await tab.send(" \n\t ")
     probe = unique("probe-")
     await tab.send(probe)
-    await other.wait_for(lambda: any(m["text"] == probe for m in other.messages()))
+    await other.wait_for(lambda: has_text(other, probe))
     assert not any(m["text"].strip() == "" for m in other.messages())
     assert tab.error() == ""
+
+
+async def test_one_user_with_two_tabs_is_listed_once(connect, account):
+    person = account("tabs")
+    watcher = await connect(account("w"))
+    first, second = await connect(person), await connect(person)
+    await watcher.wait_for(lambda: person.username in watcher.members())
+    assert watcher.members().count(person.username) == 1
+    await first.leave()
+    await first.wait_for(lambda: first.room_slug() == "")
+    text = unique("still-here-")
+    await second.send(text)
+    await watcher.wait_for(lambda: has_text(watcher, text))
+    assert person.username in watcher.members()
+    await second.leave()
+    await watcher.wait_for(lambda: person.username not in watcher.members())
+
+
+async def test_the_profile_of_a_member_shows_name_and_email(connect, account):
+    shown = account("perfil")
+    viewer = await connect(account("v"))
+    await connect(shown)
+    await viewer.wait_for(lambda: shown.username in viewer.members())
+    await viewer.emit(f"{CHAT}.show_profile", {"username": shown.username})
+    await viewer.wait_for(lambda: viewer.var(CHAT, "profile_open") is True)
+    assert viewer.var(CHAT, "profile_name") == shown.name
+    assert viewer.var(CHAT, "profile_email") == shown.email
+    assert "password" not in "".join(viewer.raw).lower().replace("password_", "")

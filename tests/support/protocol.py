@@ -12,8 +12,10 @@ from typing import Any
 
 import socketio
 
-from chat_app.state import ChatState, RoomState
+from chat_app.state import AuthState, ChatState, RoomState
 
+ROOT = "reflex___state____state"
+AUTH = AuthState.get_full_name()
 CHAT = ChatState.get_full_name()
 ROOM = RoomState.get_full_name()
 FIELD_SUFFIX = "_rx_state_"
@@ -22,13 +24,15 @@ FIELD_SUFFIX = "_rx_state_"
 class ReflexClient:
     """One simulated browser tab."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, session_token: str = "") -> None:
         """Prepare a client with a fresh tab token.
 
         Args:
             base_url: The chat's address, e.g. ``http://localhost:8000``.
+            session_token: The login session the browser's localStorage holds.
         """
         self.base_url = base_url.rstrip("/")
+        self.session_token = session_token
         self.token = str(uuid.uuid4())
         self.sio = socketio.AsyncClient(reconnection=False)
         self.updates: list[dict[str, Any]] = []
@@ -46,7 +50,10 @@ class ReflexClient:
         self._changed.set()
 
     async def connect(self) -> "ReflexClient":
-        """Open the socket and hydrate, like a page load.
+        """Open the socket and hydrate the chat page, like a page load.
+
+        The page's on_load runs: with a valid session the tab enters the default
+        room; without one it is sent to the login page.
 
         Returns:
             This client.
@@ -58,8 +65,9 @@ class ReflexClient:
             transports=["websocket"],
             wait_timeout=20,
         )
-        await self.emit("reflex___state____state.hydrate", {})
-        await self.wait_for(lambda: self.var(CHAT, "room_slug") is not None)
+        storage = {f"{AUTH}.session_token{FIELD_SUFFIX}": self.session_token}
+        await self.emit(f"{ROOT}.hydrate_and_load", {"vars": storage})
+        await self.wait_for(lambda: self.var(ROOT, "is_hydrated") is True)
         return self
 
     async def close(self) -> None:
@@ -130,13 +138,9 @@ class ReflexClient:
         """
         return any(text in raw for raw in self.raw)
 
-    async def join(self, username: str) -> None:
-        """Enter the default room.
-
-        Args:
-            username: The username typed in the entry form.
-        """
-        await self.emit(f"{CHAT}.join", {"form_data": {"username": username}})
+    async def join(self) -> None:
+        """Enter the default room again (after leaving it)."""
+        await self.emit(f"{CHAT}.join", {})
 
     async def send(self, text: str) -> None:
         """Send a message.
@@ -186,6 +190,15 @@ class ReflexClient:
     def room_slug(self) -> str:
         """The room this tab is in, as the server last said."""
         return self.var(CHAT, "room_slug") or ""
+
+    def redirected_to(self) -> list[str]:
+        """The paths the server told this tab to navigate to."""
+        return [
+            event["payload"].get("path", "")
+            for update in self.updates
+            for event in update.get("events") or []
+            if event.get("name") == "_redirect"
+        ]
 
     def error(self) -> str:
         """The error last received."""

@@ -42,3 +42,23 @@ def test_typing_starts_once_and_stops():
     assert typists == ["joao", "pedro"]
     assert presence.stop_typing(typists, "joao") == ["pedro"]
     assert presence.stop_typing(["pedro"], "joao") == ["pedro"]
+
+
+def test_a_user_with_several_tabs_is_listed_once_and_leaves_with_the_last():
+    members, tabs = presence.enter_tab([], {}, "joao", "tab-1")
+    members, tabs = presence.enter_tab(members, tabs, "joao", "tab-2")
+    members, tabs = presence.enter_tab(members, tabs, "joao", "tab-2")
+    members, tabs = presence.enter_tab(members, tabs, "pedro", "tab-3")
+    assert members == ["joao", "pedro"]
+    assert tabs == {"joao": ["tab-1", "tab-2"], "pedro": ["tab-3"]}
+    members, tabs = presence.leave_tab(members, tabs, "joao", "tab-1")
+    assert members == ["joao", "pedro"]
+    members, tabs = presence.leave_tab(members, tabs, "joao", "tab-2")
+    assert members == ["pedro"]
+    assert tabs == {"pedro": ["tab-3"]}
+
+
+def test_leaving_with_an_unknown_tab_removes_a_user_without_tabs():
+    members, tabs = presence.leave_tab(["ghost"], {}, "ghost", "tab-9")
+    assert members == []
+    assert tabs == {}

@@ -1,0 +1,396 @@
+"""Accounts: registration, login with throttling, sessions and revocation.
+
+Plain functions that take the database session, the settings and the clock
+explicitly, so tests call them with a temporary database and a fake clock. They
+are blocking (bcrypt, SQL): async callers run them through ``asyncio.to_thread``.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from chat_app.domain.errors import ChatError
+from chat_app.domain.throttle import seconds_to_wait
+from chat_app.domain.validation import (
+    validate_email,
+    validate_name,
+    validate_password,
+    validate_username,
+)
+from chat_app.models import LoginFailure, RevokedToken, User
+from chat_app.security import (
+    AuthError,
+    TokenClaims,
+    create_token,
+    decode_token,
+    dummy_hash,
+    hash_password,
+    verify_password,
+)
+from chat_app.settings import Settings
+
+BAD_CREDENTIALS = "Wrong username, email or password."
+
+
+class FieldError(ChatError):
+    """A registration field was refused; ``field`` names it for the form."""
+
+    def __init__(self, field: str, message: str) -> None:
+        """Name the field and say why.
+
+        Args:
+            field: The form field's name.
+            message: The reason shown to the user.
+        """
+        super().__init__(message)
+        self.field = field
+
+
+class DuplicateError(FieldError):
+    """The username or email already belongs to an account."""
+
+
+class ThrottledError(AuthError):
+    """Too many failed logins; ``retry_after`` says how many seconds to wait."""
+
+    def __init__(self, retry_after: int) -> None:
+        """Say how long to wait.
+
+        Args:
+            retry_after: Seconds until another attempt is allowed.
+        """
+        super().__init__(f"Too many failed attempts: try again in {retry_after} s.")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A validated registration form."""
+
+    name: str
+    username: str
+    email: str
+    password: str
+
+
+def validate_registration(fields: dict[str, object]) -> Registration:
+    """Validate every field of a registration form.
+
+    Args:
+        fields: The submitted fields: name, username, email, password.
+
+    Returns:
+        The cleaned registration.
+
+    Raises:
+        FieldError: For the first field that is refused.
+    """
+    checks = (
+        ("name", validate_name),
+        ("username", validate_username),
+        ("email", validate_email),
+        ("password", validate_password),
+    )
+    cleaned: dict[str, str] = {}
+    for field, check in checks:
+        try:
+            cleaned[field] = check(fields.get(field))
+        except ChatError as error:
+            raise FieldError(field, str(error)) from error
+    return Registration(**cleaned)
+
+
+def register(
+    session: Session, registration: Registration, *, settings: Settings, now: float
+) -> User:
+    """Create an account.
+
+    Args:
+        session: The database session (committed by the caller).
+        registration: The validated form.
+        settings: For the bcrypt cost.
+        now: The current time, seconds since the epoch.
+
+    Returns:
+        The new user.
+
+    Raises:
+        DuplicateError: If the username or the email is taken.
+    """
+    username_key = registration.username.casefold()
+    if session.exec(select(User).where(User.username_key == username_key)).first():
+        raise DuplicateError("username", "That username is taken.")
+    if session.exec(select(User).where(User.email == registration.email)).first():
+        raise DuplicateError("email", "An account with that email already exists.")
+    user = User(
+        name=registration.name,
+        username=registration.username,
+        username_key=username_key,
+        email=registration.email,
+        password_hash=hash_password(
+            registration.password, rounds=settings.bcrypt_rounds
+        ),
+        created_at=datetime.fromtimestamp(now, UTC),
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as error:  # a concurrent registration won the race
+        session.rollback()
+        raise DuplicateError("username", "That username or email is taken.") from error
+    return user
+
+
+def _failure_keys(login: str, client: str) -> tuple[str, str]:
+    return f"account:{login.strip().casefold()}", f"address:{client}"
+
+
+def _seconds_to_wait(
+    session: Session, keys: tuple[str, ...], *, settings: Settings, now: float
+) -> int:
+    """The longest wait any of the keys imposes."""
+    rows = session.exec(
+        select(LoginFailure.key, LoginFailure.at).where(
+            col(LoginFailure.key).in_(keys),
+            LoginFailure.at > now - settings.login_window_seconds,
+        )
+    ).all()
+    return max(
+        seconds_to_wait(
+            [at for row_key, at in rows if row_key == key],
+            now=now,
+            limit=settings.login_max_failures,
+            window=settings.login_window_seconds,
+        )
+        for key in keys
+    )
+
+
+def authenticate(
+    session: Session,
+    login: object,
+    password: object,
+    *,
+    client: str,
+    settings: Settings,
+    now: float,
+) -> User:
+    """Check a username or email and a password, throttling repeated failures.
+
+    Unknown accounts cost a dummy bcrypt check, so timing tells nothing.
+
+    Args:
+        session: The database session (committed by the caller, also on failure,
+            so that failures are counted).
+        login: A username or an email address.
+        password: The password.
+        client: The client's address, for the per-address limit.
+        settings: Limits and bcrypt cost.
+        now: The current time.
+
+    Returns:
+        The user.
+
+    Raises:
+        ThrottledError: After too many failures for the account or the address.
+        AuthError: For a wrong login or password (one message for both).
+    """
+    if not isinstance(login, str) or not isinstance(password, str) or not login:
+        raise AuthError(BAD_CREDENTIALS)
+    keys = _failure_keys(login, client)
+    wait = _seconds_to_wait(session, keys, settings=settings, now=now)
+    if wait:
+        raise ThrottledError(wait)
+    key = login.strip().casefold()
+    user = session.exec(
+        select(User).where((User.username_key == key) | (User.email == key))
+    ).first()
+    stored = user.password_hash if user else dummy_hash(settings.bcrypt_rounds)
+    if not verify_password(password, stored) or user is None:
+        session.add_all(LoginFailure(key=failure_key, at=now) for failure_key in keys)
+        raise AuthError(BAD_CREDENTIALS)
+    session.exec(delete(LoginFailure).where(col(LoginFailure.key) == keys[0]))
+    return user
+
+
+def issue_token(
+    user: User, *, settings: Settings, now: float
+) -> tuple[str, TokenClaims]:
+    """Start a session for a user.
+
+    Args:
+        user: The authenticated user.
+        settings: Secret and lifetime.
+        now: The current time.
+
+    Returns:
+        The token and its claims.
+    """
+    assert user.id is not None
+    return create_token(
+        user.id,
+        secret=settings.signing_secret(),
+        now=now,
+        ttl_seconds=settings.token_ttl_seconds,
+    )
+
+
+def verify_session(
+    session: Session, token: object, *, settings: Settings, now: float
+) -> tuple[User, TokenClaims]:
+    """Find the user behind a session token.
+
+    Args:
+        session: The database session.
+        token: What the client presented.
+        settings: The secret.
+        now: The current time.
+
+    Returns:
+        The user and the token's claims.
+
+    Raises:
+        AuthError: If the token is invalid, expired or revoked, or its account is
+            gone.
+    """
+    claims = decode_token(token, secret=settings.signing_secret(), now=now)
+    if session.get(RevokedToken, claims.token_id) is not None:
+        raise AuthError("You have logged out; please log in again.")
+    user = session.get(User, claims.user_id)
+    if user is None:
+        raise AuthError("This account no longer exists.")
+    return user, claims
+
+
+def revoke(session: Session, claims: TokenClaims, *, now: float) -> None:
+    """Log a session out: its token stops working everywhere.
+
+    Also forgets revocations of tokens that have expired anyway.
+
+    Args:
+        session: The database session (committed by the caller).
+        claims: The verified claims of the token to revoke.
+        now: The current time.
+    """
+    session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
+    if session.get(RevokedToken, claims.token_id) is None:
+        session.add(RevokedToken(jti=claims.token_id, expires_at=claims.expires_at))
+
+
+def find_by_username(session: Session, username: str) -> User | None:
+    """Look an account up by username, ignoring case.
+
+    Args:
+        session: The database session.
+        username: The username.
+
+    Returns:
+        The user, or None.
+    """
+    key = username.casefold()
+    return session.exec(select(User).where(User.username_key == key)).first()
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The result of a login or a registration: who, and their new session.
+
+    Attributes:
+        profile: The public profile (never the hash).
+        token: The session token.
+        expires_at: When it expires, seconds since the epoch.
+    """
+
+    profile: dict[str, object]
+    token: str
+    expires_at: int
+
+
+def sign_up(
+    session: Session, fields: dict[str, object], *, settings: Settings, now: float
+) -> SignedIn:
+    """Validate a registration form, create the account and log it in.
+
+    Args:
+        session: The database session.
+        fields: name, username, email, password.
+        settings: Limits, bcrypt cost, secret.
+        now: The current time.
+
+    Returns:
+        The new session.
+    """
+    user = register(session, validate_registration(fields), settings=settings, now=now)
+    token, claims = issue_token(user, settings=settings, now=now)
+    return SignedIn(profile=user.public(), token=token, expires_at=claims.expires_at)
+
+
+def log_in(
+    session: Session,
+    login: object,
+    password: object,
+    *,
+    client: str,
+    settings: Settings,
+    now: float,
+) -> SignedIn:
+    """Authenticate and start a session; a failure is recorded before it is raised.
+
+    Args:
+        session: The database session.
+        login: Username or email.
+        password: The password.
+        client: The client's address.
+        settings: Limits, bcrypt cost, secret.
+        now: The current time.
+
+    Returns:
+        The new session.
+
+    Raises:
+        AuthError: As :func:`authenticate` does.
+    """
+    try:
+        user = authenticate(
+            session, login, password, client=client, settings=settings, now=now
+        )
+    except ThrottledError:
+        raise
+    except AuthError:
+        session.commit()  # the failure must count even though we raise
+        raise
+    token, claims = issue_token(user, settings=settings, now=now)
+    return SignedIn(profile=user.public(), token=token, expires_at=claims.expires_at)
+
+
+def log_out(session: Session, token: object, *, settings: Settings, now: float) -> None:
+    """Revoke a session token if it is still valid; an invalid one needs nothing.
+
+    Args:
+        session: The database session.
+        token: The token to revoke.
+        settings: The secret.
+        now: The current time.
+    """
+    try:
+        _, claims = verify_session(session, token, settings=settings, now=now)
+    except AuthError:
+        return
+    revoke(session, claims, now=now)
+
+
+def profile_of(session: Session, username: str) -> dict[str, object] | None:
+    """The public profile of a username.
+
+    Args:
+        session: The database session.
+        username: The username (any case).
+
+    Returns:
+        The profile, or None if no such account.
+    """
+    user = find_by_username(session, username)
+    return user.public() if user else None

@@ -1,0 +1,209 @@
+"""The HTTP API: JSON routes for scripts, load tests and (later) uploads.
+
+Every error is ``{"error": {"code": ..., "message": ...}}`` with a fitting status;
+malformed or oversized bodies get a 4xx, never a 500.
+"""
+
+import json
+import time
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from chat_app import accounts, db
+from chat_app.accounts import DuplicateError, FieldError, ThrottledError
+from chat_app.security import AuthError
+from chat_app.settings import get_settings
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, a stable code and a message for people."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Describe the error.
+
+        Args:
+            status: The HTTP status.
+            code: A stable machine-readable code.
+            message: What a person reads.
+            field: The request field at fault, if one is.
+            headers: Extra response headers (e.g. ``Retry-After``).
+        """
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.field, self.headers = field, headers or {}
+
+    def response(self) -> JSONResponse:
+        """The JSON answer.
+
+        Returns:
+            The response.
+        """
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return JSONResponse({"error": body}, self.status, headers=self.headers)
+
+
+async def read_json(request: Request, limit: int) -> dict[str, Any]:
+    """Read a JSON object body of at most ``limit`` bytes, streaming.
+
+    Args:
+        request: The request.
+        limit: The most bytes read.
+
+    Returns:
+        The object.
+
+    Raises:
+        ApiError: 413 when too big, 400 when not JSON, 422 when not an object.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "payload_too_large", f"The body exceeds {limit} bytes.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise ApiError(413, "payload_too_large", f"The body exceeds {limit} bytes.")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from error
+    if not isinstance(data, dict):
+        raise ApiError(422, "validation_error", "The body must be a JSON object.")
+    return data
+
+
+def bearer_token(request: Request) -> str:
+    """The token of an ``Authorization: Bearer`` header.
+
+    Args:
+        request: The request.
+
+    Returns:
+        The token.
+
+    Raises:
+        ApiError: 401 when the header is missing or not a bearer token.
+    """
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "Send Authorization: Bearer <token>.")
+    return token.strip()
+
+
+def client_address(request: Request) -> str:
+    """The peer's address, for login throttling.
+
+    Args:
+        request: The request.
+
+    Returns:
+        The address, or "unknown".
+    """
+    return request.client.host if request.client else "unknown"
+
+
+async def register(request: Request) -> JSONResponse:
+    """``POST /api/auth/register`` {name, username, email, password} -> 201 profile."""
+    settings = get_settings()
+    fields = await read_json(request, settings.max_json_body_bytes)
+    try:
+        signed_in = await db.run(
+            accounts.sign_up, fields, settings=settings, now=time.time()
+        )
+    except DuplicateError as error:
+        raise ApiError(409, "duplicate", str(error), field=error.field) from error
+    except FieldError as error:
+        raise ApiError(
+            422, "validation_error", str(error), field=error.field
+        ) from error
+    return JSONResponse(signed_in.profile, 201)
+
+
+async def login(request: Request) -> JSONResponse:
+    """``POST /api/auth/login`` {login, password} -> 200 {access_token, ...}."""
+    settings = get_settings()
+    fields = await read_json(request, settings.max_json_body_bytes)
+    login_name, password = fields.get("login"), fields.get("password")
+    if not isinstance(login_name, str) or not isinstance(password, str):
+        raise ApiError(422, "validation_error", "Send login and password as strings.")
+    try:
+        signed_in = await db.run(
+            accounts.log_in,
+            login_name,
+            password,
+            client=client_address(request),
+            settings=settings,
+            now=time.time(),
+        )
+    except ThrottledError as error:
+        raise ApiError(
+            429,
+            "throttled",
+            str(error),
+            headers={"Retry-After": str(error.retry_after)},
+        ) from error
+    except AuthError as error:
+        raise ApiError(401, "invalid_credentials", str(error)) from error
+    return JSONResponse(
+        {
+            "access_token": signed_in.token,
+            "token_type": "bearer",
+            "expires_at": signed_in.expires_at,
+        }
+    )
+
+
+async def me(request: Request) -> JSONResponse:
+    """``GET /api/me`` with a bearer token -> the public profile."""
+    token = bearer_token(request)
+    try:
+        user, _ = await db.run(
+            accounts.verify_session, token, settings=get_settings(), now=time.time()
+        )
+    except AuthError as error:
+        raise ApiError(401, "unauthorized", str(error)) from error
+    return JSONResponse(user.public())
+
+
+async def logout(request: Request) -> JSONResponse:
+    """``POST /api/auth/logout`` with a bearer token: the token stops working."""
+    token = bearer_token(request)
+    await db.run(accounts.log_out, token, settings=get_settings(), now=time.time())
+    return JSONResponse({"ok": True})
+
+
+async def api_error(_request: Request, error: Exception) -> JSONResponse:
+    """Render an :class:`ApiError`."""
+    assert isinstance(error, ApiError)
+    return error.response()
+
+
+def create_api() -> Starlette:
+    """The Starlette app Reflex mounts its own routes under.
+
+    Returns:
+        The app.
+    """
+    return Starlette(
+        routes=[
+            Route("/api/auth/register", register, methods=["POST"]),
+            Route("/api/auth/login", login, methods=["POST"]),
+            Route("/api/auth/logout", logout, methods=["POST"]),
+            Route("/api/me", me, methods=["GET"]),
+        ],
+        exception_handlers={ApiError: api_error},
+    )

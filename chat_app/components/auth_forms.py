@@ -1,0 +1,227 @@
+"""The login and registration forms."""
+
+import reflex as rx
+
+from chat_app.domain.validation import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PASSWORD_MAX_BYTES,
+    USERNAME_MAX_LENGTH,
+)
+from chat_app.state import AuthState
+
+
+def auth_error() -> rx.Component:
+    """The reason the last login or registration was refused.
+
+    Returns:
+        An alert with id ``auth-error``, present only while there is one.
+    """
+    return rx.cond(
+        AuthState.auth_error != "",
+        rx.callout(
+            AuthState.auth_error,
+            icon="triangle-alert",
+            id="auth-error",
+            role="alert",
+            color_scheme="red",
+            size="1",
+            width="100%",
+        ),
+    )
+
+
+def labelled_field(
+    label: str,
+    name: str,
+    element_id: str,
+    *,
+    input_type: str = "text",
+    autocomplete: str,
+    max_length: int,
+    hint: str = "",
+) -> rx.Component:
+    """A labelled input that is marked invalid when the server refused it.
+
+    Args:
+        label: The visible label.
+        name: The form field's name.
+        element_id: The input's id.
+        input_type: The HTML input type.
+        autocomplete: The autocomplete hint for password managers.
+        max_length: The most characters the input takes.
+        hint: A line of help under the input.
+
+    Returns:
+        The label, the input and the hint.
+    """
+    return rx.vstack(
+        rx.el.label(label, html_for=element_id, font_weight="500", font_size="14px"),
+        rx.input(
+            id=element_id,
+            name=name,
+            type=input_type,
+            auto_complete=autocomplete,
+            max_length=max_length,
+            required=True,
+            size="3",
+            width="100%",
+            custom_attrs={
+                "aria-invalid": rx.cond(AuthState.auth_field == name, "true", "false")
+            },
+        ),
+        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
+        spacing="1",
+        width="100%",
+    )
+
+
+def auth_card(title: str, subtitle: str, form: rx.Component, footer: rx.Component):
+    """The centred card both auth pages use.
+
+    Args:
+        title: The heading.
+        subtitle: A line under it.
+        form: The form.
+        footer: The link to the other page.
+
+    Returns:
+        The page body.
+    """
+    return rx.center(
+        rx.card(
+            rx.vstack(
+                rx.heading(title, size="7"),
+                rx.text(subtitle, color_scheme="gray"),
+                auth_error(),
+                form,
+                footer,
+                spacing="4",
+                width="100%",
+            ),
+            width="min(26rem, 92vw)",
+            size="4",
+        ),
+        min_height="100dvh",
+        padding="1rem",
+    )
+
+
+def submit_button(label: str, element_id: str) -> rx.Component:
+    """The submit button, disabled until the page is connected and hydrated.
+
+    Args:
+        label: Its text.
+        element_id: Its id.
+
+    Returns:
+        The button.
+    """
+    return rx.button(
+        label,
+        id=element_id,
+        type="submit",
+        size="3",
+        width="100%",
+        loading=~rx.State.is_hydrated,
+        disabled=~rx.State.is_hydrated,
+    )
+
+
+def login_form() -> rx.Component:
+    """Log in with a username or email and a password.
+
+    Returns:
+        The login card.
+    """
+    return auth_card(
+        "Log in",
+        "Log in to chat with your team.",
+        rx.form(
+            rx.vstack(
+                labelled_field(
+                    "Username or email",
+                    "login",
+                    "login-login",
+                    autocomplete="username",
+                    max_length=EMAIL_MAX_LENGTH,
+                ),
+                labelled_field(
+                    "Password",
+                    "password",
+                    "login-password",
+                    input_type="password",
+                    autocomplete="current-password",
+                    max_length=PASSWORD_MAX_BYTES,
+                ),
+                submit_button("Log in", "login-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AuthState.log_in,
+            width="100%",
+        ),
+        rx.text(
+            "No account yet? ",
+            rx.link("Create one", href="/register", id="to-register"),
+            size="2",
+        ),
+    )
+
+
+def register_form() -> rx.Component:
+    """Create an account: name, username, email and password.
+
+    Returns:
+        The registration card.
+    """
+    return auth_card(
+        "Create an account",
+        "Your username is how people see you in the rooms.",
+        rx.form(
+            rx.vstack(
+                labelled_field(
+                    "Name",
+                    "name",
+                    "register-name",
+                    autocomplete="name",
+                    max_length=NAME_MAX_LENGTH,
+                ),
+                labelled_field(
+                    "Username",
+                    "username",
+                    "register-username",
+                    autocomplete="username",
+                    max_length=USERNAME_MAX_LENGTH,
+                    hint="Letters, digits, '.', '_' and '-'; up to 32.",
+                ),
+                labelled_field(
+                    "Email",
+                    "email",
+                    "register-email",
+                    input_type="email",
+                    autocomplete="email",
+                    max_length=EMAIL_MAX_LENGTH,
+                ),
+                labelled_field(
+                    "Password",
+                    "password",
+                    "register-password",
+                    input_type="password",
+                    autocomplete="new-password",
+                    max_length=PASSWORD_MAX_BYTES,
+                    hint="8 to 72 characters.",
+                ),
+                submit_button("Create account", "register-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AuthState.sign_up,
+            width="100%",
+        ),
+        rx.text(
+            "Already have an account? ",
+            rx.link("Log in", href="/login", id="to-login"),
+            size="2",
+        ),
+    )

@@ -1,0 +1,35 @@
+"""What the message pane shows while the tab is in no room."""
+
+import reflex as rx
+
+from chat_app.state import ROOMS, ChatState
+
+
+def room_entry() -> rx.Component:
+    """Invite the user back into a room after they left.
+
+    Returns:
+        A centred panel with ``join-button``.
+    """
+    return rx.center(
+        rx.vstack(
+            rx.icon("messages-square", size=48, color=rx.color("accent", 9)),
+            rx.heading("You are not in a room", size="5"),
+            rx.text(
+                "Pick a room in the menu, or go back to ",
+                ROOMS[0].name,
+                ".",
+                color_scheme="gray",
+            ),
+            rx.button(
+                f"Enter {ROOMS[0].name}",
+                id="join-button",
+                size="3",
+                on_click=ChatState.join,
+            ),
+            align="center",
+            spacing="3",
+        ),
+        flex="1",
+        padding="2rem",
+    )

@@ -1,0 +1,53 @@
+"""Database tables (SQLModel)."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class User(SQLModel, table=True):
+    """An account. ``password_hash`` never leaves the server: use ``public()``."""
+
+    __tablename__ = "users"  # pyright: ignore[reportAssignmentType]
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    username: str = Field(max_length=32)
+    # The case-folded username, so "Ana" and "ana" cannot both register.
+    username_key: str = Field(max_length=32, unique=True, index=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=255)
+    created_at: datetime
+
+    def public(self) -> dict[str, object]:
+        """The profile other people and the API may see.
+
+        Returns:
+            id, name, username, email and creation time (ISO 8601, UTC).
+        """
+        return {
+            "id": self.id,
+            "name": self.name,
+            "username": self.username,
+            "email": self.email,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+class RevokedToken(SQLModel, table=True):
+    """A session token that was logged out before it expired."""
+
+    __tablename__ = "revoked_tokens"  # pyright: ignore[reportAssignmentType]
+
+    jti: str = Field(primary_key=True, max_length=64)
+    expires_at: float = Field(index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed login, counted per account and per client address."""
+
+    __tablename__ = "login_failures"  # pyright: ignore[reportAssignmentType]
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)
+    at: float = Field(index=True)

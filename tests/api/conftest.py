@@ -1,0 +1,22 @@
+import pytest
+from starlette.testclient import TestClient
+
+from chat_app import db, settings
+from chat_app.api import create_api
+
+
+@pytest.fixture
+def client(tmp_path, monkeypatch):
+    """The HTTP API over a fresh migrated SQLite file, through an ASGI client."""
+    monkeypatch.setenv("CHAT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CHAT_DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
+    monkeypatch.setenv("CHAT_BCRYPT_ROUNDS", "4")
+    monkeypatch.setenv("CHAT_JWT_SECRET", "k" * 32)
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.upgrade()
+    with TestClient(create_api(), client=("10.0.0.1", 5000)) as test_client:
+        yield test_client
+    db.get_engine().dispose()
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()

@@ -1,0 +1,52 @@
+"""Create accounts through the real HTTP API."""
+
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Account:
+    """A registered account and a session token for it."""
+
+    name: str
+    username: str
+    email: str
+    password: str
+    token: str
+
+
+def create_account(base_url: str, prefix: str = "user") -> Account:
+    """Register a fresh account and log it in.
+
+    Args:
+        base_url: The chat's address.
+        prefix: The start of the username; a random suffix keeps it unique.
+
+    Returns:
+        The account with a session token.
+    """
+    username = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    password = f"pw-{uuid.uuid4().hex}"
+    fields = {
+        "name": f"{prefix.title()} Tester",
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": password,
+    }
+    base = base_url.rstrip("/")
+    with httpx.Client(base_url=base, timeout=30) as client:
+        client.post("/api/auth/register", json=fields).raise_for_status()
+        response = client.post(
+            "/api/auth/login", json={"login": username, "password": password}
+        )
+        response.raise_for_status()
+        token = response.json()["access_token"]
+    return Account(
+        name=fields["name"],
+        username=username,
+        email=fields["email"],
+        password=password,
+        token=token,
+    )
