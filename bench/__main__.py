@@ -1,0 +1,494 @@
+"""Run the benchmarks: ``python -m bench`` (``make bench``), or ``--smoke`` in CI.
+
+Each scenario starts real servers on loopback (the chat built in production mode,
+the baseline, Redis where needed), drives them with real socket.io clients from this
+process, prints a table and writes ``docs/benchmarks.json``.
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.clients import BaselineClient, ChatClient, Receiver
+from bench.procs import tree_rss_kb
+from tests.support.servers import (
+    ROOT,
+    ChatServer,
+    Process,
+    chat_environment,
+    free_port,
+    migrate,
+    start_chat,
+    start_redis,
+    venv_env,
+    wait_until,
+)
+
+DOCS = ROOT / "docs"
+DELIVERY_TIMEOUT = 30.0
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile.
+
+    Args:
+        values: The samples.
+        share: 0.5 for the median, 0.99 for p99.
+
+    Returns:
+        The value, or 0 for no samples.
+    """
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, round(share * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+class Numbering:
+    """Message numbers unique across every scenario of a run."""
+
+    def __init__(self) -> None:
+        """Start at a number no earlier run used."""
+        self.next = int(time.time() * 1000) * 1000
+
+    def take(self, count: int) -> list[int]:
+        """Reserve numbers.
+
+        Args:
+            count: How many.
+
+        Returns:
+            The numbers.
+        """
+        numbers = list(range(self.next, self.next + count))
+        self.next += count
+        return numbers
+
+
+NUMBERS = Numbering()
+
+
+async def fan_out(
+    sender: Any, receivers: Sequence[Receiver], count: int, interval: float
+) -> dict[str, float]:
+    """Post ``count`` messages, one every ``interval`` s, and time their delivery.
+
+    Args:
+        sender: The client that posts.
+        receivers: Everyone else in the room.
+        count: Messages to post.
+        interval: Seconds between posts.
+
+    Returns:
+        p50, p99 and max of the time until every receiver had a message (ms),
+        and how many deliveries never happened.
+    """
+    numbers = NUMBERS.take(count)
+    sent: dict[int, float] = {}
+    for number in numbers:
+        sent[number] = time.perf_counter()
+        await sender.send(f"bench:{number}: fan-out message")
+        await asyncio.sleep(interval)
+    deadline = time.monotonic() + DELIVERY_TIMEOUT
+
+    def delivered() -> bool:
+        return all(n in r.arrivals for r in receivers for n in numbers)
+
+    while not delivered() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    worst: list[float] = []
+    lost = 0
+    for number in numbers:
+        times = [r.arrivals.get(number) for r in receivers]
+        lost += sum(1 for t in times if t is None)
+        arrived = [t for t in times if t is not None]
+        if arrived and len(arrived) == len(times):
+            worst.append((max(arrived) - sent[number]) * 1000)
+    return {
+        "p50_ms": round(percentile(worst, 0.5), 1),
+        "p99_ms": round(percentile(worst, 0.99), 1),
+        "max_ms": round(max(worst, default=0.0), 1),
+        "lost": lost,
+    }
+
+
+async def gather_limited(coroutines, limit: int = 25) -> list[Any]:
+    """Run coroutines with bounded concurrency.
+
+    Args:
+        coroutines: The coroutines.
+        limit: How many at once.
+
+    Returns:
+        Their results, in order.
+    """
+    semaphore = asyncio.Semaphore(limit)
+
+    async def one(coroutine):
+        async with semaphore:
+            return await coroutine
+
+    return await asyncio.gather(*(one(c) for c in coroutines))
+
+
+async def make_tokens(base_url: str, count: int, prefix: str) -> list[str]:
+    """Register and log in ``count`` accounts through the HTTP API.
+
+    Args:
+        base_url: The chat's address.
+        count: How many.
+        prefix: Username prefix.
+
+    Returns:
+        Their session tokens.
+    """
+    stamp = f"{int(time.time() * 1000) % 10**9:x}"
+
+    async with httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=120) as http:
+
+        async def one(index: int) -> str:
+            username = f"{prefix}{stamp}-{index}"
+            password = "bench-password"
+            fields = {
+                "name": f"Bench {index}",
+                "username": username,
+                "email": f"{username}@bench.example",
+                "password": password,
+            }
+            (await http.post("/api/auth/register", json=fields)).raise_for_status()
+            response = await http.post(
+                "/api/auth/login", json={"login": username, "password": password}
+            )
+            response.raise_for_status()
+            return response.json()["access_token"]
+
+        return await gather_limited([one(i) for i in range(count)], limit=10)
+
+
+async def chat_members(urls: Sequence[str], count: int) -> list[ChatClient]:
+    """Connect ``count`` logged-in members to Sala 1, spread over ``urls``.
+
+    Args:
+        urls: Addresses of the chat processes.
+        count: How many members.
+
+    Returns:
+        The connected clients.
+    """
+    tokens = await make_tokens(urls[0], count, "m")
+    clients = [ChatClient(urls[i % len(urls)], token) for i, token in enumerate(tokens)]
+    await gather_limited([client.connect() for client in clients], limit=25)
+    return clients
+
+
+async def baseline_members(url: str, count: int) -> list[BaselineClient]:
+    """Connect ``count`` clients to the baseline's room.
+
+    Args:
+        url: The baseline's address.
+        count: How many.
+
+    Returns:
+        The connected clients.
+    """
+    clients = [BaselineClient(url) for _ in range(count)]
+    await gather_limited([client.connect() for client in clients], limit=50)
+    return clients
+
+
+async def close_all(clients: Sequence[Any]) -> None:
+    """Disconnect clients.
+
+    Args:
+        clients: The clients.
+    """
+    await gather_limited([client.close() for client in clients], limit=50)
+
+
+def start_baseline() -> tuple[Process, str]:
+    """Start the baseline server.
+
+    Returns:
+        The process and its address.
+    """
+    port = free_port()
+    process = Process(
+        name="bench-baseline",
+        args=[sys.executable, "-m", "bench.baseline", str(port)],
+        env=venv_env(),
+        cwd=ROOT,
+        log_path=ROOT / "test-artifacts" / "bench-baseline.log",
+    )
+    process.start()
+
+    def ready() -> bool:
+        process.check_alive()
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1).is_success
+        except httpx.HTTPError:
+            return False
+
+    wait_until(ready, 30, "the baseline server")
+    return process, f"http://127.0.0.1:{port}"
+
+
+async def scenario_fanout(
+    chat: ChatServer, sizes: Sequence[int], count: int, interval: float
+) -> list[dict[str, Any]]:
+    """Scenario 1: fan-out at several room sizes, app and baseline.
+
+    Args:
+        chat: The chat server.
+        sizes: Room sizes.
+        count: Messages per size.
+        interval: Seconds between messages.
+
+    Returns:
+        One row per size.
+    """
+    baseline, baseline_url = start_baseline()
+    rows = []
+    try:
+        for members in sizes:
+            clients = await chat_members([chat.url], members)
+            app = await fan_out(clients[0], clients[1:], count, interval)
+            await close_all(clients)
+            others = await baseline_members(baseline_url, members)
+            base = await fan_out(others[0], others[1:], count, interval)
+            await close_all(others)
+            rows.append(
+                {"members": members, "workers": 1, "app": app, "baseline": base}
+            )
+            print_row(rows[-1])
+    finally:
+        baseline.stop()
+    return rows
+
+
+async def scenario_payload(chat: ChatServer) -> list[dict[str, Any]]:
+    """Scenario 2: bytes one recipient receives for one new message.
+
+    Args:
+        chat: The chat server.
+
+    Returns:
+        Rows for 10 and 10,000 messages of history.
+    """
+    writer, reader = await chat_members([chat.url], 2)
+    rows = []
+    history = 0
+    for target in (10, 10_000):
+        numbers = NUMBERS.take(target - history)
+        for start in range(0, len(numbers), 200):
+            await asyncio.gather(
+                *(writer.send(f"history {n}") for n in numbers[start : start + 200])
+            )
+            await asyncio.sleep(0.05)
+        history = target
+        marker = NUMBERS.take(1)[0]
+        await asyncio.sleep(1.0)  # let the history's own updates finish arriving
+        before = reader.bytes_in
+        await writer.send(f"bench:{marker}: payload probe")
+        deadline = time.monotonic() + DELIVERY_TIMEOUT
+        while marker not in reader.arrivals and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.5)  # any trailing frame for the same message
+        rows.append(
+            {"history": target, "bytes_per_recipient": reader.bytes_in - before}
+        )
+        print(f"payload: history {target}: {rows[-1]['bytes_per_recipient']} bytes")
+    await close_all([writer, reader])
+    return rows
+
+
+async def scenario_memory(chat: ChatServer, members: int) -> dict[str, Any]:
+    """Scenario 3: backend memory per connected idle member.
+
+    Args:
+        chat: The chat server.
+        members: How many members.
+
+    Returns:
+        The figure.
+    """
+    tokens = await make_tokens(chat.url, members, "idle")
+    before = tree_rss_kb(chat.process.popen.pid)  # pyright: ignore[reportOptionalMemberAccess]
+    clients = [ChatClient(chat.url, token) for token in tokens]
+    await gather_limited([client.connect() for client in clients], limit=25)
+    await asyncio.sleep(2)
+    after = tree_rss_kb(chat.process.popen.pid)  # pyright: ignore[reportOptionalMemberAccess]
+    await close_all(clients)
+    result = {"members": members, "kb_per_member": round((after - before) / members, 1)}
+    print(f"memory: {result['kb_per_member']} KB per idle member at {members}")
+    return result
+
+
+async def scenario_login_storm(chat: ChatServer, members: int, count: int) -> dict:
+    """Scenario 4: 20 logins at once while a room chats.
+
+    Args:
+        chat: The chat server.
+        members: Room size.
+        count: Messages per measurement.
+
+    Returns:
+        Fan-out p99 without and with the storm.
+    """
+    clients = await chat_members([chat.url], members)
+    quiet = await fan_out(clients[0], clients[1:], count, 0.1)
+    stamp = f"{int(time.time() * 1000) % 10**9:x}"
+    async with httpx.AsyncClient(base_url=chat.url.rstrip("/"), timeout=120) as http:
+        fields = [
+            {
+                "name": "Storm",
+                "username": f"s{stamp}-{i}",
+                "email": f"s{stamp}-{i}@bench.example",
+                "password": "bench-password",
+            }
+            for i in range(20)
+        ]
+        await asyncio.gather(*(http.post("/api/auth/register", json=f) for f in fields))
+        storm = asyncio.gather(
+            *(
+                http.post(
+                    "/api/auth/login",
+                    json={"login": f["username"], "password": "bench-password"},
+                )
+                for f in fields
+            )
+        )
+        stormy = await fan_out(clients[0], clients[1:], count, 0.1)
+        await storm
+    await close_all(clients)
+    result = {"p99_ms_quiet": quiet["p99_ms"], "p99_ms_storm": stormy["p99_ms"]}
+    print(f"login storm: {result}")
+    return result
+
+
+async def scenario_workers(members: int, count: int) -> list[dict[str, Any]]:
+    """Scenario 6: 3 workers sharing Redis against 1 worker without.
+
+    Args:
+        members: Room size.
+        count: Messages.
+
+    Returns:
+        One fan-out row for the 3-worker deployment.
+    """
+    redis, redis_url = start_redis("bench-redis")
+    env = chat_environment(
+        "bench-workers", {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "3"}
+    )
+    migrate(env)
+    chat = start_chat("bench-workers", env=env)
+    try:
+        clients = await chat_members([chat.url], members)
+        app = await fan_out(clients[0], clients[1:], count, 0.1)
+        await close_all(clients)
+    finally:
+        chat.process.stop()
+        redis.stop()
+    row = {"members": members, "workers": 3, "app": app}
+    print_row(row)
+    return [row]
+
+
+def print_row(row: dict[str, Any]) -> None:
+    """Print one fan-out row.
+
+    Args:
+        row: The row.
+    """
+    app, base = row["app"], row.get("baseline")
+    text = (
+        f"fan-out {row['members']:>4} members, {row['workers']} worker(s): app p50 "
+        f"{app['p50_ms']} p99 {app['p99_ms']} max {app['max_ms']} lost {app['lost']}"
+    )
+    if base:
+        ratio = app["p99_ms"] / base["p99_ms"] if base["p99_ms"] else float("inf")
+        text += (
+            f" | baseline p50 {base['p50_ms']} p99 {base['p99_ms']} max "
+            f"{base['max_ms']} lost {base['lost']} | p99 ratio {ratio:.1f}x"
+        )
+    print(text, flush=True)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the chosen scenarios.
+
+    Args:
+        args: The command line.
+
+    Returns:
+        The results, in the shape of docs/benchmarks.json.
+    """
+    results: dict[str, Any] = {}
+    chat = start_chat("bench")
+    try:
+        if "fanout" in args.scenarios:
+            results["fanout"] = await scenario_fanout(
+                chat, args.members, args.messages, 0.1
+            )
+        if "payload" in args.scenarios:
+            results["payload"] = await scenario_payload(chat)
+        if "memory" in args.scenarios:
+            results["memory"] = await scenario_memory(chat, max(args.members))
+        if "login" in args.scenarios:
+            results["login_storm"] = await scenario_login_storm(
+                chat, min(100, max(args.members)), args.messages
+            )
+    finally:
+        chat.process.stop()
+    if "workers" in args.scenarios:
+        results.setdefault("fanout", []).extend(
+            await scenario_workers(max(args.members), args.messages)
+        )
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, run, print and save.
+
+    Args:
+        argv: The arguments.
+
+    Returns:
+        The exit status: 1 if any message was lost.
+    """
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--smoke", action="store_true", help="20 members, 5 messages")
+    parser.add_argument(
+        "--scenarios",
+        default="fanout,payload,memory,login,workers",
+        help="comma-separated: fanout,payload,memory,login,workers",
+    )
+    parser.add_argument("--members", default="10,100,500")
+    parser.add_argument("--messages", type=int, default=30)
+    parser.add_argument("--output", default=str(DOCS / "benchmarks.json"))
+    args = parser.parse_args(argv)
+    args.scenarios = set(args.scenarios.split(","))
+    args.members = [int(n) for n in args.members.split(",")]
+    if args.smoke:
+        args.scenarios, args.members, args.messages = {"fanout"}, [20], 5
+    started = time.monotonic()
+    results = asyncio.run(run(args))
+    results["command"] = "python -m bench " + " ".join(argv or sys.argv[1:])
+    results["seconds"] = round(time.monotonic() - started)
+    if not args.smoke:
+        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+        print(f"wrote {args.output}")
+    lost = sum(row["app"]["lost"] for row in results.get("fanout", []))
+    print(f"{'smoke' if args.smoke else 'bench'}: {lost} messages lost")
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

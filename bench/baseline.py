@@ -1,0 +1,54 @@
+"""The baseline: a minimal python-socketio server that broadcasts to a room.
+
+Run as ``python -m bench.baseline PORT``. Clients emit ``join`` with a room name and
+``message`` with ``{room, text}``; every member of the room gets ``message``.
+"""
+
+import sys
+
+import socketio
+from aiohttp import web
+
+sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
+
+
+@sio.on("join")
+async def join(sid: str, room: str) -> bool:
+    """Put the socket in a room.
+
+    Args:
+        sid: The socket.
+        room: The room's name.
+
+    Returns:
+        True, as the acknowledgement.
+    """
+    await sio.enter_room(sid, room)
+    return True
+
+
+@sio.on("message")
+async def message(sid: str, data: dict) -> None:
+    """Broadcast a message to its room.
+
+    Args:
+        sid: The sender.
+        data: ``{room, text}``.
+    """
+    await sio.emit("message", data, room=data["room"])
+
+
+def main() -> None:
+    """Serve on the port given as the only argument."""
+    app = web.Application()
+    sio.attach(app)
+
+    async def ping(_request: web.Request) -> web.Response:
+        return web.Response(text="pong")
+
+    app.router.add_get("/ping", ping)
+    web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+
+
+if __name__ == "__main__":
+    main()
