@@ -273,6 +273,18 @@ async def scenario_fanout(
     return rows
 
 
+async def until_seen(receiver: Receiver, number: int) -> None:
+    """Wait until a receiver saw a message (or the delivery timeout passed).
+
+    Args:
+        receiver: The receiver.
+        number: The message number.
+    """
+    deadline = time.monotonic() + DELIVERY_TIMEOUT
+    while number not in receiver.arrivals and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+
+
 async def scenario_payload(chat: ChatServer) -> list[dict[str, Any]]:
     """Scenario 2: bytes one recipient receives for one new message.
 
@@ -288,18 +300,15 @@ async def scenario_payload(chat: ChatServer) -> list[dict[str, Any]]:
     for target in (10, 10_000):
         numbers = NUMBERS.take(target - history)
         for start in range(0, len(numbers), 200):
-            await asyncio.gather(
-                *(writer.send(f"history {n}") for n in numbers[start : start + 200])
-            )
-            await asyncio.sleep(0.05)
+            batch = numbers[start : start + 200]
+            await asyncio.gather(*(writer.send(f"bench:{n}: history") for n in batch))
+            await until_seen(reader, batch[-1])
         history = target
         marker = NUMBERS.take(1)[0]
-        await asyncio.sleep(1.0)  # let the history's own updates finish arriving
+        await asyncio.sleep(0.5)  # let the history's last frames arrive
         before = reader.bytes_in
         await writer.send(f"bench:{marker}: payload probe")
-        deadline = time.monotonic() + DELIVERY_TIMEOUT
-        while marker not in reader.arrivals and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
+        await until_seen(reader, marker)
         await asyncio.sleep(0.5)  # any trailing frame for the same message
         rows.append(
             {"history": target, "bytes_per_recipient": reader.bytes_in - before}

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -51,3 +52,32 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=300, index=True)
     at: float = Field(index=True)
+
+
+class Message(SQLModel, table=True):
+    """A message, stored before anyone is told about it."""
+
+    __tablename__ = "messages"  # pyright: ignore[reportAssignmentType]
+    __table_args__ = (UniqueConstraint("room", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room: str = Field(max_length=64, index=True)
+    # 1, 2, 3... within the room: places the message in the live window's blocks.
+    seq: int
+    author: str = Field(max_length=32)
+    text: str
+    sent_at_ms: int
+
+
+class Presence(SQLModel, table=True):
+    """One browser tab in one room (a tab is in at most one room)."""
+
+    __tablename__ = "presence"  # pyright: ignore[reportAssignmentType]
+
+    tab: str = Field(primary_key=True, max_length=64)
+    room: str = Field(max_length=64, index=True)
+    username: str = Field(max_length=32, index=True)
+    sid: str = Field(max_length=64)
+    entered_at: float
+    # When this tab's user started typing here; None when not typing.
+    typing_since: float | None = None

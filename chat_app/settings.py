@@ -26,7 +26,6 @@ class Settings(BaseSettings):
         rooms: Room names in menu order, the first being the default room
             (``CHAT_ROOMS="Sala 1,Sala 2,Sala 3"``).
         max_message_length: The most characters one message may have.
-        live_window: How many of a room's latest messages the live room keeps.
         database_url: Any SQLAlchemy URL; an SQLite file by default.
         data_dir: Where development keeps its generated secret and SQLite file.
         jwt_secret: The key that signs session tokens (at least 32 bytes).
@@ -35,6 +34,8 @@ class Settings(BaseSettings):
         login_max_failures: Failed logins allowed per account or address...
         login_window_seconds: ...within this many seconds.
         max_json_body_bytes: The largest JSON body the HTTP API reads.
+        redis_url: Reflex's Redis (``REFLEX_REDIS_URL``); when set, room broadcasts
+            travel through it to every backend process.
     """
 
     model_config = SettingsConfigDict(env_prefix="CHAT_", extra="ignore")
@@ -44,7 +45,6 @@ class Settings(BaseSettings):
         default_factory=lambda: ["Sala 1", "Sala 2", "Sala 3"]
     )
     max_message_length: int = Field(default=4000, ge=1, le=100_000)
-    live_window: int = Field(default=100, ge=1, le=1000)
     data_dir: Path = Path("data")
     database_url: str = "sqlite:///data/chat.db"
     jwt_secret: SecretStr | None = None
@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     max_json_body_bytes: int = Field(default=16 * 1024, ge=1024)
+    redis_url: str | None = Field(default=None, validation_alias="REFLEX_REDIS_URL")
 
     @field_validator("rooms", mode="before")
     @classmethod

@@ -1,22 +1,23 @@
-"""Reflex states: the session, a private chat state per tab, a shared state per room.
+"""Reflex states: the session, each tab's place in the chat, and what it shows.
 
 Handlers stay thin: they take identity from the verified session token (never from
-event arguments), call the plain rules in ``chat_app.domain`` and ``accounts``, and
-store the result. A change to ``RoomState`` reaches every tab linked to that room.
+event arguments), call the plain functions of ``accounts`` and ``chatroom`` (which
+keep rooms in the database), and store the result. What changes for a whole room is
+sent to its tabs as one broadcast delta of ``RoomViewState`` (see ``hub``), not by
+updating each member's state.
 """
 
+import dataclasses
 import time
 from typing import Any
 
 import reflex as rx
-from reflex.istate.manager import get_state_manager
-from reflex.istate.manager.token import BaseStateToken
+from reflex_base.constants.state import FIELD_MARKER
 
-from chat_app import accounts, db
+from chat_app import accounts, chatroom, db, hub
 from chat_app.accounts import FieldError
-from chat_app.domain import presence
 from chat_app.domain.errors import ChatError
-from chat_app.domain.messages import ChatMessage, append_message
+from chat_app.domain.messages import RING_BLOCKS, ChatMessage
 from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.validation import validate_message
 from chat_app.models import User
@@ -129,34 +130,77 @@ class AuthState(rx.State):
         return rx.redirect(CHAT_ROUTE)
 
 
-class RoomState(rx.SharedState):
-    """What every member of one room shares; each member's tab links to it.
+class RoomViewState(rx.State):
+    """What a tab shows of its room: filled on arrival, then kept by broadcasts.
 
-    A tab that is not in a room keeps an empty private copy, so nothing of any
-    room reaches it.
+    The live window is a ring of blocks (see ``domain.messages``); ``head`` is the
+    slot of the newest block. Broadcasts change these vars in the browsers only,
+    so nothing here may be recomputed from the server-side copy: no computed vars.
     """
 
     members: list[str] = []
     typists: list[str] = []
-    messages: list[ChatMessage] = []
-    _tabs: dict[str, list[str]] = {}
-    _next_message_id: int = 1
+    head: int = 0
+    block_0: list[ChatMessage] = []
+    block_1: list[ChatMessage] = []
+    block_2: list[ChatMessage] = []
+    block_3: list[ChatMessage] = []
+    block_4: list[ChatMessage] = []
+    block_5: list[ChatMessage] = []
+    block_6: list[ChatMessage] = []
+    block_7: list[ChatMessage] = []
+    block_8: list[ChatMessage] = []
+    block_9: list[ChatMessage] = []
+    block_10: list[ChatMessage] = []
+    block_11: list[ChatMessage] = []
+    block_12: list[ChatMessage] = []
+    block_13: list[ChatMessage] = []
+    block_14: list[ChatMessage] = []
+    block_15: list[ChatMessage] = []
+
+    def _show(self, view: chatroom.RoomView | None) -> None:
+        """Show a room as it is now, or nothing."""
+        self.members = view.members if view else []
+        self.typists = view.typists if view else []
+        self.head = view.head if view else 0
+        for slot in range(RING_BLOCKS):
+            setattr(self, block_var(slot), view.blocks[slot] if view else [])
 
 
-async def peek_members(room: Room) -> list[str]:
-    """Read who is in a room without linking this tab to it.
+def block_var(slot: int) -> str:
+    """The name of the var holding a ring slot.
 
     Args:
-        room: The room.
+        slot: The slot.
 
     Returns:
-        The members' usernames as last stored (no lock taken).
+        ``block_<slot>``.
     """
-    root = await get_state_manager().get_state(
-        BaseStateToken(ident=room.link_token, cls=RoomState)
-    )
-    shared = await root.get_state(RoomState)
-    return list(shared.members)
+    return f"block_{slot}"
+
+
+def view_delta(**changes: Any) -> dict[str, dict[str, Any]]:
+    """A delta of ``RoomViewState`` vars, ready to broadcast.
+
+    Args:
+        **changes: Var names and their new values.
+
+    Returns:
+        ``{state name: {var name: JSON-ready value}}``.
+    """
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return dataclasses.asdict(value)
+        return value
+
+    return {
+        RoomViewState.get_full_name(): {
+            f"{name}{FIELD_MARKER}": plain(value) for name, value in changes.items()
+        }
+    }
 
 
 class ChatState(rx.State):
@@ -184,6 +228,9 @@ class ChatState(rx.State):
     def _tab(self) -> str:
         return self.rx_router_session.client_token
 
+    def _sid(self) -> str:
+        return self.rx_router_session.session_id
+
     async def _identify(self) -> str | None:
         """The verified username of this tab's session, or None after expelling it.
 
@@ -205,55 +252,51 @@ class ChatState(rx.State):
 
     async def _expel(self, reason: str) -> None:
         """Take this tab out of its room and forget who it was."""
-        room = await self._current_room()
-        if room is not None:
-            await self._depart(room)
-            await self._unlink(room)
+        await self._depart()
         self.username = ""
-        self.room_slug = ""
         self.error = reason
 
-    async def _current_room(self) -> RoomState | None:
-        """The shared state of this tab's room, or None when the tab is in no room."""
-        if not self.room_slug:
+    async def _present_room(self) -> str | None:
+        """The room this tab is in according to the database, or None."""
+        presence = await db.run(chatroom.presence_of, self._tab())
+        if presence is None or presence.username != self.username:
             return None
-        room = await self.get_state(RoomState)
-        if self._tab() not in room._tabs.get(self.username, []):
-            return None
-        return room
+        return presence.room
 
     async def _enter(self, room: Room) -> None:
-        """Link this tab to a room and add it to the room's members."""
-        shared = await self.get_state(RoomState)
-        linked = await shared._link_to(room.link_token)
-        linked.members, linked._tabs = presence.enter_tab(
-            linked.members, linked._tabs, self.username, self._tab()
+        """Put this tab in a room, tell the others, and show the room."""
+        now = time.time()
+        members, newcomer = await db.run(
+            chatroom.enter,
+            room=room.slug,
+            username=self.username,
+            tab=self._tab(),
+            sid=self._sid(),
+            now=now,
         )
+        await hub.join(self._sid(), room.slug)
+        if newcomer:
+            await hub.broadcast(room.slug, view_delta(members=members))
+        view = await db.run(chatroom.view, room.slug, now=now)
+        (await self.get_state(RoomViewState))._show(view)
         self.room_slug = room.slug
         self.error = ""
         self.sidebar_open = False
 
-    async def _depart(self, room: RoomState) -> None:
-        """Take this tab out of its room and forget its typing and draft."""
-        was_member = self.username in room.members
-        room.members, room._tabs = presence.leave_tab(
-            room.members, room._tabs, self.username, self._tab()
-        )
-        if was_member and self.username not in room.members:
-            room.typists = presence.stop_typing(room.typists, self.username)
+    async def _depart(self) -> None:
+        """Take this tab out of its room, tell the others, and show nothing."""
+        departure = await db.run(chatroom.leave, tab=self._tab(), now=time.time())
+        if departure is not None:
+            await hub.leave(self._sid(), departure.room)
+            if departure.user_left:
+                await hub.broadcast(
+                    departure.room,
+                    view_delta(members=departure.members, typists=departure.typists),
+                )
+        (await self.get_state(RoomViewState))._show(None)
         self._typing = False
         self.draft = ""
         self.room_slug = ""
-
-    async def _unlink(self, room: RoomState) -> None:
-        """Stop this tab from receiving the room's updates.
-
-        Reflex's unlink also asks the browser to rehydrate, which would reset the
-        session token kept in localStorage on the server side; the chat needs no
-        rehydration (the page stops showing room data once ``room_slug`` is empty),
-        so those events are dropped.
-        """
-        await room._unlink()
 
     def _to_login(self):
         return rx.redirect(LOGIN_ROUTE)
@@ -261,21 +304,21 @@ class ChatState(rx.State):
     async def open_chat(self):
         """When the chat page loads: back to login without a session, else enter.
 
-        A tab already in a room (a refresh) stays there; a new tab enters the
-        default room.
+        A tab already in a room (a refresh or a reconnect) is shown that room as it
+        is now, catching up on what it missed; a new tab enters the default room.
         """
         if await self._identify() is None:
             return self._to_login()
-        if await self._current_room() is None:
-            self.room_slug = ""
-            await self._enter(ROOMS[0])
+        current = await self._present_room()
+        target = next((room for room in ROOMS if room.slug == current), ROOMS[0])
+        await self._enter(target)
         return None
 
     async def join(self):
         """Enter the default room again after leaving it."""
         if await self._identify() is None:
             return self._to_login()
-        if await self._current_room() is not None:
+        if await self._present_room() is not None:
             self._fail("You are already in a room.")
             return None
         await self._enter(ROOMS[0])
@@ -294,12 +337,12 @@ class ChatState(rx.State):
         except ChatError as error:
             self._fail(error)
             return None
-        room = await self._current_room()
-        if room is not None:
-            if target.slug == self.room_slug:
-                self.sidebar_open = False
-                return None
-            await self._depart(room)
+        current = await self._present_room()
+        if current == target.slug:
+            self.sidebar_open = False
+            return None
+        if current is not None:
+            await self._depart()
         await self._enter(target)
         return None
 
@@ -307,13 +350,11 @@ class ChatState(rx.State):
         """Leave the current room; the other members see the user go."""
         if await self._identify() is None:
             return self._to_login()
-        room = await self._current_room()
-        if room is None:
+        if await self._present_room() is None:
             self._fail(NOT_IN_ROOM)
             return None
-        await self._depart(room)
+        await self._depart()
         self.error = ""
-        await self._unlink(room)
         return None
 
     async def log_out(self):
@@ -344,39 +385,35 @@ class ChatState(rx.State):
             return
         self.draft = value
 
-    async def typing_started(self):
-        """Tell the room this tab's user is typing (sent at most every 2 s)."""
+    async def _set_typing(self, typing: bool):
+        """Record typing or its end; tell the room if its typists changed."""
         if await self._identify() is None:
             return self._to_login()
-        room = await self._current_room()
+        room = await self._present_room()
         if room is None:
             self._fail(NOT_IN_ROOM)
             return None
-        if not self.draft.strip():
-            await self._stop_typing(room)
-        elif not self._typing:
-            room.typists = presence.start_typing(room.typists, self.username)
-            self._typing = True
+        typing = typing and bool(self.draft.strip())
+        if typing == self._typing and not typing:
+            return None
+        changed = await db.run(
+            chatroom.set_typing, tab=self._tab(), typing=typing, now=time.time()
+        )
+        self._typing = typing
+        if changed is not None:
+            await hub.broadcast(room, view_delta(typists=changed))
         return None
+
+    async def typing_started(self):
+        """Tell the room this tab's user is typing (sent at most every 2 s)."""
+        return await self._set_typing(True)
 
     async def typing_stopped(self):
         """Tell the room this tab's user stopped typing (after 3 s without a key)."""
-        if await self._identify() is None:
-            return self._to_login()
-        room = await self._current_room()
-        if room is None:
-            self._fail(NOT_IN_ROOM)
-            return None
-        await self._stop_typing(room)
-        return None
-
-    async def _stop_typing(self, room: RoomState) -> None:
-        if self._typing or self.username in room.typists:
-            room.typists = presence.stop_typing(room.typists, self.username)
-        self._typing = False
+        return await self._set_typing(False)
 
     async def send(self, form_data: dict[str, Any]):
-        """Send the composer's text to everyone in the room.
+        """Store the composer's text, then send it to everyone in the room.
 
         Args:
             form_data: The composer form's fields; ``text`` is the message.
@@ -388,7 +425,7 @@ class ChatState(rx.State):
             self.set_draft(raw)
         if await self._identify() is None:
             return self._to_login()
-        room = await self._current_room()
+        room = await self._present_room()
         if room is None:
             self._fail(NOT_IN_ROOM)
             return None
@@ -398,15 +435,19 @@ class ChatState(rx.State):
         except ChatError as error:
             self._fail(error)
             return None
-        message = ChatMessage(
-            id=room._next_message_id,
+        posted = await db.run(
+            chatroom.post,
+            room=room,
             author=self.username,
             text=text,
-            sent_at_ms=int(time.time() * 1000),
+            now_ms=int(time.time() * 1000),
         )
-        room._next_message_id += 1
-        room.messages = append_message(room.messages, message, settings.live_window)
-        await self._stop_typing(room)
+        changes: dict[str, Any] = {block_var(posted.slot): posted.block}
+        changes["head"] = posted.slot
+        if posted.typists is not None:
+            changes["typists"] = posted.typists
+        self._typing = False
+        await hub.broadcast(room, view_delta(**changes))
         self.draft = ""
         self.error = ""
         return None
@@ -419,12 +460,9 @@ class ChatState(rx.State):
         """
         if await self._identify() is None:
             return self._to_login()
-        room = await self._current_room()
-        if (
-            room is None
-            or not isinstance(username, str)
-            or username not in room.members
-        ):
+        room = await self._present_room()
+        present = await db.run(chatroom.members, room) if room else []
+        if not isinstance(username, str) or username not in present:
             self._fail("That person is not in this room.")
             return None
         profile = await db.run(accounts.profile_of, username)

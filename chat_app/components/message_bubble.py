@@ -1,4 +1,4 @@
-"""One message in the list."""
+"""One message in the list, with the day separator above it when the day changes."""
 
 import reflex as rx
 from reflex.vars import FunctionStringVar
@@ -6,46 +6,93 @@ from reflex.vars import FunctionStringVar
 from chat_app.domain.messages import ChatMessage
 from chat_app.state import ChatState
 
-# Browsers format the server's timestamp in the reader's own time zone and locale.
+# Browsers format the server's timestamps in the reader's own time zone and locale.
 LOCAL_TIME = FunctionStringVar.create(
     "((ms) => new Date(ms).toLocaleTimeString("
     "[], {hour: '2-digit', minute: '2-digit'}))"
 )
+NEW_DAY = FunctionStringVar.create(
+    "((ms, previous) => previous === 0 || "
+    "new Date(ms).toDateString() !== new Date(previous).toDateString())"
+)
+DAY_LABEL = FunctionStringVar.create(
+    "((ms) => { const day = new Date(ms); const today = new Date();"
+    " const yesterday = new Date(); yesterday.setDate(today.getDate() - 1);"
+    " if (day.toDateString() === today.toDateString()) return 'Today';"
+    " if (day.toDateString() === yesterday.toDateString()) return 'Yesterday';"
+    " return day.toLocaleDateString([], {weekday: 'long', day: 'numeric',"
+    " month: 'long', year: 'numeric'}); })"
+)
+
+
+def day_separator(message: rx.Var[ChatMessage]) -> rx.Component:
+    """The "Today" / "Yesterday" / date line above a day's first message.
+
+    Args:
+        message: The message below the line.
+
+    Returns:
+        The separator, or nothing when the day did not change.
+    """
+    return rx.cond(
+        NEW_DAY.call(message.sent_at_ms, message.previous_sent_at_ms).to(bool),
+        rx.center(
+            rx.badge(
+                DAY_LABEL.call(message.sent_at_ms).to(str),
+                variant="soft",
+                color_scheme="gray",
+                radius="full",
+            ),
+            class_name="date-separator",
+            role="separator",
+            padding_y="0.5rem",
+            width="100%",
+        ),
+    )
 
 
 def message_bubble(message: rx.Var[ChatMessage]) -> rx.Component:
     """Draw a message: own ones on the right in the accent colour, others on the left.
 
+    Consecutive messages of one author within five minutes share one name.
+
     Args:
         message: The message.
 
     Returns:
-        A bubble carrying ``data-own`` and ``data-author``.
+        The bubble, carrying ``data-own`` and ``data-author``.
     """
     own = message.author == ChatState.username
-    return rx.box(
-        rx.cond(
-            own,
-            rx.fragment(),
-            rx.text(
-                message.author, size="1", weight="bold", color=rx.color("accent", 11)
+    return rx.fragment(
+        day_separator(message),
+        rx.box(
+            rx.cond(
+                own | message.continues,
+                rx.fragment(),
+                rx.text(
+                    message.author,
+                    size="1",
+                    weight="bold",
+                    color=rx.color("accent", 11),
+                ),
             ),
+            rx.text(message.text, white_space="pre-wrap", overflow_wrap="anywhere"),
+            rx.text(
+                LOCAL_TIME.call(message.sent_at_ms).to(str),
+                size="1",
+                color_scheme="gray",
+                text_align="right",
+            ),
+            class_name="message",
+            custom_attrs={
+                "data-own": rx.cond(own, "true", "false"),
+                "data-author": message.author,
+                "data-id": message.id,
+            },
+            align_self=rx.cond(own, "flex-end", "flex-start"),
+            background=rx.cond(own, rx.color("accent", 4), rx.color("gray", 3)),
+            border_radius="12px",
+            padding="0.4rem 0.7rem",
+            max_width="min(36rem, 80%)",
         ),
-        rx.text(message.text, white_space="pre-wrap", overflow_wrap="anywhere"),
-        rx.text(
-            LOCAL_TIME.call(message.sent_at_ms).to(str),
-            size="1",
-            color_scheme="gray",
-            text_align="right",
-        ),
-        class_name="message",
-        custom_attrs={
-            "data-own": rx.cond(own, "true", "false"),
-            "data-author": message.author,
-        },
-        align_self=rx.cond(own, "flex-end", "flex-start"),
-        background=rx.cond(own, rx.color("accent", 4), rx.color("gray", 3)),
-        border_radius="12px",
-        padding="0.4rem 0.7rem",
-        max_width="min(36rem, 80%)",
     )

@@ -3,7 +3,31 @@
 import reflex as rx
 
 from chat_app.components.message_bubble import message_bubble
-from chat_app.state import RoomState
+from chat_app.domain.messages import RING_BLOCKS
+from chat_app.state import RoomViewState, block_var
+
+
+def ring_block(slot: int) -> rx.Component:
+    """The messages of one slot of the live window's ring.
+
+    Blocks are laid out oldest first with the CSS ``order`` property, counted from
+    the slot after the newest one, so a new message re-renders only its block.
+
+    Args:
+        slot: The ring slot.
+
+    Returns:
+        A column of bubbles.
+    """
+    messages = getattr(RoomViewState, block_var(slot))
+    position = (RING_BLOCKS + slot - 1 - RoomViewState.head) % RING_BLOCKS
+    return rx.flex(
+        rx.foreach(messages, message_bubble),
+        direction="column",
+        gap="0.35rem",
+        order=position,
+        width="100%",
+    )
 
 
 def message_list() -> rx.Component:
@@ -15,18 +39,20 @@ def message_list() -> rx.Component:
     Returns:
         The scrolling region with id ``message-list``.
     """
+    empty = (RoomViewState.head == 0) & (RoomViewState.block_0.length() == 0)
     return rx.box(
-        rx.vstack(
+        rx.flex(
             rx.cond(
-                RoomState.messages.length() == 0,
+                empty,
                 rx.center(
                     rx.text("No messages yet. Say hello!", color_scheme="gray"),
                     padding="2rem",
                     width="100%",
                 ),
             ),
-            rx.foreach(RoomState.messages, message_bubble),
-            spacing="2",
+            *[ring_block(slot) for slot in range(RING_BLOCKS)],
+            direction="column",
+            gap="0.35rem",
             padding="1rem",
             width="100%",
         ),

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app.state import ChatState, RoomState
+from chat_app.state import ChatState, RoomViewState
 
 
 def typing_indicator() -> rx.Component:
@@ -11,7 +11,7 @@ def typing_indicator() -> rx.Component:
     Returns:
         A text line with id ``typing-indicator``.
     """
-    others = RoomState.typists.filter(lambda name: name != ChatState.username)
+    others = RoomViewState.typists.filter(lambda name: name != ChatState.username)
     count = others.length()
     line = rx.match(
         count,

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app.state import ChatState, RoomState
+from chat_app.state import ChatState, RoomViewState
 
 
 def user_item(username: rx.Var[str]) -> rx.Component:
@@ -47,13 +47,13 @@ def users_menu() -> rx.Component:
     return rx.vstack(
         rx.text(
             "Online — ",
-            RoomState.members.length(),
+            RoomViewState.members.length(),
             size="1",
             weight="bold",
             color_scheme="gray",
         ),
         rx.el.ul(
-            rx.foreach(RoomState.members, user_item),
+            rx.foreach(RoomViewState.members, user_item),
             id="users-list",
             aria_label="Users in this room",
             padding="0",

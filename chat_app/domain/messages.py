@@ -1,6 +1,17 @@
-"""Chat messages and the live window of a room's latest ones."""
+"""Chat messages and the live window every member of a room shares.
 
+The window is a ring of ``RING_BLOCKS`` blocks of ``BLOCK_SIZE`` messages each,
+numbered by the message's sequence number in its room. A new message changes only
+its own block, so what each member is sent for it is one block, whatever the size
+of the room's history.
+"""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+BLOCK_SIZE = 8
+RING_BLOCKS = 16
+GROUP_GAP_MS = 5 * 60 * 1000
 
 
 @dataclass(frozen=True)
@@ -8,30 +19,107 @@ class ChatMessage:
     """One message as every member's screen shows it.
 
     Attributes:
-        id: Increasing number within the room, used as the React key.
+        id: The message's sequence number in its room (1, 2, 3...).
         author: The sender's username.
         text: The validated text.
         sent_at_ms: When the server accepted it, in milliseconds since the epoch
             (browsers render it in the reader's local time).
+        continues: Whether it follows a message of the same author sent less than
+            five minutes earlier, so it is drawn under the same name.
+        previous_sent_at_ms: When the room's previous message was sent (0 if none),
+            so a browser can tell whether a day separator goes above this one.
     """
 
     id: int
     author: str
     text: str
     sent_at_ms: int
+    continues: bool = False
+    previous_sent_at_ms: int = 0
 
 
-def append_message(
-    window: list[ChatMessage], message: ChatMessage, limit: int
-) -> list[ChatMessage]:
-    """Append a message to a room's live window, dropping the oldest beyond the limit.
+def continues_previous(
+    previous: ChatMessage | None, author: str, sent_at_ms: int
+) -> bool:
+    """Whether a new message is grouped under the previous one's author.
 
     Args:
-        window: The latest messages, oldest first.
-        message: The new message.
-        limit: How many messages the window keeps.
+        previous: The room's previous message, if any.
+        author: The new message's author.
+        sent_at_ms: When the new message was sent.
 
     Returns:
-        The new window, at most ``limit`` long, ending with ``message``.
+        True for the same author within five minutes.
     """
-    return [*window, message][-limit:] if limit > 0 else []
+    return (
+        previous is not None
+        and previous.author == author
+        and 0 <= sent_at_ms - previous.sent_at_ms < GROUP_GAP_MS
+    )
+
+
+def block_number(seq: int) -> int:
+    """The block a message belongs to, counted from the room's first message.
+
+    Args:
+        seq: The message's sequence number (from 1).
+
+    Returns:
+        The block number (from 0).
+    """
+    return (seq - 1) // BLOCK_SIZE
+
+
+def slot_of(block: int) -> int:
+    """Where in the ring a block is kept.
+
+    Args:
+        block: The block number.
+
+    Returns:
+        The slot, 0 to ``RING_BLOCKS - 1``.
+    """
+    return block % RING_BLOCKS
+
+
+def first_seq_of(block: int) -> int:
+    """The sequence number of a block's first message.
+
+    Args:
+        block: The block number.
+
+    Returns:
+        The sequence number.
+    """
+    return block * BLOCK_SIZE + 1
+
+
+def window_start(latest_seq: int) -> int:
+    """The sequence number of the oldest message the live window holds.
+
+    Args:
+        latest_seq: The room's latest sequence number (0 when empty).
+
+    Returns:
+        The first sequence number in the window (at least 1).
+    """
+    if latest_seq <= 0:
+        return 1
+    return first_seq_of(max(0, block_number(latest_seq) - RING_BLOCKS + 1))
+
+
+def ring(messages: Sequence[ChatMessage]) -> tuple[list[list[ChatMessage]], int]:
+    """Lay the window's messages out in the ring.
+
+    Args:
+        messages: The messages from ``window_start`` on, oldest first.
+
+    Returns:
+        The ``RING_BLOCKS`` slots (each oldest first) and the slot of the newest
+        block (0 when there are no messages).
+    """
+    slots: list[list[ChatMessage]] = [[] for _ in range(RING_BLOCKS)]
+    for message in messages:
+        slots[slot_of(block_number(message.id))].append(message)
+    head = slot_of(block_number(messages[-1].id)) if messages else 0
+    return slots, head

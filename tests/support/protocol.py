@@ -12,12 +12,13 @@ from typing import Any
 
 import socketio
 
-from chat_app.state import AuthState, ChatState, RoomState
+from chat_app.domain.messages import RING_BLOCKS
+from chat_app.state import AuthState, ChatState, RoomViewState, block_var
 
 ROOT = "reflex___state____state"
 AUTH = AuthState.get_full_name()
 CHAT = ChatState.get_full_name()
-ROOM = RoomState.get_full_name()
+ROOM = RoomViewState.get_full_name()
 FIELD_SUFFIX = "_rx_state_"
 
 
@@ -184,8 +185,10 @@ class ReflexClient:
         return self.var(ROOM, "typists") or []
 
     def messages(self) -> list[dict[str, Any]]:
-        """The messages last received."""
-        return self.var(ROOM, "messages") or []
+        """The live window as the browser would lay it out, oldest first."""
+        head = self.var(ROOM, "head") or 0
+        order = [(head + 1 + offset) % RING_BLOCKS for offset in range(RING_BLOCKS)]
+        return [m for slot in order for m in self.var(ROOM, block_var(slot)) or []]
 
     def room_slug(self) -> str:
         """The room this tab is in, as the server last said."""

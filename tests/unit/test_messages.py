@@ -1,23 +1,63 @@
-from chat_app.domain.messages import ChatMessage, append_message
+from chat_app.domain.messages import (
+    BLOCK_SIZE,
+    RING_BLOCKS,
+    ChatMessage,
+    block_number,
+    continues_previous,
+    first_seq_of,
+    ring,
+    slot_of,
+    window_start,
+)
+
+MINUTE = 60_000
 
 
-def message(number: int) -> ChatMessage:
-    return ChatMessage(id=number, author="joao", text=f"m{number}", sent_at_ms=number)
+def message(seq: int, author: str = "joao", at: int = 0) -> ChatMessage:
+    return ChatMessage(id=seq, author=author, text=f"m{seq}", sent_at_ms=at)
 
 
-def test_append_keeps_order_and_the_newest_last():
-    window = append_message([message(1)], message(2), limit=10)
-    assert [m.id for m in window] == [1, 2]
+def test_messages_fall_into_blocks_of_block_size():
+    assert [block_number(seq) for seq in (1, BLOCK_SIZE, BLOCK_SIZE + 1)] == [0, 0, 1]
+    assert first_seq_of(0) == 1
+    assert first_seq_of(1) == BLOCK_SIZE + 1
 
 
-def test_the_window_drops_the_oldest_beyond_its_limit():
-    window: list[ChatMessage] = []
-    for number in range(1, 8):
-        window = append_message(window, message(number), limit=3)
-    assert [m.id for m in window] == [5, 6, 7]
+def test_blocks_reuse_ring_slots():
+    assert slot_of(0) == 0
+    assert slot_of(RING_BLOCKS - 1) == RING_BLOCKS - 1
+    assert slot_of(RING_BLOCKS) == 0
 
 
-def test_append_does_not_change_the_old_window():
-    old = [message(1)]
-    append_message(old, message(2), limit=10)
-    assert old == [message(1)]
+def test_the_window_starts_ring_blocks_before_the_newest_block():
+    assert window_start(0) == 1
+    assert window_start(5) == 1
+    full = BLOCK_SIZE * RING_BLOCKS
+    assert window_start(full) == 1
+    assert window_start(full + 1) == BLOCK_SIZE + 1
+
+
+def test_ring_places_each_message_in_its_block_and_names_the_newest_slot():
+    messages = [message(seq) for seq in range(1, BLOCK_SIZE * 2 + 2)]
+    slots, head = ring(messages)
+    assert [m.id for m in slots[0]] == list(range(1, BLOCK_SIZE + 1))
+    assert [m.id for m in slots[2]] == [BLOCK_SIZE * 2 + 1]
+    assert head == 2
+    assert ring([]) == ([[] for _ in range(RING_BLOCKS)], 0)
+
+
+def test_a_wrapped_ring_puts_the_newest_block_in_an_old_slot():
+    count = BLOCK_SIZE * RING_BLOCKS + 3
+    start = window_start(count)
+    slots, head = ring([message(seq) for seq in range(start, count + 1)])
+    assert head == 0
+    assert [m.id for m in slots[0]] == [count - 2, count - 1, count]
+    assert slots[1][0].id == start
+
+
+def test_grouping_needs_the_same_author_within_five_minutes():
+    previous = message(1, "joao", at=0)
+    assert continues_previous(previous, "joao", 4 * MINUTE)
+    assert not continues_previous(previous, "joao", 5 * MINUTE)
+    assert not continues_previous(previous, "pedro", MINUTE)
+    assert not continues_previous(None, "joao", MINUTE)

@@ -1,0 +1,105 @@
+from chat_app import chatroom
+from chat_app.chatroom import TYPING_TTL_SECONDS
+from chat_app.domain.messages import BLOCK_SIZE, RING_BLOCKS
+
+NOW = 1_800_000_000.0
+
+
+def enter(session, tab, username, room="sala-1", now=NOW):
+    result = chatroom.enter(
+        session, room=room, username=username, tab=tab, sid=f"sid-{tab}", now=now
+    )
+    session.commit()
+    return result
+
+
+def test_members_are_listed_once_in_order_of_arrival(session):
+    assert enter(session, "t1", "joao") == (["joao"], True)
+    assert enter(session, "t2", "pedro", now=NOW + 1) == (["joao", "pedro"], True)
+    assert enter(session, "t3", "joao", now=NOW + 2) == (["joao", "pedro"], False)
+    assert chatroom.members(session, "sala-2") == []
+
+
+def test_a_user_leaves_with_their_last_tab(session):
+    enter(session, "t1", "joao")
+    enter(session, "t2", "joao")
+    enter(session, "t3", "pedro")
+    first = chatroom.leave(session, tab="t1", now=NOW)
+    assert first is not None
+    assert (first.members, first.user_left) == (["joao", "pedro"], False)
+    second = chatroom.leave(session, tab="t2", now=NOW)
+    assert second is not None
+    assert (second.room, second.members, second.user_left) == (
+        "sala-1",
+        ["pedro"],
+        True,
+    )
+    assert chatroom.leave(session, tab="t2", now=NOW) is None
+
+
+def test_entering_another_room_moves_the_tab(session):
+    enter(session, "t1", "joao")
+    enter(session, "t1", "joao", room="sala-2")
+    assert chatroom.members(session, "sala-1") == []
+    assert chatroom.members(session, "sala-2") == ["joao"]
+    presence = chatroom.presence_of(session, "t1")
+    assert presence is not None
+    assert presence.room == "sala-2"
+
+
+def test_typing_starts_stops_and_expires(session):
+    enter(session, "t1", "joao")
+    enter(session, "t2", "pedro")
+    assert chatroom.set_typing(session, tab="t1", typing=True, now=NOW) == ["joao"]
+    assert chatroom.set_typing(session, tab="t1", typing=True, now=NOW + 1) is None
+    assert chatroom.set_typing(session, tab="t2", typing=True, now=NOW + 2) == [
+        "joao",
+        "pedro",
+    ]
+    assert chatroom.set_typing(session, tab="t1", typing=False, now=NOW + 3) == [
+        "pedro"
+    ]
+    assert chatroom.typists(session, "sala-1", now=NOW + 2 + TYPING_TTL_SECONDS) == []
+    assert chatroom.set_typing(session, tab="nobody", typing=True, now=NOW) is None
+
+
+def test_posting_stores_numbers_groups_and_stops_typing(session):
+    enter(session, "t1", "joao")
+    chatroom.set_typing(session, tab="t1", typing=True, now=NOW)
+    first = chatroom.post(session, room="sala-1", author="joao", text="a", now_ms=1000)
+    second = chatroom.post(session, room="sala-1", author="joao", text="b", now_ms=2000)
+    other_room = chatroom.post(
+        session, room="sala-2", author="ana", text="c", now_ms=3000
+    )
+    assert (first.message.id, second.message.id, other_room.message.id) == (1, 2, 1)
+    assert first.typists == []
+    assert second.typists is None
+    assert not first.message.continues
+    assert second.message.continues
+    assert second.message.previous_sent_at_ms == 1000
+    assert [m.text for m in second.block] == ["a", "b"]
+    assert second.slot == 0
+
+
+def test_a_new_message_carries_only_its_block(session):
+    for number in range(BLOCK_SIZE + 2):
+        posted = chatroom.post(
+            session, room="sala-1", author="ana", text=str(number), now_ms=number
+        )
+    assert posted.slot == 1
+    assert [m.id for m in posted.block] == [BLOCK_SIZE + 1, BLOCK_SIZE + 2]
+
+
+def test_the_view_holds_the_last_ring_of_blocks(session):
+    enter(session, "t1", "joao")
+    total = BLOCK_SIZE * RING_BLOCKS + 5
+    for number in range(1, total + 1):
+        chatroom.post(
+            session, room="sala-1", author="ana", text=str(number), now_ms=number
+        )
+    view = chatroom.view(session, "sala-1", now=NOW)
+    shown = sorted(m.id for block in view.blocks for m in block)
+    assert shown[-1] == total
+    assert len(shown) == BLOCK_SIZE * (RING_BLOCKS - 1) + 5
+    assert view.members == ["joao"]
+    assert view.blocks[view.head][-1].id == total
