@@ -82,10 +82,11 @@ def test_posting_stores_numbers_groups_and_stops_typing(session):
 
 
 def test_a_new_message_carries_only_its_block(session):
-    for number in range(BLOCK_SIZE + 2):
-        posted = chatroom.post(
-            session, room="sala-1", author="ana", text=str(number), now_ms=number
-        )
+    posts = [
+        chatroom.post(session, room="sala-1", author="ana", text=str(n), now_ms=n)
+        for n in range(BLOCK_SIZE + 2)
+    ]
+    posted = posts[-1]
     assert posted.slot == 1
     assert [m.id for m in posted.block] == [BLOCK_SIZE + 1, BLOCK_SIZE + 2]
 
