@@ -13,7 +13,7 @@ PY := $(BIN)/python
 export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 
-.PHONY: run dev test test-unit test-protocol test-browser lint format typecheck clean
+.PHONY: run dev test test-unit test-protocol test-browser bench lint format typecheck clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ test: lint typecheck ## Everything CI runs.
 	./scripts/system-deps.sh
 	$(PY) -m pytest tests/unit tests/api tests/protocol
 	$(PY) -m pytest tests/browser
+	$(PY) -m bench --smoke
+
+bench: $(VENV)/.dev ## The full benchmark (about 10 minutes); writes docs/benchmarks.json.
+	./scripts/system-deps.sh
+	$(PY) -m bench
 
 clean:
 	rm -rf .web .web-test .states test-artifacts

@@ -120,6 +120,26 @@ async def fan_out(
     }
 
 
+async def settle(clients: Sequence[Receiver], quiet: float = 1.0) -> None:
+    """Wait until the clients received nothing for ``quiet`` seconds (at most 60 s).
+
+    Joining members make the server announce each arrival; fan-out is measured
+    once those announcements are out, for the app and the baseline alike.
+
+    Args:
+        clients: The clients.
+        quiet: Seconds without a frame.
+    """
+    deadline = time.monotonic() + 60
+    last = -1
+    while time.monotonic() < deadline:
+        frames = sum(client.frames for client in clients)
+        if frames == last:
+            return
+        last = frames
+        await asyncio.sleep(quiet)
+
+
 async def gather_limited(coroutines, limit: int = 25) -> list[Any]:
     """Run coroutines with bounded concurrency.
 
@@ -186,6 +206,7 @@ async def chat_members(urls: Sequence[str], count: int) -> list[ChatClient]:
     tokens = await make_tokens(urls[0], count, "m")
     clients = [ChatClient(urls[i % len(urls)], token) for i, token in enumerate(tokens)]
     await gather_limited([client.connect() for client in clients], limit=25)
+    await settle(clients)
     return clients
 
 
@@ -201,6 +222,7 @@ async def baseline_members(url: str, count: int) -> list[BaselineClient]:
     """
     clients = [BaselineClient(url) for _ in range(count)]
     await gather_limited([client.connect() for client in clients], limit=50)
+    await settle(clients)
     return clients
 
 
@@ -294,15 +316,22 @@ async def scenario_payload(chat: ChatServer) -> list[dict[str, Any]]:
     Returns:
         Rows for 10 and 10,000 messages of history.
     """
-    writer, reader = await chat_members([chat.url], 2)
+    clients = await chat_members([chat.url], 11)
+    reader, writers = clients[0], clients[1:]
+    writer = writers[0]
     rows = []
     history = 0
     for target in (10, 10_000):
         numbers = NUMBERS.take(target - history)
         for start in range(0, len(numbers), 200):
             batch = numbers[start : start + 200]
-            await asyncio.gather(*(writer.send(f"bench:{n}: history") for n in batch))
-            await until_seen(reader, batch[-1])
+            await asyncio.gather(
+                *(
+                    writers[index % len(writers)].send(f"bench:{n}: history")
+                    for index, n in enumerate(batch)
+                )
+            )
+            await asyncio.gather(*(until_seen(reader, n) for n in batch[-10:]))
         history = target
         marker = NUMBERS.take(1)[0]
         await asyncio.sleep(0.5)  # let the history's last frames arrive
@@ -314,7 +343,7 @@ async def scenario_payload(chat: ChatServer) -> list[dict[str, Any]]:
             {"history": target, "bytes_per_recipient": reader.bytes_in - before}
         )
         print(f"payload: history {target}: {rows[-1]['bytes_per_recipient']} bytes")
-    await close_all([writer, reader])
+    await close_all(clients)
     return rows
 
 
@@ -480,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated: fanout,payload,memory,login,workers",
     )
     parser.add_argument("--members", default="10,100,500")
-    parser.add_argument("--messages", type=int, default=30)
+    parser.add_argument("--messages", type=int, default=100)
     parser.add_argument("--output", default=str(DOCS / "benchmarks.json"))
     args = parser.parse_args(argv)
     args.scenarios = set(args.scenarios.split(","))

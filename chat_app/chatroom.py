@@ -234,8 +234,12 @@ def post(session: Session, *, room: str, author: str, text: str, now_ms: int) ->
     Returns:
         What was stored and what changed.
     """
+    # ORM results are buffered whole: the LIMIT keeps this independent of history.
     previous = session.exec(
-        select(Message).where(Message.room == room).order_by(col(Message.seq).desc())
+        select(Message)
+        .where(Message.room == room)
+        .order_by(col(Message.seq).desc())
+        .limit(1)
     ).first()
     row = Message(
         room=room,

@@ -43,8 +43,12 @@ def make_engine(url: str) -> Engine:
             # SQLAlchemy, not the sqlite3 module, starts transactions (see below).
             connection.isolation_level = None
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # First, so that the statements below wait for a busy file too.
             cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL never corrupts the file; it may lose the last
+            # commits on a power cut (not on a crash of the app).
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 

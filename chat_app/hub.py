@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from reflex_base.registry import RegistrationContext
@@ -61,6 +62,16 @@ async def leave(sid: str, room: str) -> None:
     await _sio().leave_room(sid, socket_room(room), namespace=NAMESPACE)
 
 
+async def send_to(sid: str, delta: dict[str, dict[str, Any]]) -> None:
+    """Send a delta to one socket of this process (a tab's own view of its room).
+
+    Args:
+        sid: The socket id.
+        delta: ``{state name: {var name: value}}`` with JSON-ready values.
+    """
+    await _sio().emit("event", {"delta": delta}, to=sid, namespace=NAMESPACE)
+
+
 async def _emit_locally(room: str, update: dict[str, Any]) -> None:
     await _sio().emit("event", update, room=socket_room(room), namespace=NAMESPACE)
 
@@ -91,6 +102,40 @@ async def broadcast(room: str, delta: dict[str, dict[str, Any]]) -> None:
         await _redis_client().publish(CHANNEL, json.dumps([room, update]))
     else:
         await _emit_locally(room, update)
+
+
+# Announcements waiting to go out from this process, by key. Scheduling only: what
+# is announced is read from the database when the wait is over.
+_pending: dict[str, asyncio.Task] = {}
+COALESCE_SECONDS = 0.25
+
+
+def announce_soon(
+    room: str,
+    key: str,
+    make_delta: Callable[[], Awaitable[dict[str, dict[str, Any]]]],
+) -> None:
+    """Broadcast a room-wide change shortly, once for all changes of the same kind.
+
+    When fifty people enter a room within a quarter of a second, the room is told
+    the member list once, not fifty times.
+
+    Args:
+        room: The chat room's slug.
+        key: What kind of change (e.g. ``members:sala-1``).
+        make_delta: Builds the delta from the current truth when it is sent.
+    """
+    if key in _pending:
+        return
+
+    async def later() -> None:
+        try:
+            await asyncio.sleep(COALESCE_SECONDS)
+        finally:
+            _pending.pop(key, None)
+        await broadcast(room, await make_delta())
+
+    _pending[key] = asyncio.create_task(later())
 
 
 async def relay() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
+from sqlmodel import Session
 
 from chat_app import accounts, chatroom, db, hub
 from chat_app.accounts import FieldError
@@ -22,7 +23,7 @@ from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.validation import validate_message
 from chat_app.models import User
 from chat_app.security import AuthError
-from chat_app.settings import get_settings
+from chat_app.settings import Settings, get_settings
 
 ROOMS: tuple[Room, ...] = get_settings().room_list()
 NOT_IN_ROOM = "You are not in this room any more: enter a room to chat."
@@ -131,11 +132,15 @@ class AuthState(rx.State):
 
 
 class RoomViewState(rx.State):
-    """What a tab shows of its room: filled on arrival, then kept by broadcasts.
+    """What a tab shows of its room; the vars live in the browser only.
+
+    The server never sets them in a tab's state: a tab is sent its room's view
+    when it arrives (``show_room``) and every change after that by broadcast
+    (``hub``). So the per-tab state stays small however busy the room, and
+    nothing here may be computed on the server: no computed vars, no handlers.
 
     The live window is a ring of blocks (see ``domain.messages``); ``head`` is the
-    slot of the newest block. Broadcasts change these vars in the browsers only,
-    so nothing here may be recomputed from the server-side copy: no computed vars.
+    slot of the newest block.
     """
 
     members: list[str] = []
@@ -158,13 +163,43 @@ class RoomViewState(rx.State):
     block_14: list[ChatMessage] = []
     block_15: list[ChatMessage] = []
 
-    def _show(self, view: chatroom.RoomView | None) -> None:
-        """Show a room as it is now, or nothing."""
-        self.members = view.members if view else []
-        self.typists = view.typists if view else []
-        self.head = view.head if view else 0
-        for slot in range(RING_BLOCKS):
-            setattr(self, block_var(slot), view.blocks[slot] if view else [])
+
+def announce_members(room: str) -> None:
+    """Tell a room, shortly, who is in it and who is typing now.
+
+    Args:
+        room: The room's slug.
+    """
+
+    async def delta() -> dict[str, dict[str, Any]]:
+        now = time.time()
+        members = await db.run(chatroom.members, room)
+        typists = await db.run(chatroom.typists, room, now=now)
+        return view_delta(members=members, typists=typists)
+
+    hub.announce_soon(room, f"members:{room}", delta)
+
+
+async def show_room(sid: str, view: chatroom.RoomView | None) -> None:
+    """Send one tab the whole view of its room, or an empty one.
+
+    Args:
+        sid: The tab's socket.
+        view: The room as it is now; None to show nothing.
+    """
+    blocks = {
+        block_var(slot): view.blocks[slot] if view else []
+        for slot in range(RING_BLOCKS)
+    }
+    await hub.send_to(
+        sid,
+        view_delta(
+            members=view.members if view else [],
+            typists=view.typists if view else [],
+            head=view.head if view else 0,
+            **blocks,
+        ),
+    )
 
 
 def block_var(slot: int) -> str:
@@ -203,6 +238,43 @@ def view_delta(**changes: Any) -> dict[str, dict[str, Any]]:
     }
 
 
+@dataclasses.dataclass(frozen=True)
+class Caller:
+    """Who sent an event and where their tab is.
+
+    Attributes:
+        username: The verified account's username.
+        room: The slug of the room the tab is in, or None.
+    """
+
+    username: str
+    room: str | None
+
+
+def find_caller(
+    session: Session, token: object, tab: str, *, settings: Settings, now: float
+) -> Caller:
+    """Verify a session token and find the tab's room, in one database visit.
+
+    Args:
+        session: The database session.
+        token: The browser's session token.
+        tab: The tab's id.
+        settings: The secret.
+        now: The current time.
+
+    Returns:
+        The caller.
+
+    Raises:
+        AuthError: If the token is not a valid session.
+    """
+    user, _ = accounts.verify_session(session, token, settings=settings, now=now)
+    presence = chatroom.presence_of(session, tab)
+    present = presence is not None and presence.username == user.username
+    return Caller(user.username, presence.room if present and presence else None)
+
+
 class ChatState(rx.State):
     """One tab's place in the chat: who it is, which room, what it is writing."""
 
@@ -231,24 +303,30 @@ class ChatState(rx.State):
     def _sid(self) -> str:
         return self.rx_router_session.session_id
 
-    async def _identify(self) -> str | None:
-        """The verified username of this tab's session, or None after expelling it.
+    async def _identify(self) -> Caller | None:
+        """Who this tab's session is and which room the tab is in, or None.
 
         Every handler starts here, so a forged, expired or revoked token is
-        noticed at the next thing the tab does.
+        noticed at the next thing the tab does (the tab is then expelled).
         """
         auth = await self.get_state(AuthState)
         try:
-            user = await auth.verified_user()
+            caller = await db.run(
+                find_caller,
+                auth.session_token,
+                self._tab(),
+                settings=get_settings(),
+                now=time.time(),
+            )
         except AuthError as error:
             await self._expel(str(error))
             return None
-        if self.username and self.username != user.username:
+        if self.username and self.username != caller.username:
             # Another account logged in in this browser: leave as the old one.
             await self._expel("You logged in as someone else.")
             return None
-        self.username = user.username
-        return self.username
+        self.username = caller.username
+        return caller
 
     async def _expel(self, reason: str) -> None:
         """Take this tab out of its room and forget who it was."""
@@ -256,17 +334,10 @@ class ChatState(rx.State):
         self.username = ""
         self.error = reason
 
-    async def _present_room(self) -> str | None:
-        """The room this tab is in according to the database, or None."""
-        presence = await db.run(chatroom.presence_of, self._tab())
-        if presence is None or presence.username != self.username:
-            return None
-        return presence.room
-
     async def _enter(self, room: Room) -> None:
         """Put this tab in a room, tell the others, and show the room."""
         now = time.time()
-        members, newcomer = await db.run(
+        _, newcomer = await db.run(
             chatroom.enter,
             room=room.slug,
             username=self.username,
@@ -276,9 +347,8 @@ class ChatState(rx.State):
         )
         await hub.join(self._sid(), room.slug)
         if newcomer:
-            await hub.broadcast(room.slug, view_delta(members=members))
-        view = await db.run(chatroom.view, room.slug, now=now)
-        (await self.get_state(RoomViewState))._show(view)
+            announce_members(room.slug)
+        await show_room(self._sid(), await db.run(chatroom.view, room.slug, now=now))
         self.room_slug = room.slug
         self.error = ""
         self.sidebar_open = False
@@ -289,11 +359,8 @@ class ChatState(rx.State):
         if departure is not None:
             await hub.leave(self._sid(), departure.room)
             if departure.user_left:
-                await hub.broadcast(
-                    departure.room,
-                    view_delta(members=departure.members, typists=departure.typists),
-                )
-        (await self.get_state(RoomViewState))._show(None)
+                announce_members(departure.room)
+        await show_room(self._sid(), None)
         self._typing = False
         self.draft = ""
         self.room_slug = ""
@@ -307,18 +374,20 @@ class ChatState(rx.State):
         A tab already in a room (a refresh or a reconnect) is shown that room as it
         is now, catching up on what it missed; a new tab enters the default room.
         """
-        if await self._identify() is None:
+        caller = await self._identify()
+        if caller is None:
             return self._to_login()
-        current = await self._present_room()
+        current = caller.room
         target = next((room for room in ROOMS if room.slug == current), ROOMS[0])
         await self._enter(target)
         return None
 
     async def join(self):
         """Enter the default room again after leaving it."""
-        if await self._identify() is None:
+        caller = await self._identify()
+        if caller is None:
             return self._to_login()
-        if await self._present_room() is not None:
+        if caller.room is not None:
             self._fail("You are already in a room.")
             return None
         await self._enter(ROOMS[0])
@@ -330,14 +399,15 @@ class ChatState(rx.State):
         Args:
             slug: The slug of the room to enter.
         """
-        if await self._identify() is None:
+        caller = await self._identify()
+        if caller is None:
             return self._to_login()
         try:
             target = find_room(ROOMS, slug if isinstance(slug, str) else "")
         except ChatError as error:
             self._fail(error)
             return None
-        current = await self._present_room()
+        current = caller.room
         if current == target.slug:
             self.sidebar_open = False
             return None
@@ -348,9 +418,10 @@ class ChatState(rx.State):
 
     async def leave(self):
         """Leave the current room; the other members see the user go."""
-        if await self._identify() is None:
+        caller = await self._identify()
+        if caller is None:
             return self._to_login()
-        if await self._present_room() is None:
+        if caller.room is None:
             self._fail(NOT_IN_ROOM)
             return None
         await self._depart()
@@ -387,9 +458,10 @@ class ChatState(rx.State):
 
     async def _set_typing(self, typing: bool):
         """Record typing or its end; tell the room if its typists changed."""
-        if await self._identify() is None:
+        caller = await self._identify()
+        if caller is None:
             return self._to_login()
-        room = await self._present_room()
+        room = caller.room
         if room is None:
             self._fail(NOT_IN_ROOM)
             return None
@@ -423,9 +495,10 @@ class ChatState(rx.State):
             if not raw.strip():
                 return None  # Enter in an empty composer sends nothing, silently.
             self.set_draft(raw)
-        if await self._identify() is None:
+        caller = await self._identify()
+        if caller is None:
             return self._to_login()
-        room = await self._present_room()
+        room = caller.room
         if room is None:
             self._fail(NOT_IN_ROOM)
             return None
@@ -458,9 +531,10 @@ class ChatState(rx.State):
         Args:
             username: A username from the room's member list.
         """
-        if await self._identify() is None:
+        caller = await self._identify()
+        if caller is None:
             return self._to_login()
-        room = await self._present_room()
+        room = caller.room
         present = await db.run(chatroom.members, room) if room else []
         if not isinstance(username, str) or username not in present:
             self._fail("That person is not in this room.")
