@@ -1,0 +1,73 @@
+"""Render docs/benchmarks.json as the Markdown table of docs/benchmarks.md.
+
+Run ``python -m bench.report`` after ``make bench``.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+DEFAULT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.json"
+
+
+def table(results: dict) -> str:
+    """The Markdown tables for one run.
+
+    Args:
+        results: The content of benchmarks.json.
+
+    Returns:
+        Markdown text.
+    """
+    lines = [
+        f"Command: `{results.get('command', 'python -m bench')}` "
+        f"({results.get('seconds', '?')} s).",
+        "",
+        "| fan-out | workers | app p50 | app p99 | app max | lost "
+        "| baseline p50 | baseline p99 | baseline max | lost | p99 ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results.get("fanout", []):
+        app, base = row["app"], row.get("baseline")
+        cells = [
+            f"{row['members']} members",
+            str(row["workers"]),
+            *(str(app[k]) for k in ("p50_ms", "p99_ms", "max_ms", "lost")),
+        ]
+        if base:
+            ratio = app["p99_ms"] / base["p99_ms"] if base["p99_ms"] else 0
+            cells += [str(base[k]) for k in ("p50_ms", "p99_ms", "max_ms", "lost")]
+            cells.append(f"{ratio:.1f}x")
+        else:
+            cells += ["—"] * 5
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "| measure | value | target |", "|---|---|---|"]
+    for row in results.get("payload", []):
+        lines.append(
+            f"| bytes per recipient, {row['history']} messages of history "
+            f"| {row['bytes_per_recipient']} | at most 2048 |"
+        )
+    if memory := results.get("memory"):
+        lines.append(
+            f"| backend memory per idle member, {memory['members']} members "
+            f"| {memory['kb_per_member']} KB | at most 300 KB |"
+        )
+    if storm := results.get("login_storm"):
+        lines.append(
+            f"| fan-out p99, 100 members, quiet / during 20 logins "
+            f"| {storm['p99_ms_quiet']} / {storm['p99_ms_storm']} ms "
+            "| at most +20 % |"
+        )
+    if upload := results.get("upload"):
+        lines.append(f"| 200 MB upload | {upload} | +30 MB, +20 % p99 |")
+    else:
+        lines.append(
+            "| 200 MB upload while 100 members chat | not measured: the upload "
+            "route is issue 5 | +30 MB, +20 % p99 |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    print(table(json.loads(path.read_text())))
