@@ -1,6 +1,13 @@
 """Reflex configuration; the chat's own settings live in chat_app/settings.py."""
 
+import os
+
 import reflex as rx
+
+# Notice a lost network within about 8 s (Reflex's default is 145 s), so presence
+# is true: see chat_app/upkeep.py.
+os.environ.setdefault("REFLEX_SOCKET_INTERVAL", "4")
+os.environ.setdefault("REFLEX_SOCKET_TIMEOUT", "4")
 
 config = rx.Config(
     app_name="chat_app",

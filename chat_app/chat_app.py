@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app import hub
+from chat_app import hub, upkeep
 from chat_app.api import create_api
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
@@ -16,6 +16,7 @@ get_settings().signing_secret()
 # sees plain methods, hence the ignores on on_load.
 app = rx.App(stylesheets=["/chat.css"], api_transformer=create_api())
 app.register_lifespan_task(hub.relay)
+app.register_lifespan_task(upkeep.keep_presence_true)
 app.add_page(
     chat_page,
     route="/",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from chat_app.domain.errors import ChatError
 from chat_app.domain.messages import (
     ChatMessage,
     block_number,
@@ -19,9 +20,14 @@ from chat_app.domain.messages import (
     slot_of,
     window_start,
 )
+from chat_app.domain.throttle import seconds_to_wait
 from chat_app.models import Message, Presence
 
 TYPING_TTL_SECONDS = 6.0
+
+
+class RateLimitedError(ChatError):
+    """The sender sent too many messages too fast."""
 
 
 @dataclass(frozen=True)
@@ -112,10 +118,26 @@ def presence_of(session: Session, tab: str) -> Presence | None:
     return session.get(Presence, tab)
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """What changed when a tab entered a room.
+
+    Attributes:
+        newcomer: The user was not in the room before.
+        left_rooms: Rooms the user is no longer in (a user is in one room at a
+            time, so entering one takes all their tabs out of the others).
+        moved_tabs: Whether other tabs of the user were moved along.
+    """
+
+    newcomer: bool
+    left_rooms: set[str]
+    moved_tabs: bool
+
+
 def enter(
     session: Session, *, room: str, username: str, tab: str, sid: str, now: float
-) -> tuple[list[str], bool]:
-    """Put a tab in a room (taking it out of any other room).
+) -> Arrival:
+    """Put a tab in a room; the user's other tabs follow it there.
 
     Args:
         session: The database session.
@@ -126,22 +148,46 @@ def enter(
         now: The current time.
 
     Returns:
-        The room's members and whether the user was not there before.
+        What changed.
     """
     was_there = username in members(session, room)
+    own_tabs = session.exec(select(Presence).where(Presence.username == username))
+    left_rooms: set[str] = set()
+    moved = False
+    for other in own_tabs:
+        if other.tab != tab and other.room != room:
+            left_rooms.add(other.room)
+            other.room, other.typing_since, other.entered_at = room, None, now
+            session.add(other)
+            moved = True
     existing = session.get(Presence, tab)
     if existing is None:
         session.add(
-            Presence(tab=tab, room=room, username=username, sid=sid, entered_at=now)
+            Presence(
+                tab=tab,
+                room=room,
+                username=username,
+                sid=sid,
+                entered_at=now,
+                seen_at=now,
+            )
         )
     else:
         if existing.room != room:
+            left_rooms.add(existing.room)
             existing.entered_at = now
             existing.typing_since = None
-        existing.room, existing.username, existing.sid = room, username, sid
+        existing.room, existing.username = room, username
+        existing.sid, existing.seen_at = sid, now
         session.add(existing)
     session.flush()
-    return members(session, room), not was_there
+    return Arrival(
+        newcomer=not was_there,
+        left_rooms={
+            left for left in left_rooms if username not in members(session, left)
+        },
+        moved_tabs=moved,
+    )
 
 
 def leave(session: Session, *, tab: str, now: float) -> Departure | None:
@@ -221,7 +267,16 @@ class Posted:
     typists: list[str] | None
 
 
-def post(session: Session, *, room: str, author: str, text: str, now_ms: int) -> Posted:
+def post(
+    session: Session,
+    *,
+    room: str,
+    author: str,
+    text: str,
+    now_ms: int,
+    rate_limit: int = 10,
+    rate_window_seconds: float = 10,
+) -> Posted:
     """Store a message and stop its author's typing.
 
     Args:
@@ -230,10 +285,33 @@ def post(session: Session, *, room: str, author: str, text: str, now_ms: int) ->
         author: The verified sender.
         text: The validated text.
         now_ms: The current time in milliseconds.
+        rate_limit: Messages one user may send...
+        rate_window_seconds: ...within this many seconds, in all rooms.
 
     Returns:
         What was stored and what changed.
+
+    Raises:
+        RateLimitedError: If the author already sent ``rate_limit`` messages
+            within the window.
     """
+    window_ms = int(rate_window_seconds * 1000)
+    recent = session.exec(
+        select(Message.sent_at_ms).where(
+            Message.author == author, Message.sent_at_ms > now_ms - window_ms
+        )
+    ).all()
+    wait = seconds_to_wait(
+        [at / 1000 for at in recent],
+        now=now_ms / 1000,
+        limit=rate_limit,
+        window=rate_window_seconds,
+    )
+    if wait:
+        raise RateLimitedError(
+            f"Slow down: at most {rate_limit} messages in {rate_window_seconds:g} s. "
+            f"You can send again in {wait} s."
+        )
     # ORM results are buffered whole: the LIMIT keeps this independent of history.
     previous = session.exec(
         select(Message)
@@ -279,6 +357,76 @@ def _messages_from(
         if row.seq >= first:
             result.append(_to_message(row, rows[index - 1] if index else None))
     return result
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What the periodic presence check changed.
+
+    Attributes:
+        member_rooms: Rooms where a user left (their last tab went silent).
+        typists: Rooms whose typists changed because typing expired, with the
+            new lists.
+    """
+
+    member_rooms: set[str]
+    typists: dict[str, list[str]]
+
+
+def sweep(
+    session: Session,
+    *,
+    live_sids: set[str],
+    now: float,
+    stale_after: float,
+    typing_ttl: float = TYPING_TTL_SECONDS,
+) -> Sweep:
+    """Refresh the tabs whose sockets are connected; drop the silent ones.
+
+    Each backend process calls this every few seconds with the sockets it holds.
+    A tab whose socket was not seen for ``stale_after`` seconds (closed, or its
+    network lost) leaves its room; a tab that reconnects before then stays, so
+    nobody sees it leave and come back. Typing older than ``typing_ttl`` ends.
+
+    Args:
+        session: The database session.
+        live_sids: The connected sockets of the calling process.
+        now: The current time.
+        stale_after: Seconds without being seen before a tab leaves.
+        typing_ttl: Seconds a typing report lasts.
+
+    Returns:
+        What changed.
+    """
+    if live_sids:
+        for presence in session.exec(
+            select(Presence).where(col(Presence.sid).in_(live_sids))
+        ):
+            presence.seen_at = now
+            session.add(presence)
+    gone: set[tuple[str, str]] = set()
+    for presence in session.exec(
+        select(Presence).where(Presence.seen_at < now - stale_after)
+    ):
+        session.delete(presence)
+        gone.add((presence.room, presence.username))
+    typing_rooms: set[str] = set()
+    for presence in session.exec(
+        select(Presence).where(
+            col(Presence.typing_since).is_not(None),
+            col(Presence.typing_since) <= now - typing_ttl,
+        )
+    ):
+        presence.typing_since = None
+        session.add(presence)
+        typing_rooms.add(presence.room)
+    session.flush()
+    return Sweep(
+        member_rooms={
+            room for room, username in gone if username not in members(session, room)
+        },
+        typists={room: typists(session, room, now=now) for room in typing_rooms},
+    )
 
 
 def latest_seq(session: Session, room: str) -> int:

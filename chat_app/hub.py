@@ -1,10 +1,11 @@
 """Room broadcasts: one encoded update for all of a room's sockets.
 
 Every tab in a room has its socket in a socket.io room of the same name on the
-process that holds it. A broadcast is published once: with Redis, on a channel that
-every backend process relays to its own sockets; without, straight to the local
-sockets. The update is a Reflex delta for the tabs' ``ChatState``, so the browser
-applies it like any other, and nobody's state lock is taken to deliver it.
+process that holds it (and in one for its user). A broadcast is published once:
+with Redis, on a channel that every backend process relays to its own sockets;
+without, straight to the local sockets. The update is a Reflex delta for the tabs'
+``RoomViewState`` (or events for them to run), so the browser applies it like any
+other, and nobody's state lock is taken to deliver it.
 """
 
 import asyncio
@@ -18,13 +19,16 @@ from reflex_base.registry import RegistrationContext
 
 from chat_app.settings import get_settings
 
-CHANNEL = "chat:room-broadcast"
+CHANNEL = "chat:broadcast"
 NAMESPACE = "/_event"
+ROOM_PREFIX = "chat-room:"
 logger = logging.getLogger(__name__)
 
+Delta = dict[str, dict[str, Any]]
 
-def socket_room(room: str) -> str:
-    """The socket.io room of a chat room.
+
+def room_channel(room: str) -> str:
+    """The socket.io room of a chat room's tabs.
 
     Args:
         room: The chat room's slug.
@@ -32,7 +36,19 @@ def socket_room(room: str) -> str:
     Returns:
         The socket.io room name.
     """
-    return f"chat-room:{room}"
+    return f"{ROOM_PREFIX}{room}"
+
+
+def user_channel(username: str) -> str:
+    """The socket.io room of all of one user's tabs.
+
+    Args:
+        username: The user.
+
+    Returns:
+        The socket.io room name.
+    """
+    return f"chat-user:{username}"
 
 
 def _sio():
@@ -42,14 +58,20 @@ def _sio():
     return sio
 
 
-async def join(sid: str, room: str) -> None:
-    """Add a tab's socket to a room's broadcasts (on this process).
+async def join(sid: str, room: str, username: str) -> None:
+    """Make a tab's socket receive its room's and its user's broadcasts only.
 
     Args:
-        sid: The socket id.
+        sid: The socket id (held by this process).
         room: The chat room's slug.
+        username: The tab's user.
     """
-    await _sio().enter_room(sid, socket_room(room), namespace=NAMESPACE)
+    sio = _sio()
+    for other in sio.rooms(sid, namespace=NAMESPACE):
+        if other.startswith(ROOM_PREFIX) and other != room_channel(room):
+            await sio.leave_room(sid, other, namespace=NAMESPACE)
+    await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
+    await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
 
 
 async def leave(sid: str, room: str) -> None:
@@ -59,10 +81,25 @@ async def leave(sid: str, room: str) -> None:
         sid: The socket id.
         room: The chat room's slug.
     """
-    await _sio().leave_room(sid, socket_room(room), namespace=NAMESPACE)
+    await _sio().leave_room(sid, room_channel(room), namespace=NAMESPACE)
 
 
-async def send_to(sid: str, delta: dict[str, dict[str, Any]]) -> None:
+def local_sids() -> set[str]:
+    """The sockets of this process that are in a chat room.
+
+    Returns:
+        Their ids.
+    """
+    rooms = _sio().manager.rooms.get(NAMESPACE, {})
+    return {
+        sid
+        for name, members in rooms.items()
+        if isinstance(name, str) and name.startswith(ROOM_PREFIX)
+        for sid in members
+    }
+
+
+async def send_to(sid: str, delta: Delta) -> None:
     """Send a delta to one socket of this process (a tab's own view of its room).
 
     Args:
@@ -72,8 +109,12 @@ async def send_to(sid: str, delta: dict[str, dict[str, Any]]) -> None:
     await _sio().emit("event", {"delta": delta}, to=sid, namespace=NAMESPACE)
 
 
-async def _emit_locally(room: str, update: dict[str, Any]) -> None:
-    await _sio().emit("event", update, room=socket_room(room), namespace=NAMESPACE)
+async def _emit_locally(
+    channel: str, update: dict[str, Any], skip_sid: str | None
+) -> None:
+    await _sio().emit(
+        "event", update, room=channel, skip_sid=skip_sid, namespace=NAMESPACE
+    )
 
 
 _redis = None
@@ -90,18 +131,39 @@ def _redis_client():
     return _redis
 
 
-async def broadcast(room: str, delta: dict[str, dict[str, Any]]) -> None:
-    """Send a delta to every tab in a room, on every backend process.
+async def publish(
+    channel: str,
+    *,
+    delta: Delta | None = None,
+    events: list[dict[str, Any]] | None = None,
+    skip_sid: str | None = None,
+) -> None:
+    """Send an update to every socket in a channel, on every backend process.
+
+    Args:
+        channel: A socket.io room (see ``room_channel`` and ``user_channel``).
+        delta: ``{state name: {var name: value}}`` with JSON-ready values.
+        events: Reflex events for the receiving tabs to run.
+        skip_sid: A socket not to send it to (the one that caused it).
+    """
+    update: dict[str, Any] = {"delta": delta or {}}
+    if events:
+        update["events"] = events
+    if get_settings().redis_url:
+        message = json.dumps([channel, update, skip_sid])
+        await _redis_client().publish(CHANNEL, message)
+    else:
+        await _emit_locally(channel, update, skip_sid)
+
+
+async def broadcast(room: str, delta: Delta) -> None:
+    """Send a delta to every tab in a chat room.
 
     Args:
         room: The chat room's slug.
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
     """
-    update = {"delta": delta}
-    if get_settings().redis_url:
-        await _redis_client().publish(CHANNEL, json.dumps([room, update]))
-    else:
-        await _emit_locally(room, update)
+    await publish(room_channel(room), delta=delta)
 
 
 # Announcements waiting to go out from this process, by key. Scheduling only: what
@@ -111,9 +173,7 @@ COALESCE_SECONDS = 0.25
 
 
 def announce_soon(
-    room: str,
-    key: str,
-    make_delta: Callable[[], Awaitable[dict[str, dict[str, Any]]]],
+    room: str, key: str, make_delta: Callable[[], Awaitable[Delta]]
 ) -> None:
     """Broadcast a room-wide change shortly, once for all changes of the same kind.
 
@@ -152,8 +212,8 @@ async def relay() -> None:
             async for message in pubsub.listen():
                 if message.get("type") != "message":
                     continue
-                room, update = json.loads(message["data"])
-                await _emit_locally(room, update)
+                channel, update, skip_sid = json.loads(message["data"])
+                await _emit_locally(channel, update, skip_sid)
         except asyncio.CancelledError:
             raise
         except Exception:  # keep relaying after a Redis hiccup

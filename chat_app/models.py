@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -58,7 +58,10 @@ class Message(SQLModel, table=True):
     """A message, stored before anyone is told about it."""
 
     __tablename__ = "messages"  # pyright: ignore[reportAssignmentType]
-    __table_args__ = (UniqueConstraint("room", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("room", "seq"),
+        Index("ix_messages_author_sent_at_ms", "author", "sent_at_ms"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     room: str = Field(max_length=64, index=True)
@@ -79,5 +82,7 @@ class Presence(SQLModel, table=True):
     username: str = Field(max_length=32, index=True)
     sid: str = Field(max_length=64)
     entered_at: float
+    # Last time the tab's socket was seen connected (refreshed every few seconds).
+    seen_at: float
     # When this tab's user started typing here; None when not typing.
     typing_since: float | None = None

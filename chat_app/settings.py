@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         max_json_body_bytes: The largest JSON body the HTTP API reads.
         redis_url: Reflex's Redis (``REFLEX_REDIS_URL``); when set, room broadcasts
             travel through it to every backend process.
+        message_rate_limit: Messages one user may send...
+        message_rate_window_seconds: ...within this many seconds.
+        presence_tick_seconds: How often each process confirms its connected tabs.
+        presence_stale_seconds: A tab not confirmed for this long leaves its room.
     """
 
     model_config = SettingsConfigDict(env_prefix="CHAT_", extra="ignore")
@@ -54,6 +58,10 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     max_json_body_bytes: int = Field(default=16 * 1024, ge=1024)
     redis_url: str | None = Field(default=None, validation_alias="REFLEX_REDIS_URL")
+    message_rate_limit: int = Field(default=10, ge=1)
+    message_rate_window_seconds: float = Field(default=10, gt=0)
+    presence_tick_seconds: float = Field(default=2, gt=0)
+    presence_stale_seconds: float = Field(default=7, gt=0)
 
     @field_validator("rooms", mode="before")
     @classmethod

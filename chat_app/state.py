@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from chat_app import accounts, chatroom, db, hub
 from chat_app.accounts import FieldError
+from chat_app.chatroom import RateLimitedError
 from chat_app.domain.errors import ChatError
 from chat_app.domain.messages import RING_BLOCKS, ChatMessage
 from chat_app.domain.rooms import Room, find_room
@@ -337,7 +338,7 @@ class ChatState(rx.State):
     async def _enter(self, room: Room) -> None:
         """Put this tab in a room, tell the others, and show the room."""
         now = time.time()
-        _, newcomer = await db.run(
+        arrival = await db.run(
             chatroom.enter,
             room=room.slug,
             username=self.username,
@@ -345,9 +346,18 @@ class ChatState(rx.State):
             sid=self._sid(),
             now=now,
         )
-        await hub.join(self._sid(), room.slug)
-        if newcomer:
+        await hub.join(self._sid(), room.slug, self.username)
+        if arrival.newcomer:
             announce_members(room.slug)
+        for left in arrival.left_rooms:
+            announce_members(left)
+        if arrival.moved_tabs:
+            # The user's other tabs were moved here too: have them show it.
+            await hub.publish(
+                hub.user_channel(self.username),
+                events=[{"name": OPEN_CHAT, "payload": {}, "router_data": {}}],
+                skip_sid=self._sid(),
+            )
         await show_room(self._sid(), await db.run(chatroom.view, room.slug, now=now))
         self.room_slug = room.slug
         self.error = ""
@@ -508,13 +518,19 @@ class ChatState(rx.State):
         except ChatError as error:
             self._fail(error)
             return None
-        posted = await db.run(
-            chatroom.post,
-            room=room,
-            author=self.username,
-            text=text,
-            now_ms=int(time.time() * 1000),
-        )
+        try:
+            posted = await db.run(
+                chatroom.post,
+                room=room,
+                author=self.username,
+                text=text,
+                now_ms=int(time.time() * 1000),
+                rate_limit=settings.message_rate_limit,
+                rate_window_seconds=settings.message_rate_window_seconds,
+            )
+        except RateLimitedError as error:
+            self._fail(error)
+            return None
         changes: dict[str, Any] = {block_var(posted.slot): posted.block}
         changes["head"] = posted.slot
         if posted.typists is not None:
@@ -564,3 +580,6 @@ class ChatState(rx.State):
     def toggle_sidebar(self):
         """Open or close the sidebar on narrow screens."""
         self.sidebar_open = not self.sidebar_open
+
+
+OPEN_CHAT = f"{ChatState.get_full_name()}.open_chat"

@@ -155,6 +155,8 @@ def people(browser: Browser, deployment: list[ChatServer]) -> Iterator[Callable]
 
     errors = [f"{user.name}: {error}" for user in users for error in user.page_errors]
     for user in users:
+        if user.page.is_closed():
+            continue
         if user.page.locator("#leave-button").is_visible():
             user.page.click("#leave-button")
             expect(user.page.locator("#join-button")).to_be_visible()

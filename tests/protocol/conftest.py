@@ -52,6 +52,8 @@ async def connect(chat_server):
 
     yield open_tab
     for client in clients:
+        if not client.sio.connected:
+            continue
         if client.room_slug():
             await client.leave()
             await client.wait_for(lambda c=client: c.room_slug() == "")

@@ -1,5 +1,8 @@
 """The room's events, checked on what each socket carries (M1-M10, I3, I7)."""
 
+import asyncio
+import json
+import time
 import uuid
 
 from tests.support.protocol import CHAT, ReflexClient
@@ -186,3 +189,56 @@ async def test_the_profile_of_a_member_shows_name_and_email(connect, account):
     assert viewer.var(CHAT, "profile_name") == shown.name
     assert viewer.var(CHAT, "profile_email") == shown.email
     assert "password" not in "".join(viewer.raw).lower().replace("password_", "")
+
+
+async def test_typing_never_stopped_expires_on_the_server(connect, account):
+    typist = account("esquece")
+    writer, other = await connect(typist), await connect(account("ve"))
+    await writer.typing("abandoned draft")
+    await other.wait_for(lambda: typist.username in other.typists())
+    started = time.monotonic()
+    await other.wait_for(lambda: typist.username not in other.typists(), timeout=15)
+    assert time.monotonic() - started >= 4
+
+
+async def test_more_than_ten_messages_in_ten_seconds_get_slow_down(connect, account):
+    sender, reader = await connect(account("rapido")), await connect(account("le"))
+    texts = [unique(f"burst{number}-") for number in range(11)]
+    for text in texts:
+        await sender.send(text)
+    await sender.wait_for(lambda: "Slow down" in sender.error())
+    await reader.wait_for(lambda: has_text(reader, texts[9]))
+    assert not reader.carried(texts[10])
+    assert sender.var(CHAT, "draft") == texts[10]
+
+
+async def test_a_closed_tab_leaves_within_15_seconds(connect, account):
+    closing = account("fecha")
+    watcher = await connect(account("olha"))
+    tab = await connect(closing)
+    await watcher.wait_for(lambda: closing.username in watcher.members())
+    await tab.sio.disconnect()
+    started = time.monotonic()
+    await watcher.wait_for(lambda: closing.username not in watcher.members(), 20)
+    assert time.monotonic() - started < 15
+
+
+async def test_a_quick_reconnect_causes_no_leave_and_join(connect, account):
+    person = account("volta")
+    watcher = await connect(account("olha"))
+    tab = await connect(person)
+    await watcher.wait_for(lambda: person.username in watcher.members())
+    since = len(watcher.raw)
+    await tab.sio.disconnect()
+    again = ReflexClient(tab.base_url, person.token)
+    again.token = tab.token  # the same browser tab, back on a new socket
+    await again.connect()
+    await again.wait_for(lambda: again.room_slug() == "sala-1")
+    await asyncio.sleep(10)  # longer than the presence check's grace period
+    assert person.username in watcher.members()
+    for raw in watcher.raw[since:]:
+        update = json.loads(raw)
+        for values in (update.get("delta") or {}).values():
+            members = values.get("members_rx_state_")
+            assert members is None or person.username in members
+    await again.close()

@@ -1,5 +1,7 @@
+import pytest
+
 from chat_app import chatroom
-from chat_app.chatroom import TYPING_TTL_SECONDS
+from chat_app.chatroom import TYPING_TTL_SECONDS, RateLimitedError
 from chat_app.domain.messages import BLOCK_SIZE, RING_BLOCKS
 
 NOW = 1_800_000_000.0
@@ -14,9 +16,10 @@ def enter(session, tab, username, room="sala-1", now=NOW):
 
 
 def test_members_are_listed_once_in_order_of_arrival(session):
-    assert enter(session, "t1", "joao") == (["joao"], True)
-    assert enter(session, "t2", "pedro", now=NOW + 1) == (["joao", "pedro"], True)
-    assert enter(session, "t3", "joao", now=NOW + 2) == (["joao", "pedro"], False)
+    assert enter(session, "t1", "joao").newcomer
+    assert enter(session, "t2", "pedro", now=NOW + 1).newcomer
+    assert not enter(session, "t3", "joao", now=NOW + 2).newcomer
+    assert chatroom.members(session, "sala-1") == ["joao", "pedro"]
     assert chatroom.members(session, "sala-2") == []
 
 
@@ -39,7 +42,9 @@ def test_a_user_leaves_with_their_last_tab(session):
 
 def test_entering_another_room_moves_the_tab(session):
     enter(session, "t1", "joao")
-    enter(session, "t1", "joao", room="sala-2")
+    arrival = enter(session, "t1", "joao", room="sala-2")
+    assert arrival.left_rooms == {"sala-1"}
+    assert not arrival.moved_tabs
     assert chatroom.members(session, "sala-1") == []
     assert chatroom.members(session, "sala-2") == ["joao"]
     presence = chatroom.presence_of(session, "t1")
@@ -83,7 +88,9 @@ def test_posting_stores_numbers_groups_and_stops_typing(session):
 
 def test_a_new_message_carries_only_its_block(session):
     posts = [
-        chatroom.post(session, room="sala-1", author="ana", text=str(n), now_ms=n)
+        chatroom.post(
+            session, room="sala-1", author="ana", text=str(n), now_ms=n, rate_limit=99
+        )
         for n in range(BLOCK_SIZE + 2)
     ]
     posted = posts[-1]
@@ -96,7 +103,12 @@ def test_the_view_holds_the_last_ring_of_blocks(session):
     total = BLOCK_SIZE * RING_BLOCKS + 5
     for number in range(1, total + 1):
         chatroom.post(
-            session, room="sala-1", author="ana", text=str(number), now_ms=number
+            session,
+            room="sala-1",
+            author="ana",
+            text=str(number),
+            now_ms=number,
+            rate_limit=10**6,
         )
     view = chatroom.view(session, "sala-1", now=NOW)
     shown = sorted(m.id for block in view.blocks for m in block)
@@ -104,3 +116,55 @@ def test_the_view_holds_the_last_ring_of_blocks(session):
     assert len(shown) == BLOCK_SIZE * (RING_BLOCKS - 1) + 5
     assert view.members == ["joao"]
     assert view.blocks[view.head][-1].id == total
+
+
+def test_the_sweep_keeps_live_tabs_and_removes_silent_ones(session):
+    enter(session, "t1", "joao")
+    enter(session, "t2", "pedro")
+    enter(session, "t3", "pedro")
+    swept = chatroom.sweep(
+        session, live_sids={"sid-t1", "sid-t2"}, now=NOW + 5, stale_after=7
+    )
+    assert swept.member_rooms == set()
+    swept = chatroom.sweep(session, live_sids={"sid-t1"}, now=NOW + 10, stale_after=7)
+    assert swept.member_rooms == set()  # pedro's t2 was seen at +5, t3 is gone
+    assert chatroom.presence_of(session, "t3") is None
+    swept = chatroom.sweep(session, live_sids={"sid-t1"}, now=NOW + 13, stale_after=7)
+    assert swept.member_rooms == {"sala-1"}
+    assert chatroom.members(session, "sala-1") == ["joao"]
+
+
+def test_the_sweep_expires_typing_after_six_seconds(session):
+    enter(session, "t1", "joao")
+    chatroom.set_typing(session, tab="t1", typing=True, now=NOW)
+    swept = chatroom.sweep(session, live_sids={"sid-t1"}, now=NOW + 3, stale_after=7)
+    assert swept.typists == {}
+    swept = chatroom.sweep(
+        session, live_sids={"sid-t1"}, now=NOW + TYPING_TTL_SECONDS, stale_after=7
+    )
+    assert swept.typists == {"sala-1": []}
+
+
+def test_more_than_ten_messages_in_ten_seconds_is_refused(session):
+    for number in range(10):
+        chatroom.post(
+            session, room="sala-1", author="ana", text="x", now_ms=number * 100
+        )
+    with pytest.raises(RateLimitedError, match="Slow down"):
+        chatroom.post(session, room="sala-2", author="ana", text="x", now_ms=2000)
+    chatroom.post(session, room="sala-1", author="bia", text="x", now_ms=2000)
+    chatroom.post(session, room="sala-1", author="ana", text="x", now_ms=10_001)
+
+
+def test_a_user_is_in_one_room_at_a_time_across_tabs(session):
+    enter(session, "t1", "joao")
+    enter(session, "t2", "joao")
+    enter(session, "t3", "pedro")
+    arrival = enter(session, "t2", "joao", room="sala-2")
+    assert arrival.moved_tabs
+    assert arrival.left_rooms == {"sala-1"}
+    assert chatroom.members(session, "sala-1") == ["pedro"]
+    assert chatroom.members(session, "sala-2") == ["joao"]
+    moved = chatroom.presence_of(session, "t1")
+    assert moved is not None
+    assert moved.room == "sala-2"

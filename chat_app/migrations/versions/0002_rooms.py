@@ -34,6 +34,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_messages_room"), ["room"], unique=False)
+        batch_op.create_index(
+            "ix_messages_author_sent_at_ms", ["author", "sent_at_ms"], unique=False
+        )
 
     op.create_table(
         "presence",
@@ -44,6 +47,7 @@ def upgrade() -> None:
         ),
         sa.Column("sid", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("entered_at", sa.Float(), nullable=False),
+        sa.Column("seen_at", sa.Float(), nullable=False),
         sa.Column("typing_since", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("tab"),
     )
@@ -62,6 +66,7 @@ def downgrade() -> None:
 
     op.drop_table("presence")
     with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_messages_author_sent_at_ms")
         batch_op.drop_index(batch_op.f("ix_messages_room"))
 
     op.drop_table("messages")
