@@ -21,7 +21,7 @@ from chat_app.domain.messages import (
     window_start,
 )
 from chat_app.domain.throttle import seconds_to_wait
-from chat_app.models import Message, Presence
+from chat_app.models import Message, Presence, ReadMark
 
 TYPING_TTL_SECONDS = 6.0
 
@@ -32,12 +32,28 @@ class RateLimitedError(ChatError):
 
 @dataclass(frozen=True)
 class RoomView:
-    """Everything a tab shows of a room when it arrives."""
+    """Everything a tab shows of a room when it arrives.
+
+    Attributes:
+        members: Who is there.
+        typists: Who is typing.
+        blocks: The live window's ring.
+        head: The ring slot of the newest block.
+        first_unread: The first message the user had not read (0 for none),
+            where the "new messages" divider goes.
+        oldest: The sequence number of the oldest message in the window.
+        latest: Each room's latest sequence number.
+        last_read: How far the user has read each room.
+    """
 
     members: list[str]
     typists: list[str]
     blocks: list[list[ChatMessage]]
     head: int
+    first_unread: int
+    oldest: int
+    latest: dict[str, int]
+    last_read: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -206,6 +222,7 @@ def leave(session: Session, *, tab: str, now: float) -> Departure | None:
         return None
     room, username = presence.room, presence.username
     session.delete(presence)
+    mark_read(session, username=username, room=room)
     session.flush()
     present = members(session, room)
     return Departure(
@@ -259,12 +276,14 @@ class Posted:
         slot: The ring slot of its block.
         block: That block's messages, the new one last.
         typists: The room's typists if the author was typing, else None.
+        latest: Each room's latest sequence number, for unread counters.
     """
 
     message: ChatMessage
     slot: int
     block: list[ChatMessage]
     typists: list[str] | None
+    latest: dict[str, int]
 
 
 def post(
@@ -274,6 +293,7 @@ def post(
     author: str,
     text: str,
     now_ms: int,
+    rooms: list[str] | None = None,
     rate_limit: int = 10,
     rate_window_seconds: float = 10,
 ) -> Posted:
@@ -285,6 +305,7 @@ def post(
         author: The verified sender.
         text: The validated text.
         now_ms: The current time in milliseconds.
+        rooms: Every room's slug, for the latest numbers (this room by default).
         rate_limit: Messages one user may send...
         rate_window_seconds: ...within this many seconds, in all rooms.
 
@@ -341,6 +362,7 @@ def post(
         slot=slot_of(block),
         block=_messages_from(session, room, first_seq_of(block), row.seq),
         typists=typists(session, room, now=now_ms / 1000) if was_typing else None,
+        latest=latest_by_room(session, rooms or [room]),
     )
 
 
@@ -409,6 +431,7 @@ def sweep(
         select(Presence).where(Presence.seen_at < now - stale_after)
     ):
         session.delete(presence)
+        mark_read(session, username=presence.username, room=presence.room)
         gone.add((presence.room, presence.username))
     typing_rooms: set[str] = set()
     for presence in session.exec(
@@ -445,22 +468,104 @@ def latest_seq(session: Session, room: str) -> int:
     )
 
 
-def view(session: Session, room: str, *, now: float) -> RoomView:
-    """What a tab arriving in a room is shown.
+def latest_by_room(session: Session, rooms: list[str]) -> dict[str, int]:
+    """Each room's latest sequence number.
+
+    Args:
+        session: The database session.
+        rooms: The rooms' slugs.
+
+    Returns:
+        Slug to number (0 for a room without messages).
+    """
+    rows = session.exec(
+        select(Message.room, func.max(Message.seq)).group_by(col(Message.room))
+    ).all()
+    found = dict(rows)
+    return {room: found.get(room, 0) for room in rooms}
+
+
+def read_marks(session: Session, username: str, rooms: list[str]) -> dict[str, int]:
+    """How far a user has read each room.
+
+    Args:
+        session: The database session.
+        username: The user.
+        rooms: The rooms' slugs.
+
+    Returns:
+        Slug to the last read sequence number (0 when never read).
+    """
+    marks = session.exec(select(ReadMark).where(ReadMark.username == username))
+    found = {mark.room: mark.last_read_seq for mark in marks}
+    return {room: found.get(room, 0) for room in rooms}
+
+
+def mark_read(session: Session, *, username: str, room: str) -> None:
+    """Record that a user has read a room up to its latest message.
+
+    Args:
+        session: The database session.
+        username: The user.
+        room: The room's slug.
+    """
+    mark = session.get(ReadMark, (username, room)) or ReadMark(
+        username=username, room=room
+    )
+    mark.last_read_seq = latest_seq(session, room)
+    session.add(mark)
+
+
+def history(session: Session, room: str, first: int, last: int) -> list[ChatMessage]:
+    """A room's messages from one sequence number to another, oldest first.
 
     Args:
         session: The database session.
         room: The room's slug.
+        first: The first sequence number.
+        last: The last sequence number.
+
+    Returns:
+        The messages.
+    """
+    return _messages_from(session, room, max(1, first), last) if last >= 1 else []
+
+
+def view(
+    session: Session, room: str, *, username: str, rooms: list[str], now: float
+) -> RoomView:
+    """What a tab arriving in a room is shown; the user has now read the room.
+
+    Args:
+        session: The database session.
+        room: The room's slug.
+        username: The arriving user.
+        rooms: Every room's slug, for the unread counters.
         now: The current time.
 
     Returns:
-        Members, typists and the live window.
+        Members, typists, the live window and the read state.
     """
-    start = window_start(latest_seq(session, room))
+    latest = latest_by_room(session, rooms)
+    if not session.exec(select(ReadMark).where(ReadMark.username == username)).first():
+        # A new user starts with everything read: counters count from now on.
+        for other in rooms:
+            mark_read(session, username=username, room=other)
+        session.flush()
+    marks = read_marks(session, username, rooms)
+    start = window_start(latest.get(room, 0))
     blocks, head = ring(_messages_from(session, room, start))
+    read_up_to = marks.get(room, 0)
+    mark_read(session, username=username, room=room)
+    session.flush()
+    marks[room] = latest.get(room, 0)
     return RoomView(
         members=members(session, room),
         typists=typists(session, room, now=now),
         blocks=blocks,
         head=head,
+        first_unread=read_up_to + 1 if latest.get(room, 0) > read_up_to else 0,
+        oldest=start,
+        latest=latest,
+        last_read=marks,
     )

@@ -51,6 +51,9 @@ def user_channel(username: str) -> str:
     return f"chat-user:{username}"
 
 
+ALL_CHANNEL = "chat-all"
+
+
 def _sio():
     sio = RegistrationContext.get().app.sio
     if sio is None:
@@ -59,7 +62,7 @@ def _sio():
 
 
 async def join(sid: str, room: str, username: str) -> None:
-    """Make a tab's socket receive its room's and its user's broadcasts only.
+    """Make a tab's socket receive its room's, its user's and everyone's broadcasts.
 
     Args:
         sid: The socket id (held by this process).
@@ -72,6 +75,7 @@ async def join(sid: str, room: str, username: str) -> None:
             await sio.leave_room(sid, other, namespace=NAMESPACE)
     await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
     await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
+    await sio.enter_room(sid, ALL_CHANNEL, namespace=NAMESPACE)
 
 
 async def leave(sid: str, room: str) -> None:

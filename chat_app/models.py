@@ -86,3 +86,13 @@ class Presence(SQLModel, table=True):
     seen_at: float
     # When this tab's user started typing here; None when not typing.
     typing_since: float | None = None
+
+
+class ReadMark(SQLModel, table=True):
+    """How far a user has read a room, for unread counters and the divider."""
+
+    __tablename__ = "read_marks"  # pyright: ignore[reportAssignmentType]
+
+    username: str = Field(primary_key=True, max_length=32)
+    room: str = Field(primary_key=True, max_length=64)
+    last_read_seq: int = 0

@@ -27,6 +27,8 @@ from chat_app.security import AuthError
 from chat_app.settings import Settings, get_settings
 
 ROOMS: tuple[Room, ...] = get_settings().room_list()
+ROOM_SLUGS = [room.slug for room in ROOMS]
+PAGE_SIZE = 50
 NOT_IN_ROOM = "You are not in this room any more: enter a room to chat."
 LOGIN_ROUTE = "/login"
 CHAT_ROUTE = "/"
@@ -146,6 +148,11 @@ class RoomViewState(rx.State):
 
     members: list[str] = []
     typists: list[str] = []
+    first_unread: int = 0
+    latest: dict[str, int] = {}
+    last_read: dict[str, int] = {}
+    older: list[ChatMessage] = []
+    has_older: bool = False
     head: int = 0
     block_0: list[ChatMessage] = []
     block_1: list[ChatMessage] = []
@@ -198,6 +205,11 @@ async def show_room(sid: str, view: chatroom.RoomView | None) -> None:
             members=view.members if view else [],
             typists=view.typists if view else [],
             head=view.head if view else 0,
+            first_unread=view.first_unread if view else 0,
+            latest=view.latest if view else {},
+            last_read=view.last_read if view else {},
+            older=[],
+            has_older=bool(view and view.oldest > 1),
             **blocks,
         ),
     )
@@ -289,6 +301,10 @@ class ChatState(rx.State):
     profile_username: str = ""
     profile_email: str = ""
     _typing: bool = False
+    # Where this tab's view of its room starts: the live window's first message
+    # on arrival, and the oldest page loaded since.
+    _window_start: int = 1
+    _oldest_shown: int = 1
 
     @rx.var
     def room_name(self) -> str:
@@ -358,7 +374,15 @@ class ChatState(rx.State):
                 events=[{"name": OPEN_CHAT, "payload": {}, "router_data": {}}],
                 skip_sid=self._sid(),
             )
-        await show_room(self._sid(), await db.run(chatroom.view, room.slug, now=now))
+        view = await db.run(
+            chatroom.view,
+            room.slug,
+            username=self.username,
+            rooms=ROOM_SLUGS,
+            now=now,
+        )
+        self._oldest_shown = self._window_start = view.oldest
+        await show_room(self._sid(), view)
         self.room_slug = room.slug
         self.error = ""
         self.sidebar_open = False
@@ -525,6 +549,7 @@ class ChatState(rx.State):
                 author=self.username,
                 text=text,
                 now_ms=int(time.time() * 1000),
+                rooms=ROOM_SLUGS,
                 rate_limit=settings.message_rate_limit,
                 rate_window_seconds=settings.message_rate_window_seconds,
             )
@@ -537,8 +562,25 @@ class ChatState(rx.State):
             changes["typists"] = posted.typists
         self._typing = False
         await hub.broadcast(room, view_delta(**changes))
+        await hub.publish(hub.ALL_CHANNEL, delta=view_delta(latest=posted.latest))
         self.draft = ""
         self.error = ""
+        return None
+
+    async def load_older(self):
+        """Show the previous page of the room's history above what is shown."""
+        caller = await self._identify()
+        if caller is None:
+            return self._to_login()
+        if caller.room is None:
+            self._fail(NOT_IN_ROOM)
+            return None
+        first = max(1, self._oldest_shown - PAGE_SIZE)
+        older = await db.run(
+            chatroom.history, caller.room, first, self._window_start - 1
+        )
+        self._oldest_shown = first
+        await hub.send_to(self._sid(), view_delta(older=older, has_older=first > 1))
         return None
 
     async def show_profile(self, username: str):

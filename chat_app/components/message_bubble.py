@@ -4,7 +4,7 @@ import reflex as rx
 from reflex.vars import FunctionStringVar
 
 from chat_app.domain.messages import ChatMessage
-from chat_app.state import ChatState
+from chat_app.state import ChatState, RoomViewState
 
 # Browsers format the server's timestamps in the reader's own time zone and locale.
 LOCAL_TIME = FunctionStringVar.create(
@@ -43,6 +43,7 @@ def day_separator(message: rx.Var[ChatMessage]) -> rx.Component:
                 color_scheme="gray",
                 radius="full",
             ),
+            id="date-separator",
             class_name="date-separator",
             role="separator",
             padding_y="0.5rem",
@@ -65,6 +66,18 @@ def message_bubble(message: rx.Var[ChatMessage]) -> rx.Component:
     own = message.author == ChatState.username
     return rx.fragment(
         day_separator(message),
+        rx.cond(
+            message.id == RoomViewState.first_unread,
+            rx.hstack(
+                rx.separator(flex="1", color_scheme="red"),
+                rx.text("New messages", size="1", color_scheme="red", weight="bold"),
+                rx.separator(flex="1", color_scheme="red"),
+                id="new-messages-divider",
+                align="center",
+                width="100%",
+                role="separator",
+            ),
+        ),
         rx.box(
             rx.cond(
                 own | message.continues,

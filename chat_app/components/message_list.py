@@ -4,7 +4,7 @@ import reflex as rx
 
 from chat_app.components.message_bubble import message_bubble
 from chat_app.domain.messages import RING_BLOCKS
-from chat_app.state import RoomViewState, block_var
+from chat_app.state import ChatState, RoomViewState, block_var
 
 
 def ring_block(slot: int) -> rx.Component:
@@ -49,6 +49,28 @@ def message_list() -> rx.Component:
                     padding="2rem",
                     width="100%",
                 ),
+            ),
+            rx.cond(
+                RoomViewState.has_older,
+                rx.center(
+                    rx.button(
+                        rx.icon("history", size=14),
+                        "Load older messages",
+                        id="load-older",
+                        variant="soft",
+                        size="1",
+                        on_click=ChatState.load_older,
+                    ),
+                    order=-2,
+                    width="100%",
+                ),
+            ),
+            rx.flex(
+                rx.foreach(RoomViewState.older, message_bubble),
+                direction="column",
+                gap="0.35rem",
+                order=-1,
+                width="100%",
             ),
             *[ring_block(slot) for slot in range(RING_BLOCKS)],
             direction="column",

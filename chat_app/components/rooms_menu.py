@@ -3,11 +3,11 @@
 import reflex as rx
 
 from chat_app.domain.rooms import Room
-from chat_app.state import ROOMS, ChatState
+from chat_app.state import ROOMS, ChatState, RoomViewState
 
 
 def room_item(room: Room) -> rx.Component:
-    """One room in the menu; the active one is highlighted.
+    """One room in the menu: the active one highlighted, others with unread counts.
 
     Args:
         room: The room.
@@ -16,9 +16,23 @@ def room_item(room: Room) -> rx.Component:
         A button with id ``room-<slug>`` and ``data-active``.
     """
     active = ChatState.room_slug == room.slug
+    unread = RoomViewState.latest[room.slug].to(int) - RoomViewState.last_read[
+        room.slug
+    ].to(int)
     return rx.button(
         rx.icon("hash", size=16),
         room.name,
+        rx.cond(
+            (unread > 0) & ~active,
+            rx.badge(
+                unread,
+                id=f"unread-{room.slug}",
+                aria_label="unread messages",
+                radius="full",
+                variant="solid",
+                margin_left="auto",
+            ),
+        ),
         id=f"room-{room.slug}",
         custom_attrs={
             "data-active": rx.cond(active, "true", "false"),

@@ -1,32 +1,13 @@
 """The whole minimum level in real browsers (M1-M16), plus room switching (I5)."""
 
-import asyncio
 import re
-import threading
 import uuid
 
 from playwright.sync_api import expect
 
 from tests.support.accounts import create_account
 from tests.support.protocol import ReflexClient
-
-
-def run_async(coroutine):
-    """Run a coroutine on its own loop in a thread, beside Playwright's loop."""
-    result: dict = {}
-
-    def target():
-        try:
-            result["value"] = asyncio.run(coroutine)
-        except BaseException as error:  # re-raised in the test's thread
-            result["error"] = error
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(60)
-    if "error" in result:
-        raise result["error"]
-    return result.get("value")
+from tests.support.threads import run_async
 
 
 def test_people_entering_see_who_is_there_and_are_seen_arriving(people):

@@ -4,6 +4,10 @@ import uuid
 
 from playwright.sync_api import expect
 
+from tests.support.accounts import create_account
+from tests.support.protocol import ReflexClient
+from tests.support.threads import run_async
+
 
 def test_a_users_other_tab_follows_to_the_new_room(people):
     user = people("abas").enter()
@@ -55,3 +59,68 @@ def test_sending_too_fast_is_told_to_slow_down(people):
             expect(box).to_have_value("")
     expect(sender.page.locator("#error-message")).to_contain_text("Slow down")
     expect(box).to_have_value("rapida 10")
+
+
+def test_unread_counts_and_the_new_messages_divider(people):
+    reader = people("leitor").enter()
+    writer = people("escreve").enter()
+    writer.page.click("#room-sala-2")
+    expect(writer.page.locator("#room-title")).to_have_text("Sala 2")
+    for number in range(3):
+        writer.send(f"na sala 2, {number}")
+    expect(reader.page.locator("#unread-sala-2")).to_have_text("3")
+    expect(reader.page.locator("#unread-sala-1")).to_have_count(0)
+    reader.page.click("#room-sala-2")
+    expect(reader.page.locator("#room-title")).to_have_text("Sala 2")
+    divider = reader.page.locator("#new-messages-divider")
+    expect(divider).to_have_count(1)
+    first_unread = reader.messages().filter(has_text="na sala 2, 0")
+    assert divider.evaluate("d => d.getBoundingClientRect().top") < (
+        first_unread.evaluate("m => m.getBoundingClientRect().top")
+    )
+    expect(reader.page.locator("#unread-sala-2")).to_have_count(0)
+    expect(reader.page.locator("#date-separator").first).to_have_text("Today")
+
+
+def test_older_history_loads_above_keeping_the_reader_in_place(people):
+    reader = people("historiador")
+    url = reader.server.url
+    tag = uuid.uuid4().hex[:4]
+
+    async def fill_sala_3() -> None:
+        # 140 messages from 14 people (10 each keeps within the rate limit).
+        tabs = []
+        for number in range(14):
+            account = create_account(url, f"h{number}")
+            tab = await ReflexClient(url, account.token).connect()
+            await tab.switch_room("sala-3")
+            await tab.wait_for(lambda t=tab: t.room_slug() == "sala-3")
+            tabs.append(tab)
+        for number in range(140):
+            # One at a time, so the numbers in the texts follow the room's order.
+            text = f"historia {tag} {number:03d}"
+            await tabs[number % 14].send(text)
+            await tabs[0].wait_for(
+                lambda t=text: any(m["text"] == t for m in tabs[0].messages())
+            )
+        for tab in tabs:
+            await tab.leave()
+            await tab.close()
+
+    run_async(fill_sala_3())
+    reader.enter()
+    reader.page.click("#room-sala-3")
+    expect(reader.page.locator("#room-title")).to_have_text("Sala 3")
+    newest = reader.messages().filter(has_text=f"historia {tag} 139")
+    expect(newest).to_have_count(1)
+    expect(reader.messages().filter(has_text=f"historia {tag} 000")).to_have_count(0)
+    load = reader.page.locator("#load-older")
+    load.scroll_into_view_if_needed()
+    anchor = reader.messages().filter(has_text=f"historia {tag} 016")
+    expect(anchor).to_have_count(1)
+    before = anchor.evaluate("m => m.getBoundingClientRect().top")
+    load.click()
+    expect(reader.messages().filter(has_text=f"historia {tag} 000")).to_have_count(1)
+    after = anchor.evaluate("m => m.getBoundingClientRect().top")
+    assert abs(after - before) < 2
+    expect(load).to_have_count(0)

@@ -110,7 +110,9 @@ def test_the_view_holds_the_last_ring_of_blocks(session):
             now_ms=number,
             rate_limit=10**6,
         )
-    view = chatroom.view(session, "sala-1", now=NOW)
+    view = chatroom.view(
+        session, "sala-1", username="joao", rooms=["sala-1", "sala-2"], now=NOW
+    )
     shown = sorted(m.id for block in view.blocks for m in block)
     assert shown[-1] == total
     assert len(shown) == BLOCK_SIZE * (RING_BLOCKS - 1) + 5
@@ -168,3 +170,54 @@ def test_a_user_is_in_one_room_at_a_time_across_tabs(session):
     moved = chatroom.presence_of(session, "t1")
     assert moved is not None
     assert moved.room == "sala-2"
+
+
+def post_as(session, author, room="sala-1", at=0):
+    return chatroom.post(
+        session,
+        room=room,
+        author=author,
+        text="x",
+        now_ms=at,
+        rooms=ROOMS,
+        rate_limit=10**6,
+    )
+
+
+ROOMS = ["sala-1", "sala-2"]
+
+
+def test_a_new_user_starts_with_everything_read(session):
+    post_as(session, "ana", "sala-2")
+    view = chatroom.view(session, "sala-1", username="novo", rooms=ROOMS, now=NOW)
+    assert view.latest == {"sala-1": 0, "sala-2": 1}
+    assert view.last_read == {"sala-1": 0, "sala-2": 1}
+    assert view.first_unread == 0
+
+
+def test_unread_counts_and_the_divider_follow_what_the_user_missed(session):
+    enter(session, "t1", "joao")
+    chatroom.view(session, "sala-1", username="joao", rooms=ROOMS, now=NOW)
+    post_as(session, "ana", "sala-1")
+    chatroom.leave(session, tab="t1", now=NOW)  # read up to message 1
+    for at in range(3):
+        post_as(session, "ana", "sala-1", at=at)
+    posted = post_as(session, "ana", "sala-2")
+    assert posted.latest == {"sala-1": 4, "sala-2": 1}
+    view = chatroom.view(session, "sala-2", username="joao", rooms=ROOMS, now=NOW)
+    assert view.last_read["sala-1"] == 1
+    assert view.latest["sala-1"] == 4
+    view = chatroom.view(session, "sala-1", username="joao", rooms=ROOMS, now=NOW)
+    assert view.first_unread == 2
+    again = chatroom.view(session, "sala-1", username="joao", rooms=ROOMS, now=NOW)
+    assert again.first_unread == 0
+
+
+def test_history_pages_go_back_from_the_window(session):
+    for at in range(1, 8):
+        post_as(session, "ana", at=at)
+    assert [m.id for m in chatroom.history(session, "sala-1", 3, 5)] == [3, 4, 5]
+    assert [m.id for m in chatroom.history(session, "sala-1", -10, 2)] == [1, 2]
+    assert chatroom.history(session, "sala-1", 1, 0) == []
+    page = chatroom.history(session, "sala-1", 4, 6)
+    assert page[0].previous_sent_at_ms == 3

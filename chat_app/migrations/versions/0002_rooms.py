@@ -1,4 +1,4 @@
-"""rooms: messages and presence
+"""rooms: messages, presence and read marks
 
 Revision ID: 0002
 Revises: 0001
@@ -39,6 +39,15 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "read_marks",
+        sa.Column(
+            "username", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False
+        ),
+        sa.Column("room", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("last_read_seq", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("username", "room"),
+    )
+    op.create_table(
         "presence",
         sa.Column("tab", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("room", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -65,6 +74,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_presence_room"))
 
     op.drop_table("presence")
+    op.drop_table("read_marks")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index("ix_messages_author_sent_at_ms")
         batch_op.drop_index(batch_op.f("ix_messages_room"))
