@@ -14,7 +14,11 @@ get_settings().signing_secret()
 
 # Reflex turns handlers referenced on the class into events at run time; pyright
 # sees plain methods, hence the ignores on on_load.
-app = rx.App(stylesheets=["/chat.css"], api_transformer=create_api())
+app = rx.App(
+    stylesheets=["/chat.css"],
+    head_components=[rx.script(src="/chat.js")],
+    api_transformer=create_api(),
+)
 app.register_lifespan_task(hub.relay)
 app.register_lifespan_task(upkeep.keep_presence_true)
 app.add_page(

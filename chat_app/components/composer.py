@@ -2,7 +2,30 @@
 
 import reflex as rx
 
+from chat_app.settings import get_settings
 from chat_app.state import ChatState
+
+MAX_LENGTH = get_settings().max_message_length
+
+
+def length_counter() -> rx.Component:
+    """How long the draft is, once it nears the limit; red beyond it.
+
+    Returns:
+        The counter with id ``char-count``, present near and past the limit.
+    """
+    length = ChatState.draft.length()
+    return rx.cond(
+        length > MAX_LENGTH - 200,
+        rx.text(
+            length.to(str) + f" / {MAX_LENGTH}",
+            rx.cond(length > MAX_LENGTH, " — too long to send", ""),
+            id="char-count",
+            size="1",
+            color_scheme=rx.cond(length > MAX_LENGTH, "red", "gray"),
+            role="status",
+        ),
+    )
 
 
 def composer() -> rx.Component:
@@ -41,12 +64,14 @@ def composer() -> rx.Component:
                 id="send-button",
                 type="submit",
                 size="3",
-                disabled=ChatState.draft.strip() == "",
+                disabled=(ChatState.draft.strip() == "")
+                | (ChatState.draft.length() > MAX_LENGTH),
             ),
             align="end",
             width="100%",
             spacing="2",
         ),
+        length_counter(),
         on_submit=ChatState.send,
         padding="0.75rem 1rem",
         border_top=f"1px solid {rx.color('gray', 5)}",

@@ -30,14 +30,56 @@ def ring_block(slot: int) -> rx.Component:
     )
 
 
-def message_list() -> rx.Component:
-    """The room's messages, newest at the bottom.
+def jump_to_latest() -> rx.Component:
+    """The button back to the newest message, with how many wait below.
 
-    The scroller lays its one child out in ``column-reverse``, so the browser keeps
-    a reader who is at the bottom there as messages arrive, without any script.
+    ``assets/chat.js`` shows it while the reader is scrolled up and keeps the count.
 
     Returns:
-        The scrolling region with id ``message-list``.
+        The button with id ``jump-to-latest``.
+    """
+    return rx.button(
+        rx.icon("arrow-down", size=16),
+        rx.text("", id="jump-count", as_="span"),
+        id="jump-to-latest",
+        aria_label="Jump to the latest message",
+        radius="full",
+        size="2",
+        position="absolute",
+        right="1.25rem",
+        bottom="1rem",
+        z_index="5",
+        box_shadow="var(--shadow-3)",
+        on_click=rx.call_script("window.chatJumpToLatest()"),
+    )
+
+
+def message_list() -> rx.Component:
+    """The room's messages, newest at the bottom, with the jump button over them.
+
+    The scroller lays its one child out in ``column-reverse``, so the browser keeps
+    a reader who is at the bottom there as messages arrive, and leaves a reader who
+    scrolled up where they are.
+
+    Returns:
+        The pane holding the scrolling region with id ``message-list``.
+    """
+    return rx.box(
+        scroller(),
+        jump_to_latest(),
+        id="message-pane",
+        position="relative",
+        display="flex",
+        flex="1",
+        min_height="0",
+    )
+
+
+def scroller() -> rx.Component:
+    """The scrolling list itself.
+
+    Returns:
+        The region with id ``message-list``.
     """
     empty = (RoomViewState.head == 0) & (RoomViewState.block_0.length() == 0)
     return rx.box(
@@ -87,4 +129,5 @@ def message_list() -> rx.Component:
         overflow_y="auto",
         flex="1",
         min_height="0",
+        width="100%",
     )

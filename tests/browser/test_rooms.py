@@ -4,8 +4,10 @@ import uuid
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import User
 from tests.support.accounts import create_account
 from tests.support.protocol import ReflexClient
+from tests.support.servers import restart_chat, start_chat
 from tests.support.threads import run_async
 
 
@@ -124,3 +126,66 @@ def test_older_history_loads_above_keeping_the_reader_in_place(people):
     after = anchor.evaluate("m => m.getBoundingClientRect().top")
     assert abs(after - before) < 2
     expect(load).to_have_count(0)
+
+
+def test_scrolled_up_the_reader_gets_a_jump_to_latest_button(people):
+    writers = [people("conta").enter(), people("conta2").enter()]
+    reader = people("rola", viewport={"width": 900, "height": 500}).enter()
+    for number in range(12):
+        writers[number % 2].send(f"enchendo {number} " + "texto " * 10)
+    expect(reader.messages().filter(has_text="enchendo 11 ")).to_be_in_viewport()
+    jump = reader.page.locator("#jump-to-latest")
+    expect(jump).not_to_be_visible()
+    reader.page.locator("#message-list").evaluate("list => list.scrollTo({top: -600})")
+    writers[0].send("chegou enquanto lia 1")
+    writers[1].send("chegou enquanto lia 2")
+    expect(jump).to_be_visible()
+    expect(reader.page.locator("#jump-count")).to_have_text("2")
+    expect(
+        reader.messages().filter(has_text="chegou enquanto lia 2")
+    ).not_to_be_in_viewport()
+    jump.click()
+    expect(
+        reader.messages().filter(has_text="chegou enquanto lia 2")
+    ).to_be_in_viewport()
+    expect(jump).not_to_be_visible()
+
+
+def test_a_message_over_the_limit_is_flagged_before_sending(people):
+    user = people("longo").enter()
+    user.page.fill("#composer-input", "x" * 4001)
+    expect(user.page.locator("#char-count")).to_contain_text("4001 / 4000")
+    expect(user.page.locator("#send-button")).to_be_disabled()
+    user.page.locator("#composer-input").press("Enter")
+    expect(user.page.locator("#error-message")).to_contain_text("at most 4000")
+    expect(user.page.locator("#composer-input")).to_have_value("x" * 4001)
+
+
+def test_a_server_restart_mid_conversation_loses_and_doubles_nothing(browser):
+    server = start_chat("browser-restart")
+    users: list[User] = []
+    try:
+        for prefix in ("antes", "depois"):
+            context = browser.new_context()
+            account = create_account(server.url, prefix)
+            users.append(User(account=account, page=context.new_page(), server=server))
+        first, second = (user.enter() for user in users)
+        first.send("antes do reinício")
+        second.send("resposta antes")
+        server = restart_chat(server)
+        for user in users:
+            user.server = server
+        after = "depois do reinício"
+        # The pages reconnect by themselves and re-enter their room.
+        expect(second.page.locator(f"#user-{first.name}")).to_be_visible(timeout=60_000)
+        expect(first.page.locator("#composer-input")).to_be_visible(timeout=60_000)
+        first.send(after)
+        for user in users:
+            for text in ("antes do reinício", "resposta antes", after):
+                expect(user.messages().filter(has_text=text)).to_have_count(
+                    1, timeout=30_000
+                )
+    finally:
+        for user in users:
+            user.page.context.close()
+        server.process.stop()

@@ -70,12 +70,13 @@ class Process:
     cwd: Path
     log_path: Path
     popen: subprocess.Popen | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
     _log_offset: int = field(default=0)
 
     def start(self) -> None:
-        """Start the process in its own process group."""
+        """Start the process in its own process group (appending to its log)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("wb")
+        log = self.log_path.open("ab")
         self.popen = subprocess.Popen(
             self.args,
             cwd=self.cwd,
@@ -280,7 +281,25 @@ def start_chat(
     if env is None or "CHAT_DATABASE_URL" not in env:
         env = chat_environment(name, env)
         migrate(env)
-    port = free_port()
+    return _launch(name, env, free_port(), timeout)
+
+
+def restart_chat(server: ChatServer, timeout: float = 600) -> ChatServer:
+    """Stop a chat server and start it again on the same port and database.
+
+    Args:
+        server: The running server.
+        timeout: Seconds allowed for building and starting.
+
+    Returns:
+        The new server.
+    """
+    server.process.stop()
+    return _launch(server.process.name, server.process.extra_env, server.port, timeout)
+
+
+def _launch(name: str, env: dict[str, str], port: int, timeout: float) -> ChatServer:
+    """Build and start ``reflex run`` on a port and wait until it answers."""
     process = Process(
         name=name,
         args=[
@@ -305,6 +324,7 @@ def start_chat(
         ),
         cwd=ROOT,
         log_path=ARTIFACTS / f"{name}.log",
+        extra_env=env,
     )
     process.start()
 
