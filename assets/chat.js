@@ -1,8 +1,11 @@
-// "Jump to latest": the message list follows new messages by itself while the
-// reader is at the bottom (it is laid out in column-reverse). Scrolled up, the
-// reader instead sees a button with the number of messages that arrived since.
+// The message list follows new messages by itself while the reader is at the
+// bottom (it is laid out in column-reverse). Scrolled up, the reader instead sees
+// a "jump to latest" button with the number of messages that arrived since.
+// Scrolled to the very top, the previous page of history loads (the same as the
+// "Load older messages" button, which stays for keyboard users).
 (function () {
   const AWAY_PX = 80;
+  const TOP_PX = 40;
 
   function newestId(list) {
     let newest = 0;
@@ -30,7 +33,14 @@
       if (count) count.textContent = waiting > 0 ? String(waiting) : "";
     };
 
+    const loadOlderAtTop = () => {
+      const fromTop = list.scrollHeight - list.clientHeight + list.scrollTop;
+      const button = document.getElementById("load-older");
+      if (fromTop < TOP_PX && button && !button.disabled) button.click();
+    };
+
     list.addEventListener("scroll", refresh, { passive: true });
+    list.addEventListener("scroll", loadOlderAtTop, { passive: true });
     new MutationObserver(refresh).observe(list, { childList: true, subtree: true });
     refresh();
   }
