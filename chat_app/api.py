@@ -10,13 +10,16 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from chat_app import accounts, db
+from chat_app import accounts, chatroom, db
 from chat_app.accounts import DuplicateError, FieldError, ThrottledError
+from chat_app.domain.files import is_stored_name
+from chat_app.models import User
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
+from chat_app.uploads import UploadError, discard_files, receive_files
 
 
 class ApiError(Exception):
@@ -167,8 +170,18 @@ async def login(request: Request) -> JSONResponse:
     )
 
 
-async def me(request: Request) -> JSONResponse:
-    """``GET /api/me`` with a bearer token -> the public profile."""
+async def authenticated(request: Request) -> User:
+    """The account behind the request's bearer token.
+
+    Args:
+        request: The request.
+
+    Returns:
+        The user.
+
+    Raises:
+        ApiError: 401 without a valid session token.
+    """
     token = bearer_token(request)
     try:
         user, _ = await db.run(
@@ -176,7 +189,84 @@ async def me(request: Request) -> JSONResponse:
         )
     except AuthError as error:
         raise ApiError(401, "unauthorized", str(error)) from error
-    return JSONResponse(user.public())
+    return user
+
+
+async def me(request: Request) -> JSONResponse:
+    """``GET /api/me`` with a bearer token -> the public profile."""
+    return JSONResponse((await authenticated(request)).public())
+
+
+async def upload(request: Request) -> JSONResponse:
+    """``POST /api/upload``: multipart ``files`` -> 201 {links, files}.
+
+    The session is checked before a byte of the body is read.
+    """
+    user = await authenticated(request)
+    settings = get_settings()
+    try:
+        received = await receive_files(
+            request,
+            directory=settings.upload_dir,
+            max_file_bytes=settings.max_file_bytes,
+            max_files=settings.max_files,
+            max_upload_bytes=settings.max_upload_bytes,
+        )
+    except UploadError as error:
+        raise ApiError(error.status, error.code, error.message) from error
+    try:
+        described = await db.run(
+            chatroom.record_attachments,
+            [
+                (
+                    f.stored_name,
+                    f.original_name,
+                    f.type.kind,
+                    f.type.content_type,
+                    f.size,
+                )
+                for f in received
+            ],
+            owner=user.username,
+            now=time.time(),
+        )
+    except BaseException:
+        await discard_files(settings.upload_dir, received)
+        raise
+    return JSONResponse(
+        {"links": [item["url"] for item in described], "files": described}, 201
+    )
+
+
+async def static_file(request: Request) -> Response:
+    """``GET /static/<stored name>``: images inline, everything else a download.
+
+    Nothing but a name the server made can match, so no path leaves the folder.
+    Downloads are sandboxed and never sniffed, so an uploaded page cannot run in
+    this origin.
+    """
+    name = request.path_params["name"]
+    row = await db.run(chatroom.attachment, name) if is_stored_name(name) else None
+    path = get_settings().upload_dir / name
+    if row is None or not path.is_file():
+        raise ApiError(404, "not_found", "No such file.")
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private"}
+    if row.kind == "image":
+        return FileResponse(
+            path,
+            media_type=row.content_type,
+            headers=headers,
+            filename=row.original_name,
+            content_disposition_type="inline",
+        )
+    headers["Content-Security-Policy"] = "sandbox"
+    return FileResponse(
+        path,
+        media_type="application/octet-stream",
+        headers=headers,
+        filename=row.original_name,
+        content_disposition_type="attachment",
+    )
 
 
 async def logout(request: Request) -> JSONResponse:
@@ -204,6 +294,8 @@ def create_api() -> Starlette:
             Route("/api/auth/login", login, methods=["POST"]),
             Route("/api/auth/logout", logout, methods=["POST"]),
             Route("/api/me", me, methods=["GET"]),
+            Route("/api/upload", upload, methods=["POST"]),
+            Route("/static/{name:path}", static_file, methods=["GET", "HEAD"]),
         ],
         exception_handlers={ApiError: api_error},
     )

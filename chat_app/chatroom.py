@@ -21,7 +21,7 @@ from chat_app.domain.messages import (
     window_start,
 )
 from chat_app.domain.throttle import seconds_to_wait
-from chat_app.models import Message, Presence, ReadMark
+from chat_app.models import Attachment, Message, Presence, ReadMark
 
 TYPING_TTL_SECONDS = 6.0
 
@@ -569,3 +569,90 @@ def view(
         latest=latest,
         last_read=marks,
     )
+
+
+def record_attachments(
+    session: Session,
+    files: list[tuple[str, str, str, str, int]],
+    *,
+    owner: str,
+    now: float,
+) -> list[dict[str, object]]:
+    """Record received files as the owner's attachments.
+
+    Args:
+        session: The database session.
+        files: (stored name, original name, kind, content type, size) per file.
+        owner: The uploader's username.
+        now: The current time.
+
+    Returns:
+        The public descriptions, in order.
+    """
+    rows = [
+        Attachment(
+            stored_name=stored,
+            original_name=original,
+            kind=kind,
+            content_type=content_type,
+            size=size,
+            owner=owner,
+            created_at=now,
+        )
+        for stored, original, kind, content_type, size in files
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [row.public() for row in rows]
+
+
+def owned_attachments(
+    session: Session, urls: list[object], *, owner: str, limit: int
+) -> list[dict[str, object]]:
+    """The attachments a message may carry: the sender's own uploads only.
+
+    Args:
+        session: The database session.
+        urls: The ``/static/<name>`` links the client sent.
+        owner: The verified sender.
+        limit: The most attachments one message may carry.
+
+    Returns:
+        Their public descriptions, in the order sent.
+
+    Raises:
+        ChatError: If there are too many, or a link is not one of the sender's.
+    """
+    if len(urls) > limit:
+        raise ChatError(f"A message carries at most {limit} files.")
+    names = []
+    for url in urls:
+        if not isinstance(url, str) or not url.startswith("/static/"):
+            raise ChatError("That attachment is not one of your uploads.")
+        names.append(url.removeprefix("/static/"))
+    rows = {
+        row.stored_name: row
+        for row in session.exec(
+            select(Attachment).where(
+                col(Attachment.stored_name).in_(names), Attachment.owner == owner
+            )
+        )
+    }
+    if any(name not in rows for name in names):
+        raise ChatError("That attachment is not one of your uploads.")
+    return [rows[name].public() for name in names]
+
+
+def attachment(session: Session, stored: str) -> Attachment | None:
+    """Look an upload up by its stored name.
+
+    Args:
+        session: The database session.
+        stored: The stored name.
+
+    Returns:
+        The attachment, or None.
+    """
+    return session.exec(
+        select(Attachment).where(Attachment.stored_name == stored).limit(1)
+    ).first()

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -70,6 +70,8 @@ class Message(SQLModel, table=True):
     author: str = Field(max_length=32)
     text: str
     sent_at_ms: int
+    # The message's attachments as public dicts (see ``Attachment.public``).
+    attachments: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
 
 
 class Presence(SQLModel, table=True):
@@ -96,3 +98,32 @@ class ReadMark(SQLModel, table=True):
     username: str = Field(primary_key=True, max_length=32)
     room: str = Field(primary_key=True, max_length=64)
     last_read_seq: int = 0
+
+
+class Attachment(SQLModel, table=True):
+    """An uploaded file: stored under a name the server made, owned by its uploader."""
+
+    __tablename__ = "attachments"  # pyright: ignore[reportAssignmentType]
+
+    id: int | None = Field(default=None, primary_key=True)
+    stored_name: str = Field(max_length=64, unique=True, index=True)
+    original_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    kind: str = Field(max_length=8)  # "image" or "file"
+    size: int
+    owner: str = Field(max_length=32, index=True)
+    created_at: float
+
+    def public(self) -> dict[str, object]:
+        """What a message and the upload route say about the file.
+
+        Returns:
+            url, name, size, kind and content_type.
+        """
+        return {
+            "url": f"/static/{self.stored_name}",
+            "name": self.original_name,
+            "size": self.size,
+            "kind": self.kind,
+            "content_type": self.content_type,
+        }

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         message_rate_window_seconds: ...within this many seconds.
         presence_tick_seconds: How often each process confirms its connected tabs.
         presence_stale_seconds: A tab not confirmed for this long leaves its room.
+        upload_dir: Where uploaded files are stored (``CHAT_UPLOAD_DIR``).
+        max_file_bytes: The largest file accepted.
+        max_files: The most files in one upload (and one message).
+        max_upload_bytes: The largest upload request.
     """
 
     model_config = SettingsConfigDict(env_prefix="CHAT_", extra="ignore")
@@ -62,6 +66,10 @@ class Settings(BaseSettings):
     message_rate_window_seconds: float = Field(default=10, gt=0)
     presence_tick_seconds: float = Field(default=2, gt=0)
     presence_stale_seconds: float = Field(default=7, gt=0)
+    upload_dir: Path = Path("uploaded_files")
+    max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    max_files: int = Field(default=10, ge=1, le=100)
+    max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
 
     @field_validator("rooms", mode="before")
     @classmethod

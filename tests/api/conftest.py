@@ -12,6 +12,8 @@ def client(tmp_path, monkeypatch):
     monkeypatch.setenv("CHAT_DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
     monkeypatch.setenv("CHAT_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("CHAT_JWT_SECRET", "k" * 32)
+    monkeypatch.setenv("CHAT_UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("CHAT_MAX_FILE_BYTES", str(256 * 1024))
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     db.upgrade()

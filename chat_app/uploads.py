@@ -1,0 +1,256 @@
+"""Receiving uploads: multipart bodies streamed to disk in chunks, with limits.
+
+A file is never held whole in memory: each chunk the socket delivers is parsed and
+written with aiofiles before the next is read, so a slow upload only ever waits on
+its own connection. Files are written under a temporary name and renamed when
+complete; anything refused (too big, too many, empty) leaves nothing behind.
+"""
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiofiles
+import aiofiles.os
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from chat_app.domain.files import FileType, display_name, sniff, stored_name
+
+FILE_FIELD = b"files"
+HEAD_BYTES = 16
+# Room for the multipart boundaries and headers around the files themselves.
+ENVELOPE_BYTES = 64 * 1024
+
+
+class UploadError(Exception):
+    """An upload was refused: ``status`` and a message for the sender."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        """Describe the refusal.
+
+        Args:
+            status: The HTTP status.
+            code: A stable code.
+            message: What the sender reads.
+        """
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A file written to the upload folder."""
+
+    stored_name: str
+    original_name: str
+    type: FileType
+    size: int
+
+
+@dataclass
+class _Part:
+    """A file part being received."""
+
+    original_name: str
+    temp_path: Path
+    handle: object
+    size: int = 0
+    head: bytes = b""
+
+
+@dataclass
+class _Parse:
+    """What the parser's callbacks saw since the last chunk."""
+
+    events: list[tuple[str, bytes]] = field(default_factory=list)
+    header_field: bytes = b""
+    headers: dict[bytes, bytes] = field(default_factory=dict)
+
+
+def _parser(boundary: bytes, parse: _Parse) -> MultipartParser:
+    def on(name: str):
+        def callback(data: bytes | None = None, start: int = 0, end: int = 0) -> None:
+            parse.events.append((name, bytes(data[start:end]) if data else b""))
+
+        return callback
+
+    return MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on("begin"),
+            "on_part_data": on("data"),
+            "on_part_end": on("end"),
+            "on_header_field": on("field"),
+            "on_header_value": on("value"),
+            "on_header_end": on("header_end"),
+            "on_headers_finished": on("headers"),
+        },  # pyright: ignore[reportArgumentType]
+    )
+
+
+async def receive_files(
+    request: Request,
+    *,
+    directory: Path,
+    max_file_bytes: int,
+    max_files: int,
+    max_upload_bytes: int,
+) -> list[ReceivedFile]:
+    """Stream the ``files`` parts of a multipart request into ``directory``.
+
+    Args:
+        request: The request.
+        directory: The upload folder.
+        max_file_bytes: The largest file accepted.
+        max_files: The most files accepted.
+        max_upload_bytes: The largest request accepted.
+
+    Returns:
+        The files, in the order sent.
+
+    Raises:
+        UploadError: 413 over a limit, 400 for no file, an empty file or a body
+            that is not multipart; nothing stays on disk then.
+    """
+    content_type, options = parse_options_header(request.headers.get("content-type"))
+    boundary = options.get(b"boundary")
+    if content_type != b"multipart/form-data" or not boundary:
+        raise UploadError(
+            400, "not_multipart", "Send the files as multipart/form-data."
+        )
+    declared = request.headers.get("content-length", "")
+    limit = max_upload_bytes + ENVELOPE_BYTES
+    if declared.isdigit() and int(declared) > limit:
+        raise UploadError(
+            413, "upload_too_large", f"An upload has at most {_mb(max_upload_bytes)}."
+        )
+    await aiofiles.os.makedirs(directory, exist_ok=True)
+    parse = _Parse()
+    parser = _parser(boundary, parse)
+    parts: list[_Part] = []
+    current: _Part | None = None
+    received = 0
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise UploadError(
+                    413,
+                    "upload_too_large",
+                    f"An upload has at most {_mb(max_upload_bytes)}.",
+                )
+            parser.write(chunk)
+            for event, data in parse.events:
+                current = await _handle(
+                    event, data, parse, parts, current, directory, max_files
+                )
+                if current is not None and current.size > max_file_bytes:
+                    raise UploadError(
+                        413,
+                        "file_too_large",
+                        f"{current.original_name} is larger than "
+                        f"{_mb(max_file_bytes)}.",
+                    )
+            parse.events.clear()
+        parser.finalize()
+        if not parts:
+            raise UploadError(400, "no_files", "Choose at least one file.")
+        for part in parts:
+            if part.size == 0:
+                raise UploadError(400, "empty_file", f"{part.original_name} is empty.")
+        return [await _keep(part, directory) for part in parts]
+    except BaseException:
+        await _discard(parts)
+        raise
+
+
+async def _handle(
+    event: str,
+    data: bytes,
+    parse: _Parse,
+    parts: list[_Part],
+    current: _Part | None,
+    directory: Path,
+    max_files: int,
+) -> _Part | None:
+    """Apply one parser event; returns the file part now being written, if any."""
+    if event == "begin":
+        parse.headers, parse.header_field = {}, b""
+        return None
+    if event == "field":
+        parse.header_field += data
+        return current
+    if event == "value":
+        name = parse.header_field.lower()
+        parse.headers[name] = parse.headers.get(name, b"") + data
+        return current
+    if event == "header_end":
+        parse.header_field = b""
+        return current
+    if event == "headers":
+        _, options = parse_options_header(parse.headers.get(b"content-disposition"))
+        if options.get(b"name") != FILE_FIELD or b"filename" not in options:
+            return None  # other fields are not read
+        if len(parts) >= max_files:
+            raise UploadError(
+                413, "too_many_files", f"At most {max_files} files at once."
+            )
+        original = display_name(options[b"filename"].decode("utf-8", "replace"))
+        temp_path = directory / f"{stored_name('.part')}"
+        part = _Part(
+            original_name=original,
+            temp_path=temp_path,
+            handle=await aiofiles.open(temp_path, "wb"),
+        )
+        parts.append(part)
+        return part
+    if event == "data" and current is not None:
+        await current.handle.write(data)  # pyright: ignore[reportAttributeAccessIssue]
+        current.size += len(data)
+        if len(current.head) < HEAD_BYTES:
+            current.head = (current.head + data)[:HEAD_BYTES]
+        return current
+    if event == "end" and current is not None:
+        await current.handle.close()  # pyright: ignore[reportAttributeAccessIssue]
+        return None
+    return current
+
+
+async def _keep(part: _Part, directory: Path) -> ReceivedFile:
+    """Give a complete part its final name."""
+    file_type = sniff(part.head, part.original_name)
+    name = stored_name(file_type.extension)
+    await aiofiles.os.rename(part.temp_path, directory / name)
+    part.temp_path = directory / name
+    return ReceivedFile(
+        stored_name=name,
+        original_name=part.original_name,
+        type=file_type,
+        size=part.size,
+    )
+
+
+async def _discard(parts: list[_Part]) -> None:
+    """Close and delete whatever this request wrote."""
+    for part in parts:
+        with contextlib.suppress(Exception):
+            await part.handle.close()  # pyright: ignore[reportAttributeAccessIssue]
+        with contextlib.suppress(FileNotFoundError):
+            await aiofiles.os.remove(part.temp_path)
+
+
+async def discard_files(directory: Path, files: list[ReceivedFile]) -> None:
+    """Delete files that were received but could not be recorded.
+
+    Args:
+        directory: The upload folder.
+        files: The files.
+    """
+    for received in files:
+        with contextlib.suppress(FileNotFoundError):
+            await aiofiles.os.remove(directory / received.stored_name)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
