@@ -55,3 +55,203 @@
     if (list) watch(list);
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+// Attachments: files chosen with "Anexar", dropped on the messages or pasted into
+// the composer are uploaded at once to /api/upload with the session token,
+// shown in the tray with a progress bar, and sent with the next message as links
+// (the hidden "attachments" field). The form waits while an upload runs.
+(function () {
+  const MAX_FILES = 10;
+  const MAX_BYTES = 25 * 1024 * 1024;
+  let items = [];
+  let nextId = 1;
+
+  const el = (id) => document.getElementById(id);
+
+  function sizeLabel(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
+    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  function showError(message) {
+    const tray = el("attachment-tray");
+    if (!tray) return;
+    let error = el("upload-error");
+    if (!error) {
+      error = document.createElement("div");
+      error.id = "upload-error";
+      error.setAttribute("role", "alert");
+      error.className = "upload-error";
+      tray.prepend(error);
+    }
+    error.textContent = message;
+  }
+
+  function sync() {
+    const field = el("attachments-field");
+    if (field) {
+      field.value = JSON.stringify(
+        items.filter((item) => item.link).map((item) => item.link),
+      );
+    }
+    const form = el("composer-form");
+    if (form) {
+      form.dataset.uploading = String(items.some((item) => !item.link && !item.failed));
+    }
+  }
+
+  function render(item) {
+    const tray = el("attachment-tray");
+    if (!tray) return;
+    if (!item.node) {
+      item.node = document.createElement("div");
+      item.node.className = "attachment-item";
+      item.node.innerHTML =
+        '<span class="attachment-name"></span><span class="attachment-size"></span>' +
+        '<progress class="upload-progress" max="100" value="0"></progress>' +
+        '<button type="button" class="attachment-remove" aria-label="Remove">×</button>';
+      item.node.querySelector(".attachment-name").textContent = item.file.name;
+      item.node.querySelector(".attachment-size").textContent = sizeLabel(item.file.size);
+      item.node.querySelector(".attachment-remove").addEventListener("click", () => {
+        if (item.request) item.request.abort();
+        items = items.filter((other) => other !== item);
+        item.node.remove();
+        sync();
+      });
+      tray.appendChild(item.node);
+    }
+    const bar = item.node.querySelector("progress");
+    bar.value = item.progress;
+    bar.id = item.link || item.failed ? "" : "upload-progress";
+    bar.hidden = Boolean(item.link || item.failed);
+    item.node.dataset.state = item.link ? "done" : item.failed ? "failed" : "uploading";
+  }
+
+  function upload(item) {
+    const body = new FormData();
+    body.append("files", item.file, item.file.name);
+    const request = new XMLHttpRequest();
+    item.request = request;
+    request.open("POST", "/api/upload");
+    request.setRequestHeader(
+      "Authorization",
+      "Bearer " + (localStorage.getItem("chat_session") || ""),
+    );
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) {
+        item.progress = Math.round((100 * event.loaded) / event.total);
+        render(item);
+      }
+    });
+    request.addEventListener("load", () => {
+      let answer = {};
+      try {
+        answer = JSON.parse(request.responseText);
+      } catch (error) {
+        answer = {};
+      }
+      if (request.status === 201 && answer.links) {
+        item.link = answer.links[0];
+        item.progress = 100;
+      } else {
+        item.failed = true;
+        showError(
+          (answer.error && answer.error.message) || "The upload failed.",
+        );
+        items = items.filter((other) => other !== item);
+        item.node.remove();
+      }
+      render(item);
+      sync();
+    });
+    request.addEventListener("error", () => {
+      item.failed = true;
+      showError(item.file.name + " could not be uploaded.");
+      items = items.filter((other) => other !== item);
+      item.node.remove();
+      sync();
+    });
+    request.send(body);
+  }
+
+  function add(files) {
+    const error = el("upload-error");
+    if (error) error.remove();
+    for (const file of files) {
+      if (items.length >= MAX_FILES) {
+        showError("At most " + MAX_FILES + " files per message.");
+        break;
+      }
+      if (file.size > MAX_BYTES) {
+        showError(file.name + " is larger than 25 MB.");
+        continue;
+      }
+      if (file.size === 0) {
+        showError(file.name + " is empty.");
+        continue;
+      }
+      const item = { id: nextId++, file, progress: 0 };
+      items.push(item);
+      render(item);
+      upload(item);
+    }
+    sync();
+  }
+
+  function clear() {
+    for (const item of items) if (item.node) item.node.remove();
+    items = [];
+    const error = el("upload-error");
+    if (error) error.remove();
+    sync();
+  }
+
+  window.chatPickFiles = function () {
+    const picker = el("file-picker");
+    if (picker) picker.click();
+  };
+
+  document.addEventListener("change", (event) => {
+    if (event.target && event.target.id === "file-picker") {
+      add(Array.from(event.target.files || []));
+      event.target.value = "";
+    }
+  });
+  document.addEventListener("dragover", (event) => {
+    if (event.target.closest && event.target.closest("#message-pane")) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("drop", (event) => {
+    if (event.target.closest && event.target.closest("#message-pane")) {
+      event.preventDefault();
+      add(Array.from((event.dataTransfer && event.dataTransfer.files) || []));
+    }
+  });
+  document.addEventListener("paste", (event) => {
+    if (event.target && event.target.id === "composer-input") {
+      const files = Array.from((event.clipboardData && event.clipboardData.files) || []);
+      if (files.length) {
+        event.preventDefault();
+        add(files);
+      }
+    }
+  });
+  // Capture: runs before React sees the submit, so it can hold it back.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      if (!event.target || event.target.id !== "composer-form") return;
+      if (items.some((item) => !item.link && !item.failed)) {
+        event.preventDefault();
+        event.stopPropagation();
+        showError("Wait until the upload is done, then send.");
+        return;
+      }
+      // React reads the form during this same dispatch; clear the tray after.
+      if (items.length) setTimeout(clear, 0);
+    },
+    true,
+  );
+})();

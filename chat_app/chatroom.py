@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from chat_app.domain.errors import ChatError
 from chat_app.domain.messages import (
+    AttachedFile,
     ChatMessage,
     block_number,
     continues_previous,
@@ -68,6 +69,7 @@ class Departure:
 
 def _to_message(row: Message, previous: Message | None) -> ChatMessage:
     previous_message = _to_message(previous, None) if previous else None
+    attached = [AttachedFile(**item) for item in row.attachments or []]
     return ChatMessage(
         id=row.seq,
         author=row.author,
@@ -75,6 +77,8 @@ def _to_message(row: Message, previous: Message | None) -> ChatMessage:
         sent_at_ms=row.sent_at_ms,
         continues=continues_previous(previous_message, row.author, row.sent_at_ms),
         previous_sent_at_ms=previous.sent_at_ms if previous else 0,
+        images=[item for item in attached if item.kind == "image"],
+        files=[item for item in attached if item.kind != "image"],
     )
 
 
@@ -294,6 +298,8 @@ def post(
     text: str,
     now_ms: int,
     rooms: list[str] | None = None,
+    attachment_urls: list[object] | None = None,
+    max_attachments: int = 10,
     rate_limit: int = 10,
     rate_window_seconds: float = 10,
 ) -> Posted:
@@ -306,6 +312,8 @@ def post(
         text: The validated text.
         now_ms: The current time in milliseconds.
         rooms: Every room's slug, for the latest numbers (this room by default).
+        attachment_urls: Links to the author's own uploads the message carries.
+        max_attachments: The most attachments one message may carry.
         rate_limit: Messages one user may send...
         rate_window_seconds: ...within this many seconds, in all rooms.
 
@@ -315,7 +323,11 @@ def post(
     Raises:
         RateLimitedError: If the author already sent ``rate_limit`` messages
             within the window.
+        ChatError: If an attachment is not one of the author's uploads.
     """
+    attachments = owned_attachments(
+        session, attachment_urls or [], owner=author, limit=max_attachments
+    )
     window_ms = int(rate_window_seconds * 1000)
     recent = session.exec(
         select(Message.sent_at_ms).where(
@@ -346,6 +358,7 @@ def post(
         author=author,
         text=text,
         sent_at_ms=now_ms,
+        attachments=attachments,
     )
     session.add(row)
     was_typing = False

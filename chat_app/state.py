@@ -8,6 +8,7 @@ updating each member's state.
 """
 
 import dataclasses
+import json
 import time
 from typing import Any
 
@@ -17,8 +18,8 @@ from sqlmodel import Session
 
 from chat_app import accounts, chatroom, db, hub
 from chat_app.accounts import FieldError
-from chat_app.chatroom import RateLimitedError
 from chat_app.domain.errors import ChatError
+from chat_app.domain.files import is_stored_name
 from chat_app.domain.messages import RING_BLOCKS, ChatMessage
 from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.validation import validate_message
@@ -45,6 +46,29 @@ def form_field(form_data: object, name: str) -> object:
         The field's value, or None.
     """
     return form_data.get(name) if isinstance(form_data, dict) else None
+
+
+def attachment_links(value: object) -> list[object]:
+    """Read the composer's ``attachments`` field: a JSON list of upload links.
+
+    Args:
+        value: The field as sent ("" or missing when nothing is attached).
+
+    Returns:
+        The links (checked against the sender's uploads when stored).
+
+    Raises:
+        ChatError: If it is not a JSON list.
+    """
+    if value in (None, ""):
+        return []
+    try:
+        links = json.loads(value) if isinstance(value, str) else value
+    except ValueError as error:
+        raise ChatError("The attachments could not be read.") from error
+    if not isinstance(links, list):
+        raise ChatError("The attachments could not be read.")
+    return links
 
 
 class AuthState(rx.State):
@@ -300,6 +324,8 @@ class ChatState(rx.State):
     profile_name: str = ""
     profile_username: str = ""
     profile_email: str = ""
+    viewer_url: str = ""
+    viewer_name: str = ""
     _typing: bool = False
     # Where this tab's view of its room starts: the live window's first message
     # on arrival, and the oldest page loaded since.
@@ -525,8 +551,13 @@ class ChatState(rx.State):
             form_data: The composer form's fields; ``text`` is the message.
         """
         raw = form_field(form_data, "text")
+        try:
+            links = attachment_links(form_field(form_data, "attachments"))
+        except ChatError as error:
+            self._fail(error)
+            return None
         if isinstance(raw, str):
-            if not raw.strip():
+            if not raw.strip() and not links:
                 return None  # Enter in an empty composer sends nothing, silently.
             self.set_draft(raw)
         caller = await self._identify()
@@ -538,7 +569,9 @@ class ChatState(rx.State):
             return None
         settings = get_settings()
         try:
-            text = validate_message(raw, settings.max_message_length)
+            text = validate_message(
+                raw, settings.max_message_length, allow_empty=bool(links)
+            )
         except ChatError as error:
             self._fail(error)
             return None
@@ -550,10 +583,12 @@ class ChatState(rx.State):
                 text=text,
                 now_ms=int(time.time() * 1000),
                 rooms=ROOM_SLUGS,
+                attachment_urls=links,
+                max_attachments=settings.max_files,
                 rate_limit=settings.message_rate_limit,
                 rate_window_seconds=settings.message_rate_window_seconds,
             )
-        except RateLimitedError as error:
+        except ChatError as error:  # too fast, or not the sender's uploads
             self._fail(error)
             return None
         changes: dict[str, Any] = {block_var(posted.slot): posted.block}
@@ -606,6 +641,29 @@ class ChatState(rx.State):
         self.profile_email = str(profile["email"])
         self.profile_open = True
         return None
+
+    def open_viewer(self, url: str, name: str):
+        """Show a picture full size.
+
+        Args:
+            url: Its ``/static/<stored name>`` link.
+            name: Its original name, for the caption.
+        """
+        stored = url.removeprefix("/static/") if isinstance(url, str) else ""
+        if not url.startswith("/static/") or not is_stored_name(stored):
+            self._fail("That picture cannot be shown.")
+            return
+        self.viewer_url = url
+        self.viewer_name = name if isinstance(name, str) else ""
+
+    def close_viewer(self, is_open: bool = False):
+        """Close the picture viewer.
+
+        Args:
+            is_open: The dialog's new state (closing when False).
+        """
+        if not is_open:
+            self.viewer_url = ""
 
     def set_profile_open(self, is_open: bool):
         """Open or close the profile dialog.

@@ -8,6 +8,31 @@ from chat_app.state import ChatState
 MAX_LENGTH = get_settings().max_message_length
 
 
+def attachment_tray() -> rx.Component:
+    """Files waiting to be sent, with their upload progress and any error.
+
+    ``assets/chat.js`` fills the tray: it uploads each chosen, dropped or pasted
+    file to ``/api/upload`` (showing ``upload-progress``), lets each be removed,
+    keeps the returned links in the hidden ``attachments`` field the form sends,
+    and holds the form back until every upload is done.
+
+    Returns:
+        The tray, the hidden field and the file picker.
+    """
+    return rx.fragment(
+        rx.box(id="attachment-tray", class_name="attachment-tray"),
+        rx.el.input(type="hidden", name="attachments", id="attachments-field"),
+        rx.el.input(
+            type="file",
+            id="file-picker",
+            multiple=True,
+            tab_index=-1,
+            aria_hidden="true",
+            style={"display": "none"},
+        ),
+    )
+
+
 def length_counter() -> rx.Component:
     """How long the draft is, once it nears the limit; red beyond it.
 
@@ -39,7 +64,17 @@ def composer() -> rx.Component:
         A form with ``composer-input`` and ``send-button`` (labelled ``Enviar``).
     """
     return rx.form(
+        attachment_tray(),
         rx.hstack(
+            rx.button(
+                rx.icon("paperclip", size=16),
+                "Anexar",
+                id="attach-button",
+                type="button",
+                size="3",
+                variant="soft",
+                on_click=rx.call_script("window.chatPickFiles()"),
+            ),
             rx.text_area(
                 id="composer-input",
                 name="text",
@@ -64,14 +99,14 @@ def composer() -> rx.Component:
                 id="send-button",
                 type="submit",
                 size="3",
-                disabled=(ChatState.draft.strip() == "")
-                | (ChatState.draft.length() > MAX_LENGTH),
+                disabled=ChatState.draft.length() > MAX_LENGTH,
             ),
             align="end",
             width="100%",
             spacing="2",
         ),
         length_counter(),
+        id="composer-form",
         on_submit=ChatState.send,
         padding="0.75rem 1rem",
         border_top=f"1px solid {rx.color('gray', 5)}",

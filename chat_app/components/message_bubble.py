@@ -3,7 +3,7 @@
 import reflex as rx
 from reflex.vars import FunctionStringVar
 
-from chat_app.domain.messages import ChatMessage
+from chat_app.domain.messages import AttachedFile, ChatMessage
 from chat_app.state import ChatState, RoomViewState
 
 # Browsers format the server's timestamps in the reader's own time zone and locale.
@@ -23,6 +23,90 @@ DAY_LABEL = FunctionStringVar.create(
     " return day.toLocaleDateString([], {weekday: 'long', day: 'numeric',"
     " month: 'long', year: 'numeric'}); })"
 )
+
+
+SIZE_LABEL = FunctionStringVar.create(
+    "((bytes) => bytes < 1024 ? bytes + ' B' : bytes < 1048576 ?"
+    " (bytes / 1024).toFixed(1) + ' KB' : (bytes / 1048576).toFixed(1) + ' MB')"
+)
+
+
+def image_thumbnail(image: rx.Var[AttachedFile]) -> rx.Component:
+    """A small, lazily loaded picture that opens full size in the viewer.
+
+    Args:
+        image: The attached picture.
+
+    Returns:
+        The thumbnail.
+    """
+    return rx.image(
+        src=image.url,
+        alt=image.name,
+        loading="lazy",
+        class_name="attachment-image",
+        width="9rem",
+        height="9rem",
+        object_fit="cover",
+        border_radius="8px",
+        tab_index=0,
+        on_click=ChatState.open_viewer(image.url, image.name),
+    )
+
+
+def file_entry(attached: rx.Var[AttachedFile]) -> rx.Component:
+    """An icon, the original name and the size; a click downloads the file.
+
+    Reflex renders internal links with the router, which would treat the click as
+    a page change; ``reloadDocument`` hands it back to the browser, which then
+    downloads.
+
+    Args:
+        attached: The attached file.
+
+    Returns:
+        The download link.
+    """
+    return rx.el.a(
+        rx.hstack(
+            rx.icon("file-down", size=18),
+            rx.text(attached.name, weight="medium", truncate=True, max_width="16rem"),
+            rx.text(
+                SIZE_LABEL.call(attached.size).to(str), size="1", color_scheme="gray"
+            ),
+            align="center",
+            spacing="2",
+        ),
+        href=attached.url,
+        class_name="attachment-file",
+        download=attached.name,
+        custom_attrs={"reloadDocument": True},
+        color="inherit",
+        text_decoration="none",
+    )
+
+
+def attachments(message: rx.Var[ChatMessage]) -> rx.Component:
+    """A message's pictures and files.
+
+    Args:
+        message: The message.
+
+    Returns:
+        Thumbnails, then file entries.
+    """
+    return rx.fragment(
+        rx.cond(
+            message.images.length() > 0,
+            rx.flex(
+                rx.foreach(message.images, image_thumbnail),
+                wrap="wrap",
+                gap="0.35rem",
+                padding_y="0.25rem",
+            ),
+        ),
+        rx.foreach(message.files, file_entry),
+    )
 
 
 def day_separator(message: rx.Var[ChatMessage]) -> rx.Component:
@@ -89,7 +173,11 @@ def message_bubble(message: rx.Var[ChatMessage]) -> rx.Component:
                     color=rx.color("accent", 11),
                 ),
             ),
-            rx.text(message.text, white_space="pre-wrap", overflow_wrap="anywhere"),
+            attachments(message),
+            rx.cond(
+                message.text != "",
+                rx.text(message.text, white_space="pre-wrap", overflow_wrap="anywhere"),
+            ),
             rx.text(
                 LOCAL_TIME.call(message.sent_at_ms).to(str),
                 size="1",

@@ -7,11 +7,30 @@ of the room's history.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 BLOCK_SIZE = 8
 RING_BLOCKS = 16
 GROUP_GAP_MS = 5 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """A file a message carries, as its readers see it.
+
+    Attributes:
+        url: Where it is served: ``/static/<stored name>``.
+        name: The original name, for display only.
+        size: Its size in bytes.
+        kind: ``image`` (shown as a thumbnail) or ``file`` (an icon and a link).
+        content_type: The type sniffed from its content.
+    """
+
+    url: str
+    name: str
+    size: int
+    kind: str
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,8 @@ class ChatMessage:
             five minutes earlier, so it is drawn under the same name.
         previous_sent_at_ms: When the room's previous message was sent (0 if none),
             so a browser can tell whether a day separator goes above this one.
+        images: Attached pictures.
+        files: Other attached files.
     """
 
     id: int
@@ -36,6 +57,8 @@ class ChatMessage:
     sent_at_ms: int
     continues: bool = False
     previous_sent_at_ms: int = 0
+    images: list[AttachedFile] = field(default_factory=list)
+    files: list[AttachedFile] = field(default_factory=list)
 
 
 def continues_previous(

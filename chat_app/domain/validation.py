@@ -48,23 +48,26 @@ def validate_username(raw: object, present: Iterable[str] = ()) -> str:
     return username
 
 
-def validate_message(raw: object, max_length: int) -> str:
+def validate_message(raw: object, max_length: int, *, allow_empty: bool = False) -> str:
     """Check the text of a message about to be sent.
 
     Args:
         raw: What the client sent; anything that is not a string is refused.
         max_length: The most characters a message may have.
+        allow_empty: Whether no text is fine (a message of attachments only).
 
     Returns:
         The text without leading and trailing white space.
 
     Raises:
-        ChatError: If the text is blank or too long.
+        ChatError: If the text is blank (unless allowed) or too long.
     """
+    if raw is None and allow_empty:
+        return ""
     if not isinstance(raw, str):
         raise ChatError("A message must be text.")
     text = raw.strip()
-    if not text:
+    if not text and not allow_empty:
         raise ChatError("An empty message is not sent.")
     if len(text) > max_length:
         raise ChatError(

@@ -4,6 +4,7 @@ import reflex as rx
 
 from chat_app.components.composer import composer
 from chat_app.components.error_banner import error_banner
+from chat_app.components.image_viewer import image_viewer
 from chat_app.components.message_list import message_list
 from chat_app.components.page_frame import page_frame
 from chat_app.components.room_entry import room_entry
@@ -79,6 +80,7 @@ def chat_screen() -> rx.Component:
             height="100%",
         ),
         user_modal(),
+        image_viewer(),
         height="100dvh",
         width="100%",
     )
