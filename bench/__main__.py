@@ -411,6 +411,72 @@ async def scenario_login_storm(chat: ChatServer, members: int, count: int) -> di
     return result
 
 
+async def scenario_upload(chat: ChatServer, members: int, count: int) -> dict:
+    """Scenario 5: a 200 MB upload while a room chats.
+
+    Args:
+        chat: The chat server (started with limits above 200 MB).
+        members: Room size.
+        count: Messages per measurement.
+
+    Returns:
+        Backend memory growth and fan-out p99 without and with the upload.
+    """
+    clients = await chat_members([chat.url], members)
+    quiet = await fan_out(clients[0], clients[1:], count, 0.1)
+    token = (await make_tokens(chat.url, 1, "up"))[0]
+    size_mb = 200
+    boundary = "bench-boundary"
+
+    async def body():
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+            'filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        block = b"b" * (1024 * 1024)
+        for _ in range(size_mb):
+            yield block
+            await asyncio.sleep(0)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    pid = chat.process.popen.pid  # pyright: ignore[reportOptionalMemberAccess]
+    before = tree_rss_kb(pid)
+    peak = before
+    async with httpx.AsyncClient(base_url=chat.url.rstrip("/"), timeout=600) as http:
+        upload = asyncio.create_task(
+            http.post(
+                "/api/upload",
+                content=body(),
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                },
+            )
+        )
+
+        async def sample() -> None:
+            nonlocal peak
+            while not upload.done():
+                peak = max(peak, tree_rss_kb(pid))
+                await asyncio.sleep(0.1)
+
+        sampler = asyncio.create_task(sample())
+        during = await fan_out(clients[0], clients[1:], count, 0.1)
+        response = await upload
+        await sampler
+    await close_all(clients)
+    result = {
+        "size_mb": size_mb,
+        "status": response.status_code,
+        "rss_growth_mb": round((peak - before) / 1024, 1),
+        "p99_ms_quiet": quiet["p99_ms"],
+        "p99_ms_upload": during["p99_ms"],
+        "lost": during["lost"],
+    }
+    print(f"upload: {result}")
+    return result
+
+
 async def scenario_workers(members: int, count: int) -> list[dict[str, Any]]:
     """Scenario 6: 3 workers sharing Redis against 1 worker without.
 
@@ -469,7 +535,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         The results, in the shape of docs/benchmarks.json.
     """
     results: dict[str, Any] = {}
-    chat = start_chat("bench")
+    big = str(250 * 1024 * 1024)
+    chat = start_chat(
+        "bench", env={"CHAT_MAX_FILE_BYTES": big, "CHAT_MAX_UPLOAD_BYTES": big}
+    )
     try:
         if "fanout" in args.scenarios:
             results["fanout"] = await scenario_fanout(
@@ -481,6 +550,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             results["memory"] = await scenario_memory(chat, max(args.members))
         if "login" in args.scenarios:
             results["login_storm"] = await scenario_login_storm(
+                chat, min(100, max(args.members)), args.messages
+            )
+        if "upload" in args.scenarios:
+            results["upload"] = await scenario_upload(
                 chat, min(100, max(args.members)), args.messages
             )
     finally:
@@ -505,8 +578,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="20 members, 5 messages")
     parser.add_argument(
         "--scenarios",
-        default="fanout,payload,memory,login,workers",
-        help="comma-separated: fanout,payload,memory,login,workers",
+        default="fanout,payload,memory,login,upload,workers",
+        help="comma-separated: fanout,payload,memory,login,upload,workers",
     )
     parser.add_argument("--members", default="10,100,500")
     parser.add_argument("--messages", type=int, default=100)

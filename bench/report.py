@@ -59,11 +59,14 @@ def table(results: dict) -> str:
             "| at most +20 % |"
         )
     if upload := results.get("upload"):
-        lines.append(f"| 200 MB upload | {upload} | +30 MB, +20 % p99 |")
-    else:
         lines.append(
-            "| 200 MB upload while 100 members chat | not measured: the upload "
-            "route is issue 5 | +30 MB, +20 % p99 |"
+            f"| backend memory growth during a {upload['size_mb']} MB upload "
+            f"| {upload['rss_growth_mb']} MB | at most 30 MB |"
+        )
+        lines.append(
+            "| fan-out p99, 100 members, quiet / during the upload "
+            f"| {upload['p99_ms_quiet']} / {upload['p99_ms_upload']} ms "
+            "| at most +20 % |"
         )
     return "\n".join(lines)
 
