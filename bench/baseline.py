@@ -12,7 +12,7 @@ from aiohttp import web
 sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
 
 
-@sio.on("join")
+@sio.on("join")  # pyright: ignore[reportOptionalCall]
 async def join(sid: str, room: str) -> bool:
     """Put the socket in a room.
 
@@ -27,7 +27,7 @@ async def join(sid: str, room: str) -> bool:
     return True
 
 
-@sio.on("message")
+@sio.on("message")  # pyright: ignore[reportOptionalCall]
 async def message(sid: str, data: dict) -> None:
     """Broadcast a message to its room.
 

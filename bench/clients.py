@@ -93,7 +93,7 @@ class ChatClient(Receiver):
             namespace="/_event",
         )
 
-    async def connect(self, timeout: float = 60) -> None:
+    async def connect(self, timeout: int = 60) -> None:
         """Open the socket, load the chat page and wait until in Sala 1.
 
         Args:
@@ -148,7 +148,7 @@ class BaselineClient(Receiver):
     async def _on_message(self, data: Any) -> None:
         self.saw(_as_text(data))
 
-    async def connect(self, timeout: float = 60) -> None:
+    async def connect(self, timeout: int = 60) -> None:
         """Connect and join the room.
 
         Args:

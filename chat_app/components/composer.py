@@ -17,19 +17,27 @@ def attachment_tray() -> rx.Component:
     and holds the form back until every upload is done.
 
     Returns:
-        The tray, the hidden field and the file picker.
+        The tray and the hidden field.
     """
     return rx.fragment(
         rx.box(id="attachment-tray", class_name="attachment-tray"),
         rx.el.input(type="hidden", name="attachments", id="attachments-field"),
-        rx.el.input(
-            type="file",
-            id="file-picker",
-            multiple=True,
-            tab_index=-1,
-            aria_hidden="true",
-            style={"display": "none"},
-        ),
+    )
+
+
+def file_picker() -> rx.Component:
+    """The hidden file input ``Anexar`` opens; outside the form, so not submitted.
+
+    Returns:
+        The input with id ``file-picker``.
+    """
+    return rx.el.input(
+        type="file",
+        id="file-picker",
+        multiple=True,
+        tab_index=-1,
+        aria_hidden="true",
+        style={"display": "none"},
     )
 
 
@@ -62,6 +70,15 @@ def composer() -> rx.Component:
 
     Returns:
         A form with ``composer-input`` and ``send-button`` (labelled ``Enviar``).
+    """
+    return rx.box(file_picker(), composer_form(), width="100%")
+
+
+def composer_form() -> rx.Component:
+    """The form itself: tray, buttons, text area, counter.
+
+    Returns:
+        The form with id ``composer-form``.
     """
     return rx.form(
         attachment_tray(),
