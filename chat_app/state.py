@@ -30,6 +30,7 @@ from chat_app.settings import Settings, get_settings
 ROOMS: tuple[Room, ...] = get_settings().room_list()
 ROOM_SLUGS = [room.slug for room in ROOMS]
 PAGE_SIZE = 50
+TYPING_REFRESH_SECONDS = 2.0
 NOT_IN_ROOM = "You are not in this room any more: enter a room to chat."
 LOGIN_ROUTE = "/login"
 CHAT_ROUTE = "/"
@@ -327,6 +328,7 @@ class ChatState(rx.State):
     viewer_url: str = ""
     viewer_name: str = ""
     _typing: bool = False
+    _typing_at: float = 0.0
     # Where this tab's view of its room starts: the live window's first message
     # on arrival, and the oldest page loaded since.
     _window_start: int = 1
@@ -501,20 +503,40 @@ class ChatState(rx.State):
         auth.session_token = ""
         return self._to_login()
 
-    def set_draft(self, value: str):
-        """Keep the composer's text on the server, so a refused send loses nothing.
+    def _keep_draft(self, value: object) -> bool:
+        """Store the composer's text, so a refused send loses nothing.
+
+        Returns:
+            Whether it was stored.
+        """
+        if not isinstance(value, str):
+            self._fail("A message must be text.")
+            return False
+        limit = get_settings().max_message_length
+        if len(value) > 2 * limit:
+            self._fail(f"A message has at most {limit} characters.")
+            return False
+        self.draft = value
+        return True
+
+    async def set_draft(self, value: str):
+        """Keep the composer's text; typing starts, goes on and stops with it.
+
+        The room hears only of changes: the first character (typing), an emptied
+        composer (stopped), and every 2 s while typing goes on (so the server's
+        6 s expiry does not end it).
 
         Args:
             value: The composer's current text.
         """
-        if not isinstance(value, str):
-            self._fail("A message must be text.")
-            return
-        limit = get_settings().max_message_length
-        if len(value) > 2 * limit:
-            self._fail(f"A message has at most {limit} characters.")
-            return
-        self.draft = value
+        if not self._keep_draft(value):
+            return None
+        typing = bool(self.draft.strip())
+        if typing != self._typing or (
+            typing and time.time() - self._typing_at >= TYPING_REFRESH_SECONDS
+        ):
+            return await self._set_typing(typing)
+        return None
 
     async def _set_typing(self, typing: bool):
         """Record typing or its end; tell the room if its typists changed."""
@@ -528,10 +550,11 @@ class ChatState(rx.State):
         typing = typing and bool(self.draft.strip())
         if typing == self._typing and not typing:
             return None
+        now = time.time()
         changed = await db.run(
-            chatroom.set_typing, tab=self._tab(), typing=typing, now=time.time()
+            chatroom.set_typing, tab=self._tab(), typing=typing, now=now
         )
-        self._typing = typing
+        self._typing, self._typing_at = typing, now
         if changed is not None:
             await hub.broadcast(room, view_delta(typists=changed))
         return None
@@ -559,7 +582,7 @@ class ChatState(rx.State):
         if isinstance(raw, str):
             if not raw.strip() and not links:
                 return None  # Enter in an empty composer sends nothing, silently.
-            self.set_draft(raw)
+            self._keep_draft(raw)
         caller = await self._identify()
         if caller is None:
             return self._to_login()

@@ -64,9 +64,9 @@ def length_counter() -> rx.Component:
 def composer() -> rx.Component:
     """Write and send a message.
 
-    Enter sends and Shift+Enter starts a new line. Typing is reported at most every
-    2 s while keys are pressed, and reported as stopped 3 s after the last key;
-    sending also stops it on the server.
+    Enter sends and Shift+Enter starts a new line. The server reports typing when
+    the draft stops being empty (refreshed every 2 s while it changes) and its end
+    when the draft is emptied, 3 s after the last key, or on sending.
 
     Returns:
         A form with ``composer-input`` and ``send-button`` (labelled ``Enviar``).
@@ -98,7 +98,6 @@ def composer_form() -> rx.Component:
                 value=ChatState.draft,
                 on_change=[
                     ChatState.set_draft,
-                    ChatState.typing_started.throttle(2000),
                     ChatState.typing_stopped.debounce(3000),
                 ],
                 placeholder="Write a message",

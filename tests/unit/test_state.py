@@ -25,16 +25,16 @@ def test_form_field_reads_dicts_and_nothing_else():
     assert form_field(None, "username") is None
 
 
-def test_set_draft_keeps_text_and_refuses_non_text(chat):
-    chat.set_draft("Olá")
+def test_the_draft_keeps_text_and_refuses_non_text(chat):
+    assert chat._keep_draft("Olá")
     assert chat.draft == "Olá"
-    chat.set_draft(42)  # type: ignore[arg-type]
+    assert not chat._keep_draft(42)
     assert chat.draft == "Olá"
     assert chat.error == "A message must be text."
 
 
-def test_set_draft_refuses_absurd_sizes_without_storing_them(chat):
-    chat.set_draft("x" * 8001)
+def test_the_draft_refuses_absurd_sizes_without_storing_them(chat):
+    assert not chat._keep_draft("x" * 8001)
     assert chat.draft == ""
     assert "at most 4000" in chat.error
 
