@@ -276,6 +276,38 @@ async def logout(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+async def _redis_status(url: str) -> str:
+    import redis.asyncio as redis
+
+    client = redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        await client.ping()  # pyright: ignore[reportGeneralTypeIssues]
+        return "ok"
+    except Exception as error:  # any failure means "down" to a load balancer
+        return f"down: {type(error).__name__}"
+    finally:
+        await client.aclose()
+
+
+async def health(_request: Request) -> JSONResponse:
+    """``GET /api/health``: 200 when the database (and Redis, if set) answer, else 503.
+
+    For load balancers and orchestrators; says which dependency is down.
+    """
+    checks: dict[str, str] = {}
+    try:
+        await db.run(db.ping)
+        checks["database"] = "ok"
+    except Exception as error:  # reported, not raised: the check is the answer
+        checks["database"] = f"down: {type(error).__name__}"
+    url = get_settings().redis_url
+    checks["redis"] = await _redis_status(url) if url else "not configured"
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    return JSONResponse(
+        {"status": "ok" if healthy else "degraded", **checks}, 200 if healthy else 503
+    )
+
+
 async def api_error(_request: Request, error: Exception) -> JSONResponse:
     """Render an :class:`ApiError`."""
     assert isinstance(error, ApiError)
@@ -294,6 +326,7 @@ def create_api() -> Starlette:
             Route("/api/auth/login", login, methods=["POST"]),
             Route("/api/auth/logout", logout, methods=["POST"]),
             Route("/api/me", me, methods=["GET"]),
+            Route("/api/health", health, methods=["GET"]),
             Route("/api/upload", upload, methods=["POST"]),
             Route("/static/{name:path}", static_file, methods=["GET", "HEAD"]),
         ],

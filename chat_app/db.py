@@ -13,8 +13,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
-from sqlmodel import Session, create_engine
+from sqlalchemy import Engine, event, literal
+from sqlmodel import Session, create_engine, select
 
 from chat_app.settings import get_settings
 
@@ -90,6 +90,15 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def ping(session: Session) -> None:
+    """Ask the database for a trivial answer (raises if it cannot give one).
+
+    Args:
+        session: The database session.
+    """
+    session.exec(select(literal(1))).one()
 
 
 async def run(

@@ -17,8 +17,9 @@ def client(tmp_path, monkeypatch):
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     db.upgrade()
+    engine = db.get_engine()
     with TestClient(create_api(), client=("10.0.0.1", 5000)) as test_client:
         yield test_client
-    db.get_engine().dispose()
+    engine.dispose()
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
