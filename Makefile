@@ -37,6 +37,7 @@ dev: $(VENV)/.runtime ## Hot-reloading development server.
 lint: $(VENV)/.dev
 	ruff check .
 	ruff format --check .
+	hadolint Dockerfile
 
 format: $(VENV)/.dev
 	ruff format .
