@@ -17,8 +17,9 @@ COPY rxconfig.py ./
 COPY chat_app ./chat_app
 COPY assets ./assets
 COPY deploy/start.sh ./deploy/start.sh
-# Compile and build the frontend now, so a container starts in seconds.
-RUN reflex export --frontend-only --no-zip
+# Compile and build the frontend now, so a container starts in seconds. Importing
+# the app in development mode makes a throwaway secret: keep it out of /app.
+RUN CHAT_DATA_DIR=/tmp/build-data reflex export --frontend-only --no-zip
 
 
 FROM python:3.11.7-slim-bookworm
