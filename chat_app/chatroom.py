@@ -62,6 +62,7 @@ class Departure:
     """What changed when a tab left its room."""
 
     room: str
+    username: str
     members: list[str]
     typists: list[str]
     user_left: bool
@@ -231,6 +232,7 @@ def leave(session: Session, *, tab: str, now: float) -> Departure | None:
     present = members(session, room)
     return Departure(
         room=room,
+        username=username,
         members=present,
         typists=typists(session, room, now=now),
         user_left=username not in present,
@@ -512,6 +514,22 @@ def read_marks(session: Session, username: str, rooms: list[str]) -> dict[str, i
     marks = session.exec(select(ReadMark).where(ReadMark.username == username))
     found = {mark.room: mark.last_read_seq for mark in marks}
     return {room: found.get(room, 0) for room in rooms}
+
+
+def read_state(
+    session: Session, username: str, rooms: list[str]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Each room's latest number and how far the user has read it.
+
+    Args:
+        session: The database session.
+        username: The user.
+        rooms: The rooms' slugs.
+
+    Returns:
+        The latest numbers and the read marks, by slug.
+    """
+    return latest_by_room(session, rooms), read_marks(session, username, rooms)
 
 
 def mark_read(session: Session, *, username: str, room: str) -> None:

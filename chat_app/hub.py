@@ -51,7 +51,19 @@ def user_channel(username: str) -> str:
     return f"chat-user:{username}"
 
 
-ALL_CHANNEL = "chat-all"
+WATCH_PREFIX = "chat-watch:"
+
+
+def watch_channel(room: str) -> str:
+    """The socket.io room of the tabs outside a chat room (for its unread count).
+
+    Args:
+        room: The chat room's slug.
+
+    Returns:
+        The socket.io room name.
+    """
+    return f"{WATCH_PREFIX}{room}"
 
 
 def _sio():
@@ -61,13 +73,17 @@ def _sio():
     return sio
 
 
-async def join(sid: str, room: str, username: str) -> None:
-    """Make a tab's socket receive its room's, its user's and everyone's broadcasts.
+async def join(sid: str, room: str, username: str, rooms: list[str]) -> None:
+    """Make a tab's socket receive its room, its user, and the others' counters.
+
+    A socket is in exactly one chat room's channel, and in the watch channel of
+    every other room, which only carries that room's latest message number.
 
     Args:
         sid: The socket id (held by this process).
         room: The chat room's slug.
         username: The tab's user.
+        rooms: Every room's slug.
     """
     sio = _sio()
     for other in sio.rooms(sid, namespace=NAMESPACE):
@@ -75,17 +91,23 @@ async def join(sid: str, room: str, username: str) -> None:
             await sio.leave_room(sid, other, namespace=NAMESPACE)
     await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
     await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
-    await sio.enter_room(sid, ALL_CHANNEL, namespace=NAMESPACE)
+    for slug in rooms:
+        if slug == room:
+            await sio.leave_room(sid, watch_channel(slug), namespace=NAMESPACE)
+        else:
+            await sio.enter_room(sid, watch_channel(slug), namespace=NAMESPACE)
 
 
 async def leave(sid: str, room: str) -> None:
-    """Stop a socket receiving a room's broadcasts.
+    """Stop a socket receiving a room's broadcasts; it watches the room's count.
 
     Args:
         sid: The socket id.
         room: The chat room's slug.
     """
-    await _sio().leave_room(sid, room_channel(room), namespace=NAMESPACE)
+    sio = _sio()
+    await sio.leave_room(sid, room_channel(room), namespace=NAMESPACE)
+    await sio.enter_room(sid, watch_channel(room), namespace=NAMESPACE)
 
 
 def local_sids() -> set[str]:

@@ -390,7 +390,7 @@ class ChatState(rx.State):
             sid=self._sid(),
             now=now,
         )
-        await hub.join(self._sid(), room.slug, self.username)
+        await hub.join(self._sid(), room.slug, self.username, ROOM_SLUGS)
         if arrival.newcomer:
             announce_members(room.slug)
         for left in arrival.left_rooms:
@@ -423,6 +423,12 @@ class ChatState(rx.State):
             if departure.user_left:
                 announce_members(departure.room)
         await show_room(self._sid(), None)
+        if departure is not None:
+            # The rooms menu stays: show its unread counts as of now.
+            latest, marks = await db.run(
+                chatroom.read_state, departure.username, ROOM_SLUGS
+            )
+            await hub.send_to(self._sid(), view_delta(latest=latest, last_read=marks))
         self._typing = False
         self.draft = ""
         self.room_slug = ""
@@ -614,13 +620,16 @@ class ChatState(rx.State):
         except ChatError as error:  # too fast, or not the sender's uploads
             self._fail(error)
             return None
+        latest = view_delta(latest=posted.latest)
         changes: dict[str, Any] = {block_var(posted.slot): posted.block}
         changes["head"] = posted.slot
+        changes["latest"] = posted.latest
         if posted.typists is not None:
             changes["typists"] = posted.typists
         self._typing = False
         await hub.broadcast(room, view_delta(**changes))
-        await hub.publish(hub.ALL_CHANNEL, delta=view_delta(latest=posted.latest))
+        # Tabs elsewhere only need the number, for their unread count.
+        await hub.publish(hub.watch_channel(room), delta=latest)
         self.draft = ""
         self.error = ""
         return None

@@ -82,6 +82,14 @@ def test_unread_counts_and_the_new_messages_divider(people):
     )
     expect(reader.page.locator("#unread-sala-2")).to_have_count(0)
     expect(reader.page.locator("#date-separator").first).to_have_text("Today")
+    # Read while present, so not unread after leaving; new ones are counted.
+    writer.send("lida na sala")
+    expect(reader.messages().filter(has_text="lida na sala")).to_have_count(1)
+    reader.page.click("#leave-button")
+    expect(reader.page.locator("#join-button")).to_be_visible()
+    expect(reader.page.locator("#unread-sala-2")).to_have_count(0)
+    writer.send("depois de sair")
+    expect(reader.page.locator("#unread-sala-2")).to_have_text("1")
 
 
 def test_older_history_loads_above_keeping_the_reader_in_place(people):
