@@ -7,9 +7,11 @@ same with one process or many.
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
 
+from chat_app.db import take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.messages import (
     AttachedFile,
@@ -22,7 +24,7 @@ from chat_app.domain.messages import (
     window_start,
 )
 from chat_app.domain.throttle import seconds_to_wait
-from chat_app.models import Attachment, Message, Presence, ReadMark
+from chat_app.models import Attachment, Message, Presence, ReadMark, RoomSequence
 
 TYPING_TTL_SECONDS = 6.0
 
@@ -171,6 +173,7 @@ def enter(
     Returns:
         What changed.
     """
+    take_turn(session, f"user:{username}")
     was_there = username in members(session, room)
     own_tabs = session.exec(select(Presence).where(Presence.username == username))
     left_rooms: set[str] = set()
@@ -211,6 +214,12 @@ def enter(
     )
 
 
+def _delete_tab(session: Session, tab: str) -> bool:
+    """Delete a tab's presence; False if it was already gone."""
+    result = session.exec(delete(Presence).where(col(Presence.tab) == tab))
+    return result.rowcount > 0
+
+
 def leave(session: Session, *, tab: str, now: float) -> Departure | None:
     """Take a tab out of its room.
 
@@ -226,7 +235,10 @@ def leave(session: Session, *, tab: str, now: float) -> Departure | None:
     if presence is None:
         return None
     room, username = presence.room, presence.username
-    session.delete(presence)
+    take_turn(session, f"user:{username}")
+    # A bulk delete: the sweep of another process may have removed it meanwhile.
+    if not _delete_tab(session, tab):
+        return None
     mark_read(session, username=username, room=room)
     session.flush()
     present = members(session, room)
@@ -292,6 +304,26 @@ class Posted:
     latest: dict[str, int]
 
 
+def _next_seq(session: Session, room: str) -> int:
+    """Give out the room's next message number, holding its counter until commit."""
+    bump = (
+        update(RoomSequence)
+        .where(col(RoomSequence.room) == room)
+        .values(last_seq=col(RoomSequence.last_seq) + 1)
+        .returning(col(RoomSequence.last_seq))
+    )
+    seq = session.exec(bump).scalar_one_or_none()
+    if seq is not None:
+        return seq
+    try:
+        # The room's first message: create its counter (once, whoever is first).
+        with session.begin_nested():
+            session.add(RoomSequence(room=room, last_seq=0))
+    except IntegrityError:
+        pass  # a concurrent first message created it
+    return session.exec(bump).scalar_one()
+
+
 def post(
     session: Session,
     *,
@@ -327,6 +359,7 @@ def post(
             within the window.
         ChatError: If an attachment is not one of the author's uploads.
     """
+    take_turn(session, f"user:{author}")  # the rate limit counts one at a time
     attachments = owned_attachments(
         session, attachment_urls or [], owner=author, limit=max_attachments
     )
@@ -347,16 +380,13 @@ def post(
             f"Slow down: at most {rate_limit} messages in {rate_window_seconds:g} s. "
             f"You can send again in {wait} s."
         )
-    # ORM results are buffered whole: the LIMIT keeps this independent of history.
+    seq = _next_seq(session, room)
     previous = session.exec(
-        select(Message)
-        .where(Message.room == room)
-        .order_by(col(Message.seq).desc())
-        .limit(1)
+        select(Message).where(Message.room == room, Message.seq == seq - 1)
     ).first()
     row = Message(
         room=room,
-        seq=(previous.seq + 1) if previous else 1,
+        seq=seq,
         author=author,
         text=text,
         sent_at_ms=now_ms,
@@ -435,19 +465,24 @@ def sweep(
     Returns:
         What changed.
     """
+    # One sweep at a time across processes; users' own work takes turns with it.
+    take_turn(session, "presence-sweep")
     if live_sids:
-        for presence in session.exec(
-            select(Presence).where(col(Presence.sid).in_(live_sids))
-        ):
-            presence.seen_at = now
-            session.add(presence)
+        session.exec(
+            update(Presence).where(col(Presence.sid).in_(live_sids)).values(seen_at=now)
+        )
+    stale = session.exec(
+        select(Presence.tab, Presence.room, Presence.username).where(
+            Presence.seen_at < now - stale_after
+        )
+    ).all()
     gone: set[tuple[str, str]] = set()
-    for presence in session.exec(
-        select(Presence).where(Presence.seen_at < now - stale_after)
-    ):
-        session.delete(presence)
-        mark_read(session, username=presence.username, room=presence.room)
-        gone.add((presence.room, presence.username))
+    for username in sorted({username for _, _, username in stale}):
+        take_turn(session, f"user:{username}")
+    for tab, room, username in stale:
+        if _delete_tab(session, tab):
+            mark_read(session, username=username, room=room)
+            gone.add((room, username))
     typing_rooms: set[str] = set()
     for presence in session.exec(
         select(Presence).where(
@@ -577,6 +612,7 @@ def view(
     Returns:
         Members, typists, the live window and the read state.
     """
+    take_turn(session, f"user:{username}")
     latest = latest_by_room(session, rooms)
     if not session.exec(select(ReadMark).where(ReadMark.username == username)).first():
         # A new user starts with everything read: counters count from now on.

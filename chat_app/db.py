@@ -5,6 +5,8 @@ run``, the container and the test fixtures do so before starting the app.
 """
 
 import asyncio
+import hashlib
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -13,14 +15,62 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, literal
+from sqlalchemy import Engine, event, func, literal
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine, select
 
+from chat_app.domain.errors import ChatError
 from chat_app.settings import get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 P = ParamSpec("P")
 T = TypeVar("T")
+# PostgreSQL's "serialization_failure" and "deadlock_detected": the transaction
+# lost a race and can simply be run again.
+RETRYABLE_STATES = frozenset({"40001", "40P01"})
+ATTEMPTS = 3
+SQLITE_UNAVAILABLE = ("locked", "unable to open", "disk i/o", "disk is full")
+
+
+class DatabaseUnavailableError(ChatError):
+    """The database cannot be reached; nothing was written."""
+
+    def __init__(self) -> None:
+        """Say so in words a user understands."""
+        super().__init__(
+            "The chat cannot reach its database right now; nothing was saved. "
+            "Try again in a moment."
+        )
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an error means the database is unreachable (not a bad statement).
+
+    Args:
+        error: The error raised by database work.
+
+    Returns:
+        True for lost or refused connections.
+    """
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        # SQLite reports a missing table as an OperationalError too: only a
+        # file that stays locked or cannot be opened or written means "down".
+        text = str(error.orig).lower()
+        return any(sign in text for sign in SQLITE_UNAVAILABLE)
+    state = _sqlstate(error) or ""
+    # Class 08: connection exceptions; 57P0x: the server is shutting down. A
+    # refused connection has no state at all.
+    if state.startswith(("08", "57P0")):
+        return True
+    return isinstance(error, OperationalError) and state not in RETRYABLE_STATES
 
 
 def make_engine(url: str) -> Engine:
@@ -60,7 +110,9 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # pre_ping replaces connections the server dropped (a restart, a failover),
+    # so the app recovers by itself once the database is back.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +153,56 @@ def ping(session: Session) -> None:
     session.exec(select(literal(1))).one()
 
 
+def take_turn(session: Session, key: str) -> None:
+    """Wait until no other transaction holds ``key``, then hold it until commit.
+
+    SQLite already runs one writer at a time (``BEGIN IMMEDIATE``), so this only
+    matters on PostgreSQL, where it takes a transaction-scoped advisory lock:
+    work on one user's tabs, or one sweep of the presence table, takes turns
+    across every backend process.
+
+    Args:
+        session: The database session.
+        key: What to take turns on, e.g. ``"user:joao"``.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    number = int.from_bytes(digest, "big", signed=True)
+    session.exec(select(func.pg_advisory_xact_lock(number))).one()
+
+
+def run_in_session(
+    work: Callable[Concatenate[Session, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run database work in one transaction, retrying it when it lost a race.
+
+    Args:
+        work: A function taking the session first; it may run more than once.
+        *args: Its other positional arguments.
+        **kwargs: Its keyword arguments.
+
+    Returns:
+        What ``work`` returned.
+
+    Raises:
+        DatabaseUnavailableError: If the database cannot be reached.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with session_scope() as session:
+                return work(session, *args, **kwargs)
+        except DBAPIError as error:
+            if _sqlstate(error) in RETRYABLE_STATES and attempt < ATTEMPTS:
+                continue
+            if is_unavailable(error):
+                raise DatabaseUnavailableError() from error
+            raise
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
 async def run(
     work: Callable[Concatenate[Session, P], T],
     *args: P.args,
@@ -109,7 +211,7 @@ async def run(
     """Run blocking database work (and bcrypt) in a worker thread, in one session.
 
     The session commits when ``work`` returns and rolls back when it raises, so
-    nothing is half-written.
+    nothing is half-written; see :func:`run_in_session`.
 
     Args:
         work: A function taking the session first.
@@ -119,12 +221,7 @@ async def run(
     Returns:
         What ``work`` returned.
     """
-
-    def in_session() -> T:
-        with session_scope() as session:
-            return work(session, *args, **kwargs)
-
-    return await asyncio.to_thread(in_session)
+    return await asyncio.to_thread(run_in_session, work, *args, **kwargs)
 
 
 def upgrade(url: str | None = None) -> None:

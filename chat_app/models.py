@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -69,7 +69,8 @@ class Message(SQLModel, table=True):
     seq: int
     author: str = Field(max_length=32)
     text: str
-    sent_at_ms: int
+    # Milliseconds since the epoch outgrow PostgreSQL's 32-bit INTEGER.
+    sent_at_ms: int = Field(sa_type=BigInteger)
     # The message's attachments as public dicts (see ``Attachment.public``).
     attachments: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
 
@@ -100,6 +101,20 @@ class ReadMark(SQLModel, table=True):
     last_read_seq: int = 0
 
 
+class RoomSequence(SQLModel, table=True):
+    """The last message number given out in a room.
+
+    Posting bumps it with one ``UPDATE ... RETURNING``: the row lock makes
+    concurrent senders in one room take turns on every database (SQLite already
+    serialises writers), so two messages never get the same number.
+    """
+
+    __tablename__ = "room_sequences"  # pyright: ignore[reportAssignmentType]
+
+    room: str = Field(primary_key=True, max_length=64)
+    last_seq: int = 0
+
+
 class Attachment(SQLModel, table=True):
     """An uploaded file: stored under a name the server made, owned by its uploader."""
 
@@ -110,7 +125,7 @@ class Attachment(SQLModel, table=True):
     original_name: str = Field(max_length=255)
     content_type: str = Field(max_length=100)
     kind: str = Field(max_length=8)  # "image" or "file"
-    size: int
+    size: int = Field(sa_type=BigInteger)
     owner: str = Field(max_length=32, index=True)
     created_at: float
 

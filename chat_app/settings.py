@@ -1,16 +1,24 @@
 """Configuration from the environment: the one place that reads it."""
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from chat_app.domain.rooms import Room, build_rooms
 
 MIN_SECRET_BYTES = 32
+# A secret made of fewer different characters than this is a placeholder or a
+# typed word, not random bytes (64 random hex digits use all 16 of them).
+MIN_SECRET_SYMBOLS = 10
+DEFAULT_SECRETS_DIR = "/run/secrets"
+# Heroku's DATABASE_URL says postgres://; the driver here is psycopg 3.
+POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 
 
 class ConfigurationError(RuntimeError):
@@ -26,7 +34,11 @@ class Settings(BaseSettings):
         rooms: Room names in menu order, the first being the default room
             (``CHAT_ROOMS="Sala 1,Sala 2,Sala 3"``).
         max_message_length: The most characters one message may have.
-        database_url: Any SQLAlchemy URL; an SQLite file by default.
+        database_url: Any SQLAlchemy URL; an SQLite file by default. Also read
+            from ``REFLEX_DB_URL`` or ``DATABASE_URL`` (Heroku); ``postgres://``
+            and ``postgresql://`` mean PostgreSQL through psycopg 3.
+        database_password: Put into ``database_url`` when that has none, so the
+            URL can live in plain configuration and the password in a secret.
         data_dir: Where development keeps its generated secret and SQLite file.
         jwt_secret: The key that signs session tokens (at least 32 bytes).
         token_ttl_seconds: How long a session token stays valid.
@@ -44,9 +56,16 @@ class Settings(BaseSettings):
         max_file_bytes: The largest file accepted.
         max_files: The most files in one upload (and one message).
         max_upload_bytes: The largest upload request.
+        log_level: The chat's log level (``DEBUG``, ``INFO``, ``WARNING``,
+            ``ERROR`` or ``CRITICAL``, any case); other libraries log from
+            ``WARNING`` up.
+        log_format: ``json`` (one object per line) or ``text`` (readable lines);
+            unset means ``json`` in production and ``text`` in development.
     """
 
-    model_config = SettingsConfigDict(env_prefix="CHAT_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="CHAT_", extra="ignore", populate_by_name=True
+    )
 
     env: Literal["development", "production"] = "development"
     rooms: Annotated[list[str], NoDecode] = Field(
@@ -54,7 +73,13 @@ class Settings(BaseSettings):
     )
     max_message_length: int = Field(default=4000, ge=1, le=100_000)
     data_dir: Path = Path("data")
-    database_url: str = "sqlite:///data/chat.db"
+    database_url: str = Field(
+        default="sqlite:///data/chat.db",
+        validation_alias=AliasChoices(
+            "CHAT_DATABASE_URL", "REFLEX_DB_URL", "DATABASE_URL"
+        ),
+    )
+    database_password: SecretStr | None = None
     jwt_secret: SecretStr | None = None
     token_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
@@ -70,6 +95,30 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     max_files: int = Field(default=10, ge=1, le=100)
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["json", "text"] | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_driver(cls, value: str) -> str:
+        """Name the installed PostgreSQL driver when the URL names none."""
+        for scheme in POSTGRES_SCHEMES:
+            if value.startswith(scheme):
+                return "postgresql+psycopg://" + value.removeprefix(scheme)
+        return value
+
+    @model_validator(mode="after")
+    def _password_into_url(self) -> "Settings":
+        """Complete the database URL with ``database_password`` if it lacks one."""
+        if self.database_password is None:
+            return self
+        url = make_url(self.database_url)
+        if url.password is None:
+            password = self.database_password.get_secret_value()
+            self.database_url = url.set(password=password).render_as_string(
+                hide_password=False
+            )
+        return self
 
     @field_validator("rooms", mode="before")
     @classmethod
@@ -78,6 +127,29 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_any_case(cls, value: object) -> object:
+        """Accept ``info`` as well as ``INFO``."""
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_in_any_case(cls, value: object) -> object:
+        """Accept any case; an empty ``CHAT_LOG_FORMAT=`` means unset."""
+        return (value.strip().lower() or None) if isinstance(value, str) else value
+
+    def log_format_in_effect(self) -> Literal["json", "text"]:
+        """The log format to use: the configured one, else one for the environment.
+
+        Returns:
+            ``json`` in production and ``text`` in development, unless
+            ``CHAT_LOG_FORMAT`` says otherwise.
+        """
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.env == "production" else "text"
 
     def room_list(self) -> tuple[Room, ...]:
         """The configured rooms as domain objects.
@@ -114,6 +186,11 @@ class Settings(BaseSettings):
                 f"CHAT_JWT_SECRET is {len(secret)} bytes long; it needs at least "
                 f"{MIN_SECRET_BYTES}."
             )
+        if self.env == "production" and len(set(secret)) < MIN_SECRET_SYMBOLS:
+            raise ConfigurationError(
+                "CHAT_JWT_SECRET looks like a placeholder, not random bytes: use "
+                "`openssl rand -hex 32`."
+            )
         return secret
 
 
@@ -130,7 +207,15 @@ def _development_secret(path: Path) -> bytes:
 def get_settings() -> Settings:
     """The process-wide settings, read once.
 
+    Every setting may also come from a file named after it (``chat_jwt_secret``,
+    ``chat_database_password``...) in ``CHAT_SECRETS_DIR`` (``/run/secrets`` by
+    default, where Docker, compose and Kubernetes mount secrets); a variable in
+    the environment wins over a file.
+
     Returns:
         The settings.
     """
+    folder = os.environ.get("CHAT_SECRETS_DIR", DEFAULT_SECRETS_DIR)
+    if Path(folder).is_dir():
+        return Settings(_secrets_dir=folder)  # pyright: ignore[reportCallIssue]
     return Settings()

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives: Chromium for the browser tests
-# and redis-server for the multi-worker tests. Does nothing when both are present.
+# Installs the Debian packages the test suite drives: Chromium for the browser tests,
+# redis-server for the multi-worker tests and PostgreSQL for the server-database
+# tests (the tests start their own servers; nothing is started here). Does nothing
+# when all are present.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

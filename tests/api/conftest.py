@@ -3,13 +3,17 @@ from starlette.testclient import TestClient
 
 from chat_app import db, settings
 from chat_app.api import create_api
+from tests.support.databases import database_url, postgres_server  # noqa: F401
 
 
 @pytest.fixture
-def client(tmp_path, monkeypatch):
-    """The HTTP API over a fresh migrated SQLite file, through an ASGI client."""
+def client(tmp_path, monkeypatch, database_url):  # noqa: F811
+    """The HTTP API over a fresh migrated database, through an ASGI client.
+
+    Every API test runs on an SQLite file and on PostgreSQL.
+    """
     monkeypatch.setenv("CHAT_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("CHAT_DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
+    monkeypatch.setenv("CHAT_DATABASE_URL", database_url)
     monkeypatch.setenv("CHAT_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("CHAT_JWT_SECRET", "k" * 32)
     monkeypatch.setenv("CHAT_UPLOAD_DIR", str(tmp_path / "uploads"))

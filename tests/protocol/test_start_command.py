@@ -1,5 +1,6 @@
 """The container's start command, run outside a container (no engine on CI)."""
 
+import secrets
 import subprocess
 
 import httpx
@@ -44,12 +45,32 @@ def test_production_refuses_to_start_without_a_secret():
     assert "CHAT_JWT_SECRET" in result.stdout + result.stderr
 
 
+def test_production_refuses_a_placeholder_secret():
+    env = start_env("weak", CHAT_JWT_SECRET="change-me" * 4, PORT=str(free_port()))
+    result = subprocess.run(
+        ["deploy/start.sh"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "placeholder" in result.stdout + result.stderr
+
+
 def test_the_start_command_migrates_and_serves_a_healthy_app():
+    """The secret comes from a file, as Docker and compose secrets mount it."""
     port = free_port()
+    secrets_dir = ARTIFACTS / "start-secrets"
+    secrets_dir.mkdir(parents=True, exist_ok=True)
+    (secrets_dir / "chat_jwt_secret").write_text(secrets.token_hex(32) + "\n")
+    env = start_env("ok", CHAT_SECRETS_DIR=str(secrets_dir), PORT=str(port))
+    env.pop("CHAT_JWT_SECRET", None)
     process = Process(
         name="start-command",
         args=["deploy/start.sh"],
-        env=start_env("ok", CHAT_JWT_SECRET="s" * 40, PORT=str(port)),
+        env=env,
         cwd=ROOT,
         log_path=ARTIFACTS / "start-command.log",
     )

@@ -7,7 +7,7 @@ from chat_app.db import make_engine, upgrade
 from chat_app.models import User
 
 
-def test_concurrent_registrations_on_sqlite_all_succeed(settings):
+def test_concurrent_registrations_all_succeed(settings):
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
 

@@ -1,7 +1,9 @@
+import secrets
+
 import pytest
 from pydantic import ValidationError
 
-from chat_app.settings import ConfigurationError, Settings
+from chat_app.settings import ConfigurationError, Settings, get_settings
 
 
 def test_defaults_give_three_rooms_with_sala_1_first(monkeypatch):
@@ -40,3 +42,70 @@ def test_development_generates_and_keeps_a_private_secret(monkeypatch, tmp_path)
     assert len(first) >= 32
     assert Settings(data_dir=tmp_path).signing_secret() == first
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
+
+
+def test_production_refuses_a_placeholder_secret(monkeypatch):
+    monkeypatch.setenv("CHAT_JWT_SECRET", "change-me-" * 4)
+    with pytest.raises(ConfigurationError, match="placeholder"):
+        Settings(env="production").signing_secret()
+    monkeypatch.setenv("CHAT_JWT_SECRET", secrets.token_hex(32))
+    assert len(Settings(env="production").signing_secret()) == 64
+
+
+def test_secrets_come_from_files_and_the_environment_wins(monkeypatch, tmp_path):
+    monkeypatch.delenv("CHAT_JWT_SECRET", raising=False)
+    monkeypatch.setenv("CHAT_SECRETS_DIR", str(tmp_path))
+    (tmp_path / "chat_jwt_secret").write_text("f" * 20 + secrets.token_hex(16))
+    (tmp_path / "chat_database_password").write_text("from-a-file")
+    monkeypatch.setenv("CHAT_DATABASE_URL", "postgresql://chat@db:5432/chat")
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+        assert settings.signing_secret().startswith(b"f" * 20)
+        assert settings.database_url == (
+            "postgresql+psycopg://chat:from-a-file@db:5432/chat"
+        )
+        monkeypatch.setenv("CHAT_JWT_SECRET", "e" * 20 + secrets.token_hex(16))
+        get_settings.cache_clear()
+        assert get_settings().signing_secret().startswith(b"e" * 20)
+    finally:
+        get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "variable", ["CHAT_DATABASE_URL", "REFLEX_DB_URL", "DATABASE_URL"]
+)
+def test_the_database_url_is_read_under_each_name(monkeypatch, variable):
+    for name in ("CHAT_DATABASE_URL", "REFLEX_DB_URL", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "postgres://chat:pw@db/chat")
+    assert Settings().database_url == "postgresql+psycopg://chat:pw@db/chat"
+
+
+def test_a_password_in_the_url_is_kept():
+    settings = Settings(
+        database_url="postgresql://chat:in-url@db/chat",
+        database_password="other",  # pyright: ignore[reportArgumentType]
+    )
+    assert settings.database_url == "postgresql+psycopg://chat:in-url@db/chat"
+
+
+def test_log_level_is_checked_and_read_in_any_case(monkeypatch):
+    monkeypatch.setenv("CHAT_LOG_LEVEL", "debug")
+    assert Settings().log_level == "DEBUG"
+    monkeypatch.setenv("CHAT_LOG_LEVEL", "LOUD")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_log_format_follows_the_environment_unless_set(monkeypatch):
+    monkeypatch.delenv("CHAT_LOG_FORMAT", raising=False)
+    assert Settings(env="development").log_format_in_effect() == "text"
+    assert Settings(env="production").log_format_in_effect() == "json"
+    monkeypatch.setenv("CHAT_LOG_FORMAT", "TEXT")
+    assert Settings(env="production").log_format_in_effect() == "text"
+    monkeypatch.setenv("CHAT_LOG_FORMAT", "")
+    assert Settings(env="production").log_format_in_effect() == "json"
+    monkeypatch.setenv("CHAT_LOG_FORMAT", "xml")
+    with pytest.raises(ValidationError):
+        Settings()
