@@ -30,7 +30,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/app/.venv/bin:$PATH \
     CHAT_ENV=production \
     CHAT_DATA_DIR=/data \
-    CHAT_DATABASE_URL=sqlite:////data/chat.db \
     CHAT_UPLOAD_DIR=/uploads
 
 RUN useradd --create-home --uid 10001 chat \
@@ -39,8 +38,10 @@ RUN useradd --create-home --uid 10001 chat \
 WORKDIR /app
 COPY --from=build --chown=chat:chat /app /app
 
-# The SQLite file and the uploads live outside the image. CHAT_JWT_SECRET must be
-# given at run time (32+ bytes): production mode refuses to start without it.
+# The SQLite file (/data/chat.db unless CHAT_DATABASE_URL, REFLEX_DB_URL or
+# DATABASE_URL names another database) and the uploads live outside the image.
+# CHAT_JWT_SECRET (or /run/secrets/chat_jwt_secret) must be given at run time:
+# production mode refuses to start without a strong one.
 VOLUME ["/data", "/uploads"]
 USER 10001
 EXPOSE 8000

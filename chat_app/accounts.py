@@ -3,8 +3,11 @@
 Plain functions that take the database session, the settings and the clock
 explicitly, so tests call them with a temporary database and a fake clock. They
 are blocking (bcrypt, SQL): async callers run them through ``asyncio.to_thread``.
+Registrations, logins and logouts are logged here, whichever way they came (HTTP
+or the page's socket); never a password, token or hash.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -33,6 +36,9 @@ from chat_app.security import (
 from chat_app.settings import Settings
 
 BAD_CREDENTIALS = "Wrong username, email or password."
+LOGGED_LOGIN_LENGTH = 64
+
+logger = logging.getLogger(__name__)
 
 
 class FieldError(ChatError):
@@ -323,7 +329,15 @@ def sign_up(
     Returns:
         The new session.
     """
-    user = register(session, validate_registration(fields), settings=settings, now=now)
+    try:
+        registration = validate_registration(fields)
+        user = register(session, registration, settings=settings, now=now)
+    except FieldError as error:
+        logger.info(
+            "Registration refused.", extra={"field": error.field, "reason": str(error)}
+        )
+        raise
+    logger.info("Account registered.", extra={"username": user.username})
     token, claims = issue_token(user, settings=settings, now=now)
     return SignedIn(profile=user.public(), token=token, expires_at=claims.expires_at)
 
@@ -357,13 +371,27 @@ def log_in(
         user = authenticate(
             session, login, password, client=client, settings=settings, now=now
         )
-    except ThrottledError:
+    except ThrottledError as error:
+        _log_refused_login("Login throttled.", login, client, error.retry_after)
         raise
     except AuthError:
         session.commit()  # the failure must count even though we raise
+        _log_refused_login("Login failed.", login, client)
         raise
     token, claims = issue_token(user, settings=settings, now=now)
+    logger.info("Logged in.", extra={"username": user.username, "address": client})
     return SignedIn(profile=user.public(), token=token, expires_at=claims.expires_at)
+
+
+def _log_refused_login(
+    message: str, login: object, client: str, retry_after: int | None = None
+) -> None:
+    """Log a refused login: what was typed as the login (cut short), never more."""
+    shown = login[:LOGGED_LOGIN_LENGTH] if isinstance(login, str) else None
+    extra: dict[str, object] = {"login": shown, "address": client}
+    if retry_after is not None:
+        extra["retry_after"] = retry_after
+    logger.warning(message, extra=extra)
 
 
 def log_out(session: Session, token: object, *, settings: Settings, now: float) -> None:
@@ -376,10 +404,11 @@ def log_out(session: Session, token: object, *, settings: Settings, now: float) 
         now: The current time.
     """
     try:
-        _, claims = verify_session(session, token, settings=settings, now=now)
+        user, claims = verify_session(session, token, settings=settings, now=now)
     except AuthError:
         return
     revoke(session, claims, now=now)
+    logger.info("Logged out.", extra={"username": user.username})
 
 
 def profile_of(session: Session, username: str) -> dict[str, object] | None:

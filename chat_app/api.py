@@ -1,25 +1,41 @@
-"""The HTTP API: JSON routes for scripts, load tests and (later) uploads.
+"""The HTTP API: JSON routes for scripts, load tests and uploads.
 
 Every error is ``{"error": {"code": ..., "message": ...}}`` with a fitting status;
-malformed or oversized bodies get a 4xx, never a 500.
+malformed or oversized bodies get a 4xx, never a 500. Every HTTP request served
+by the process (Reflex's too) gets a request id and one access log line.
 """
 
 import json
+import logging
+import re
 import time
+import uuid
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chat_app import accounts, chatroom, db
+from chat_app import accounts, chatroom, db, logs
 from chat_app.accounts import DuplicateError, FieldError, ThrottledError
+from chat_app.domain import addresses
 from chat_app.domain.files import is_stored_name
 from chat_app.models import User
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
 from chat_app.uploads import UploadError, discard_files, receive_files
+
+logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("chat_app.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Probes that would drown the access log: logged at DEBUG.
+QUIET_PATHS = frozenset({"/api/health", "/ping"})
 
 
 class ApiError(Exception):
@@ -108,7 +124,7 @@ def bearer_token(request: Request) -> str:
 
 
 def client_address(request: Request) -> str:
-    """The peer's address, for login throttling.
+    """The client's address (through trusted proxies), for login throttling.
 
     Args:
         request: The request.
@@ -116,7 +132,11 @@ def client_address(request: Request) -> str:
     Returns:
         The address, or "unknown".
     """
-    return request.client.host if request.client else "unknown"
+    return addresses.client_address(
+        request.client.host if request.client else "unknown",
+        request.headers.get("x-forwarded-for", ""),
+        get_settings().trusted_proxy_hops,
+    )
 
 
 async def register(request: Request) -> JSONResponse:
@@ -213,6 +233,10 @@ async def upload(request: Request) -> JSONResponse:
             max_upload_bytes=settings.max_upload_bytes,
         )
     except UploadError as error:
+        logger.warning(
+            "Upload refused.",
+            extra={"username": user.username, "reason": error.code},
+        )
         raise ApiError(error.status, error.code, error.message) from error
     try:
         described = await db.run(
@@ -233,6 +257,14 @@ async def upload(request: Request) -> JSONResponse:
     except BaseException:
         await discard_files(settings.upload_dir, received)
         raise
+    logger.info(
+        "Upload accepted.",
+        extra={
+            "username": user.username,
+            "count": len(received),
+            "bytes": sum(f.size for f in received),
+        },
+    )
     return JSONResponse(
         {"links": [item["url"] for item in described], "files": described}, 201
     )
@@ -314,6 +346,95 @@ async def api_error(_request: Request, error: Exception) -> JSONResponse:
     return error.response()
 
 
+async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+    """Answer 503 while the database cannot be reached (nothing was written)."""
+    return ApiError(
+        503, "unavailable", str(error), headers={"Retry-After": "5"}
+    ).response()
+
+
+def request_id_of(scope: Scope) -> str:
+    """The caller's ``X-Request-ID`` if it is a sane token, else a new id.
+
+    Args:
+        scope: The ASGI scope of an HTTP request.
+
+    Returns:
+        At most 64 characters of ``[A-Za-z0-9._-]``.
+    """
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            offered = value.decode("latin-1")
+            if SANE_REQUEST_ID.fullmatch(offered):
+                return offered
+            break
+    return uuid.uuid4().hex
+
+
+class RequestLog:
+    """ASGI middleware: a request id for every HTTP request, and one access line.
+
+    The id is bound for the logs while the request runs and echoed in the
+    response's ``X-Request-ID``. The access line never has the query string.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        """Wrap an app.
+
+        Args:
+            app: The ASGI app.
+        """
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one connection; only HTTP requests are tagged and logged.
+
+        Args:
+            scope: The ASGI scope.
+            receive: The ASGI receive channel.
+            send: The ASGI send channel.
+        """
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_of(scope)
+        bound = logs.bind_request(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception("The request failed.")
+            raise
+        finally:
+            _log_access(scope, status, time.perf_counter() - started)
+            logs.unbind(bound)
+
+
+def _log_access(scope: Scope, status: int, seconds: float) -> None:
+    path = scope["path"]
+    access_logger.log(
+        logging.DEBUG if path in QUIET_PATHS else logging.INFO,
+        "HTTP request",
+        extra={
+            "method": scope["method"],
+            "path": path,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "client": client_address(Request(scope)),
+        },
+    )
+
+
 def create_api() -> Starlette:
     """The Starlette app Reflex mounts its own routes under.
 
@@ -330,5 +451,9 @@ def create_api() -> Starlette:
             Route("/api/upload", upload, methods=["POST"]),
             Route("/static/{name:path}", static_file, methods=["GET", "HEAD"]),
         ],
-        exception_handlers={ApiError: api_error},
+        exception_handlers={
+            ApiError: api_error,
+            db.DatabaseUnavailableError: database_unavailable,
+        },
+        middleware=[Middleware(RequestLog)],
     )

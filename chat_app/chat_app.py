@@ -2,15 +2,18 @@
 
 import reflex as rx
 
-from chat_app import hub, upkeep
+from chat_app import hub, logs, upkeep
 from chat_app.api import create_api
+from chat_app.event_logs import ConnectionIds, log_backend_exception
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
 from chat_app.settings import get_settings
 from chat_app.state import AuthState, ChatState
 
+settings = get_settings()
+logs.configure(settings.log_level, settings.log_format_in_effect())
 # Refuse to start with a missing or weak secret in production.
-get_settings().signing_secret()
+settings.signing_secret()
 
 # Reflex turns handlers referenced on the class into events at run time; pyright
 # sees plain methods, hence the ignores on on_load.
@@ -18,7 +21,9 @@ app = rx.App(
     stylesheets=["/chat.css"],
     head_components=[rx.script(src="/chat.js")],
     api_transformer=create_api(),
+    backend_exception_handler=log_backend_exception,
 )
+app.add_middleware(ConnectionIds(), index=0)
 app.register_lifespan_task(hub.relay)
 app.register_lifespan_task(upkeep.keep_presence_true)
 app.add_page(

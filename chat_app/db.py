@@ -112,7 +112,14 @@ def make_engine(url: str) -> Engine:
         return engine
     # pre_ping replaces connections the server dropped (a restart, a failover),
     # so the app recovers by itself once the database is back.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        # Fail fast when the server is unreachable instead of hanging a request.
+        connect_args={"connect_timeout": 5} if url.startswith("postgresql") else {},
+    )
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +129,7 @@ def get_engine() -> Engine:
     Returns:
         The engine.
     """
-    return make_engine(get_settings().database_url)
+    return make_engine(get_settings().database_address())
 
 
 @contextmanager
@@ -230,7 +237,7 @@ def upgrade(url: str | None = None) -> None:
     Args:
         url: The database URL; the configured one by default.
     """
-    target = url or get_settings().database_url
+    target = url or get_settings().database_address()
     make_engine(target).dispose()  # creates the SQLite folder if needed
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -15,8 +15,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from redis.exceptions import RedisError
 from reflex_base.registry import RegistrationContext
 
+from chat_app import logs
 from chat_app.settings import get_settings
 
 CHANNEL = "chat:broadcast"
@@ -231,6 +233,7 @@ async def relay() -> None:
     """
     if not get_settings().redis_url:
         return
+    logs.bind_task("room-relay")
     while True:
         try:
             pubsub = _redis_client().pubsub()
@@ -242,7 +245,14 @@ async def relay() -> None:
                 await _emit_locally(channel, update, skip_sid)
         except asyncio.CancelledError:
             raise
-        except Exception:  # keep relaying after a Redis hiccup
-            logger.warning("Room broadcast relay lost Redis; retrying.", exc_info=True)
+        except RedisError as error:  # an outage: one line per retry, no traceback
+            logger.warning(
+                "Room broadcast relay lost Redis; retrying.",
+                extra={"error": str(error)},
+            )
+            with contextlib.suppress(Exception):
+                await asyncio.sleep(1)
+        except Exception:  # keep relaying after anything else, with its traceback
+            logger.warning("Room broadcast relay failed; retrying.", exc_info=True)
             with contextlib.suppress(Exception):
                 await asyncio.sleep(1)

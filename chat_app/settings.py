@@ -34,12 +34,15 @@ class Settings(BaseSettings):
         rooms: Room names in menu order, the first being the default room
             (``CHAT_ROOMS="Sala 1,Sala 2,Sala 3"``).
         max_message_length: The most characters one message may have.
-        database_url: Any SQLAlchemy URL; an SQLite file by default. Also read
-            from ``REFLEX_DB_URL`` or ``DATABASE_URL`` (Heroku); ``postgres://``
-            and ``postgresql://`` mean PostgreSQL through psycopg 3.
-        database_password: Put into ``database_url`` when that has none, so the
-            URL can live in plain configuration and the password in a secret.
-        data_dir: Where development keeps its generated secret and SQLite file.
+        database_url: Any SQLAlchemy URL; by default the SQLite file
+            ``data_dir/chat.db``. Also read from ``REFLEX_DB_URL`` or
+            ``DATABASE_URL`` (Heroku); ``postgres://`` and ``postgresql://`` mean
+            PostgreSQL through psycopg 3.
+        database_password: Added to the database URL when that has none, so the
+            URL can live in plain configuration and the password in a secret;
+            see :meth:`database_address`.
+        data_dir: Where development keeps its generated secret and, by default,
+            the SQLite file.
         jwt_secret: The key that signs session tokens (at least 32 bytes).
         token_ttl_seconds: How long a session token stays valid.
         bcrypt_rounds: The bcrypt cost factor.
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
         max_json_body_bytes: The largest JSON body the HTTP API reads.
         redis_url: Reflex's Redis (``REFLEX_REDIS_URL``); when set, room broadcasts
             travel through it to every backend process.
+        trusted_proxy_hops: How many reverse proxies stand in front of the app
+            (``REFLEX_TRUSTED_PROXY_HOPS``, which Reflex reads for the socket
+            too): the client's address is then read from ``X-Forwarded-For``.
         message_rate_limit: Messages one user may send...
         message_rate_window_seconds: ...within this many seconds.
         presence_tick_seconds: How often each process confirms its connected tabs.
@@ -74,7 +80,7 @@ class Settings(BaseSettings):
     max_message_length: int = Field(default=4000, ge=1, le=100_000)
     data_dir: Path = Path("data")
     database_url: str = Field(
-        default="sqlite:///data/chat.db",
+        default="",
         validation_alias=AliasChoices(
             "CHAT_DATABASE_URL", "REFLEX_DB_URL", "DATABASE_URL"
         ),
@@ -87,6 +93,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     max_json_body_bytes: int = Field(default=16 * 1024, ge=1024)
     redis_url: str | None = Field(default=None, validation_alias="REFLEX_REDIS_URL")
+    trusted_proxy_hops: int = Field(
+        default=0, ge=0, le=10, validation_alias="REFLEX_TRUSTED_PROXY_HOPS"
+    )
     message_rate_limit: int = Field(default=10, ge=1)
     message_rate_window_seconds: float = Field(default=10, gt=0)
     presence_tick_seconds: float = Field(default=2, gt=0)
@@ -108,17 +117,25 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _password_into_url(self) -> "Settings":
-        """Complete the database URL with ``database_password`` if it lacks one."""
-        if self.database_password is None:
-            return self
-        url = make_url(self.database_url)
-        if url.password is None:
-            password = self.database_password.get_secret_value()
-            self.database_url = url.set(password=password).render_as_string(
-                hide_password=False
-            )
+    def _sqlite_in_data_dir(self) -> "Settings":
+        """Without a database URL, use the SQLite file in the data folder."""
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir}/chat.db"
         return self
+
+    def database_address(self) -> str:
+        """The URL to connect with: ``database_url`` plus the password, if apart.
+
+        Returns:
+            The URL (holding the password: never log it).
+        """
+        if self.database_password is None:
+            return self.database_url
+        url = make_url(self.database_url)
+        if url.password is not None:
+            return self.database_url
+        password = self.database_password.get_secret_value()
+        return url.set(password=password).render_as_string(hide_password=False)
 
     @field_validator("rooms", mode="before")
     @classmethod

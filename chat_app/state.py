@@ -4,11 +4,13 @@ Handlers stay thin: they take identity from the verified session token (never fr
 event arguments), call the plain functions of ``accounts`` and ``chatroom`` (which
 keep rooms in the database), and store the result. What changes for a whole room is
 sent to its tabs as one broadcast delta of ``RoomViewState`` (see ``hub``), not by
-updating each member's state.
+updating each member's state. What a tab does is logged under its connection id
+(bound by ``event_logs``): names and rooms, never a message's text.
 """
 
 import dataclasses
 import json
+import logging
 import time
 from typing import Any
 
@@ -34,6 +36,8 @@ TYPING_REFRESH_SECONDS = 2.0
 NOT_IN_ROOM = "You are not in this room any more: enter a room to chat."
 LOGIN_ROUTE = "/login"
 CHAT_ROUTE = "/"
+
+logger = logging.getLogger(__name__)
 
 
 def form_field(form_data: object, name: str) -> object:
@@ -341,6 +345,10 @@ class ChatState(rx.State):
 
     def _fail(self, error: ChatError | str) -> None:
         self.error = str(error)
+        logger.warning(
+            "Event refused.",
+            extra={"username": self.username or None, "reason": self.error},
+        )
 
     def _tab(self) -> str:
         return self.rx_router_session.client_token
@@ -375,6 +383,11 @@ class ChatState(rx.State):
 
     async def _expel(self, reason: str) -> None:
         """Take this tab out of its room and forget who it was."""
+        if reason:
+            logger.info(
+                "Tab sent to log in.",
+                extra={"username": self.username or None, "reason": reason},
+            )
         await self._depart()
         self.username = ""
         self.error = reason
@@ -411,6 +424,9 @@ class ChatState(rx.State):
         )
         self._oldest_shown = self._window_start = view.oldest
         await show_room(self._sid(), view)
+        logger.info(
+            "Entered a room.", extra={"username": self.username, "room": room.slug}
+        )
         self.room_slug = room.slug
         self.error = ""
         self.sidebar_open = False
@@ -419,6 +435,10 @@ class ChatState(rx.State):
         """Take this tab out of its room, tell the others, and show nothing."""
         departure = await db.run(chatroom.leave, tab=self._tab(), now=time.time())
         if departure is not None:
+            logger.info(
+                "Left a room.",
+                extra={"username": departure.username, "room": departure.room},
+            )
             await hub.leave(self._sid(), departure.room)
             if departure.user_left:
                 announce_members(departure.room)
@@ -630,6 +650,16 @@ class ChatState(rx.State):
         await hub.broadcast(room, view_delta(**changes))
         # Tabs elsewhere only need the number, for their unread count.
         await hub.publish(hub.watch_channel(room), delta=latest)
+        logger.info(
+            "Message sent.",
+            extra={
+                "username": self.username,
+                "room": room,
+                "seq": posted.message.id,
+                "length": len(text),
+                "attachments": len(links),
+            },
+        )
         self.draft = ""
         self.error = ""
         return None

@@ -4,7 +4,10 @@ import asyncio
 import logging
 import time
 
-from chat_app import chatroom, db, hub
+from redis.exceptions import RedisError
+
+from chat_app import chatroom, db, hub, logs
+from chat_app.db import DatabaseUnavailableError
 from chat_app.settings import get_settings
 from chat_app.state import announce_members, view_delta
 
@@ -19,6 +22,7 @@ async def keep_presence_true() -> None:
     stopped expires. Registered as a lifespan task.
     """
     settings = get_settings()
+    logs.bind_task("presence-upkeep")
     while True:
         await asyncio.sleep(settings.presence_tick_seconds)
         try:
@@ -28,11 +32,21 @@ async def keep_presence_true() -> None:
                 now=time.time(),
                 stale_after=settings.presence_stale_seconds,
             )
+            if swept.member_rooms:
+                logger.info(
+                    "Silent tabs left their rooms.",
+                    extra={"rooms": sorted(swept.member_rooms)},
+                )
             for room in swept.member_rooms:
                 announce_members(room)
             for room, typists in swept.typists.items():
                 await hub.broadcast(room, view_delta(typists=typists))
         except asyncio.CancelledError:
             raise
+        except (DatabaseUnavailableError, RedisError) as error:  # an outage
+            logger.warning(
+                "Presence upkeep cannot reach a dependency; retrying.",
+                extra={"error": str(error)},
+            )
         except Exception:  # the next tick tries again
             logger.warning("Presence upkeep failed; retrying.", exc_info=True)

@@ -34,6 +34,8 @@ def file_picker() -> rx.Component:
     return rx.el.input(
         type="file",
         id="file-picker",
+        # Named, so Reflex does not treat the id as a form field's name.
+        name="file-picker",
         multiple=True,
         tab_index=-1,
         aria_hidden="true",

@@ -1,5 +1,7 @@
 import pytest
 
+from chat_app import settings
+
 ACCOUNT = {
     "name": "Maria Souza",
     "username": "maria",
@@ -156,3 +158,29 @@ def test_logout_revokes_a_copied_token(client):
 
 def test_wrong_methods_are_refused(client):
     assert client.get("/api/auth/login").status_code == 405
+
+
+def test_behind_a_trusted_proxy_throttling_counts_the_real_client(client, monkeypatch):
+    monkeypatch.setenv("REFLEX_TRUSTED_PROXY_HOPS", "1")
+    settings.get_settings.cache_clear()
+    register(client)
+    attacker = {"X-Forwarded-For": "203.0.113.66"}
+    for _ in range(5):
+        client.post(
+            "/api/auth/login",
+            json={"login": "nobody", "password": "wrong-password"},
+            headers=attacker,
+        )
+    refused = client.post(
+        "/api/auth/login",
+        json={"login": "maria", "password": "senha-segura"},
+        headers=attacker,
+    )
+    assert refused.status_code == 429
+    # Someone else behind the same proxy is not locked out with the attacker.
+    other = client.post(
+        "/api/auth/login",
+        json={"login": "maria", "password": "senha-segura"},
+        headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.7"},
+    )
+    assert other.status_code == 200, other.text

@@ -1,7 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright, one context per user.
 
-Every scenario runs twice: against one server process, and against two processes
-sharing state through a real Redis, with consecutive users on different processes.
+Every scenario runs twice: against one server process, and against three backend
+workers sharing state through a real Redis (Debian's redis-server), with
+consecutive users on different workers, and PostgreSQL as the database: the
+deployment of compose.yaml, on one machine.
 """
 
 import json
@@ -13,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.support.accounts import Account, create_account
+from tests.support.postgres import start_postgres
 from tests.support.servers import (
     ChatServer,
     chat_environment,
@@ -56,19 +59,28 @@ def single_process() -> Iterator[list[ChatServer]]:
 @pytest.fixture(scope="session")
 def redis_processes() -> Iterator[list[ChatServer]]:
     redis, redis_url = start_redis("browser-redis")
+    postgres = start_postgres("browser-postgres")
     env = chat_environment(
-        "browser-redis", {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "1"}
+        "browser-redis",
+        {
+            "REFLEX_REDIS_URL": redis_url,
+            "GRANIAN_WORKERS": "1",
+            "CHAT_DATABASE_URL": postgres.create_database("chat"),
+        },
     )
     migrate(env)
     servers: list[ChatServer] = []
     try:
-        for name in ("browser-redis-a", "browser-redis-b"):
+        # Three single-worker processes on their own ports, so that the test
+        # decides which worker each user talks to.
+        for name in ("browser-redis-a", "browser-redis-b", "browser-redis-c"):
             servers.append(start_chat(name, env=env))
         yield servers
     finally:
         for server in servers:
             server.process.stop()
         redis.stop()
+        postgres.stop()
 
 
 @pytest.fixture(params=["single", "redis"])

@@ -110,8 +110,8 @@ class PostgresServer:
             )
         )
 
-    def stop(self) -> None:
-        """Stop the server (a fast shutdown) and delete its folder."""
+    def halt(self) -> None:
+        """Stop the server (a fast shutdown), keeping its data for ``resume``."""
         popen = self.process.popen
         if popen is not None and popen.poll() is None:
             os.killpg(popen.pid, signal.SIGINT)
@@ -119,6 +119,28 @@ class PostgresServer:
                 popen.wait(15)
             except subprocess.TimeoutExpired:
                 self.process.stop()
+
+    def resume(self) -> None:
+        """Start the halted server again on the same port and data."""
+        self.process.start()
+        self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait until the server answers queries."""
+
+        def answers() -> bool:
+            self.process.check_alive()
+            try:
+                self.execute(sql.SQL("SELECT 1"))
+            except psycopg.OperationalError:
+                return False
+            return True
+
+        wait_until(answers, 60, f"PostgreSQL on port {self.port}", interval=0.2)
+
+    def stop(self) -> None:
+        """Stop the server and delete its folder."""
+        self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -191,14 +213,5 @@ def start_postgres(name: str = "postgres") -> PostgresServer:
     )
     process.start()
     server = PostgresServer(process=process, port=port, folder=folder)
-
-    def answers() -> bool:
-        process.check_alive()
-        try:
-            server.execute(sql.SQL("SELECT 1"))
-        except psycopg.OperationalError:
-            return False
-        return True
-
-    wait_until(answers, 60, f"PostgreSQL on port {port}", interval=0.2)
+    server.wait_ready()
     return server

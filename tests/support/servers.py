@@ -18,6 +18,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+OUTSIDE_SETTINGS = (
+    "REFLEX_REDIS_URL",
+    "REFLEX_DB_URL",
+    "REFLEX_TRUSTED_PROXY_HOPS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "REDIS_URL_QUERY",
+    "MIGRATE_ON_START",
+)
 BAD_LOG_LINE = re.compile(r"\bERROR\b|Traceback \(most recent call last\)")
 
 
@@ -152,16 +161,21 @@ def venv_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["REFLEX_USE_NPM"] = "1"
-    env.pop("REFLEX_REDIS_URL", None)
+    # The test decides the deployment: nothing leaks in from the caller's shell.
+    for name in OUTSIDE_SETTINGS:
+        env.pop(name, None)
+    for name in [name for name in env if name.startswith("CHAT_")]:
+        env.pop(name)
     env.update(extra or {})
     return env
 
 
-def start_redis(name: str = "redis") -> tuple[Process, str]:
-    """Start Debian's redis-server on a free loopback port, persisting nothing.
+def start_redis(name: str = "redis", port: int | None = None) -> tuple[Process, str]:
+    """Start Debian's redis-server on a loopback port, persisting nothing.
 
     Args:
         name: A name for its log file.
+        port: The port (a free one by default; the same one to restart it).
 
     Returns:
         The process and its URL.
@@ -174,7 +188,7 @@ def start_redis(name: str = "redis") -> tuple[Process, str]:
         raise RuntimeError(
             "redis-server is missing: run `make test`, which installs it."
         )
-    port = free_port()
+    port = port or free_port()
     workdir = ARTIFACTS / name
     workdir.mkdir(parents=True, exist_ok=True)
     process = Process(

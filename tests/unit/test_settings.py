@@ -62,9 +62,10 @@ def test_secrets_come_from_files_and_the_environment_wins(monkeypatch, tmp_path)
     try:
         settings = get_settings()
         assert settings.signing_secret().startswith(b"f" * 20)
-        assert settings.database_url == (
+        assert settings.database_address() == (
             "postgresql+psycopg://chat:from-a-file@db:5432/chat"
         )
+        assert "from-a-file" not in settings.database_url
         monkeypatch.setenv("CHAT_JWT_SECRET", "e" * 20 + secrets.token_hex(16))
         get_settings.cache_clear()
         assert get_settings().signing_secret().startswith(b"e" * 20)
@@ -87,7 +88,13 @@ def test_a_password_in_the_url_is_kept():
         database_url="postgresql://chat:in-url@db/chat",
         database_password="other",  # pyright: ignore[reportArgumentType]
     )
-    assert settings.database_url == "postgresql+psycopg://chat:in-url@db/chat"
+    assert settings.database_address() == "postgresql+psycopg://chat:in-url@db/chat"
+
+
+def test_the_sqlite_file_lives_in_the_data_folder_by_default(monkeypatch, tmp_path):
+    for name in ("CHAT_DATABASE_URL", "REFLEX_DB_URL", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings(data_dir=tmp_path).database_url == f"sqlite:///{tmp_path}/chat.db"
 
 
 def test_log_level_is_checked_and_read_in_any_case(monkeypatch):
