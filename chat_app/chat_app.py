@@ -26,6 +26,7 @@ app = rx.App(
 app.add_middleware(ConnectionIds(), index=0)
 app.register_lifespan_task(hub.relay)
 app.register_lifespan_task(upkeep.keep_presence_true)
+app.register_lifespan_task(upkeep.remove_unsent_uploads)
 app.add_page(
     chat_page,
     route="/",

@@ -361,7 +361,11 @@ def post(
     """
     take_turn(session, f"user:{author}")  # the rate limit counts one at a time
     attachments = owned_attachments(
-        session, attachment_urls or [], owner=author, limit=max_attachments
+        session,
+        attachment_urls or [],
+        owner=author,
+        limit=max_attachments,
+        now=now_ms / 1000,
     )
     window_ms = int(rate_window_seconds * 1000)
     recent = session.exec(
@@ -674,15 +678,19 @@ def record_attachments(
 
 
 def owned_attachments(
-    session: Session, urls: list[object], *, owner: str, limit: int
+    session: Session, urls: list[object], *, owner: str, limit: int, now: float
 ) -> list[dict[str, object]]:
     """The attachments a message may carry: the sender's own uploads only.
+
+    They are marked as sent (if not yet), so the cleanup of unsent uploads never
+    takes them; the update locks them against a cleanup running at that moment.
 
     Args:
         session: The database session.
         urls: The ``/static/<name>`` links the client sent.
         owner: The verified sender.
         limit: The most attachments one message may carry.
+        now: The current time, seconds since the epoch.
 
     Returns:
         Their public descriptions, in the order sent.
@@ -697,17 +705,44 @@ def owned_attachments(
         if not isinstance(url, str) or not url.startswith("/static/"):
             raise ChatError("That attachment is not one of your uploads.")
         names.append(url.removeprefix("/static/"))
+    if not names:
+        return []
+    mine = (col(Attachment.stored_name).in_(names), col(Attachment.owner) == owner)
+    session.exec(
+        update(Attachment)
+        .where(*mine, col(Attachment.sent_at).is_(None))
+        .values(sent_at=now)
+    )
     rows = {
-        row.stored_name: row
-        for row in session.exec(
-            select(Attachment).where(
-                col(Attachment.stored_name).in_(names), Attachment.owner == owner
-            )
-        )
+        row.stored_name: row for row in session.exec(select(Attachment).where(*mine))
     }
     if any(name not in rows for name in names):
         raise ChatError("That attachment is not one of your uploads.")
     return [rows[name].public() for name in names]
+
+
+def expire_unsent_uploads(
+    session: Session, *, now: float, older_than: float
+) -> list[str]:
+    """Forget uploads that no message carried within ``older_than`` seconds.
+
+    Args:
+        session: The database session.
+        now: The current time, seconds since the epoch.
+        older_than: How long an unsent upload is kept.
+
+    Returns:
+        The stored names whose files the caller should delete (after commit).
+    """
+    expired = session.exec(
+        delete(Attachment)
+        .where(
+            col(Attachment.sent_at).is_(None),
+            col(Attachment.created_at) < now - older_than,
+        )
+        .returning(col(Attachment.stored_name))
+    )
+    return list(expired.scalars())
 
 
 def attachment(session: Session, stored: str) -> Attachment | None:

@@ -128,6 +128,8 @@ class Attachment(SQLModel, table=True):
     size: int = Field(sa_type=BigInteger)
     owner: str = Field(max_length=32, index=True)
     created_at: float
+    # When a message first carried it; uploads never sent are removed after a while.
+    sent_at: float | None = None
 
     def public(self) -> dict[str, object]:
         """What a message and the upload route say about the file.

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
         max_file_bytes: The largest file accepted.
         max_files: The most files in one upload (and one message).
         max_upload_bytes: The largest upload request.
+        upload_ttl_seconds: How long an upload that no message carries is kept.
         log_level: The chat's log level (``DEBUG``, ``INFO``, ``WARNING``,
             ``ERROR`` or ``CRITICAL``, any case); other libraries log from
             ``WARNING`` up.
@@ -104,6 +105,7 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     max_files: int = Field(default=10, ge=1, le=100)
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    upload_ttl_seconds: float = Field(default=24 * 3600, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] | None = None
 

@@ -1,17 +1,92 @@
-"""Background upkeep each backend process runs: keeping presence true."""
+"""Background upkeep each backend process runs: presence, and unsent uploads."""
 
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
-from chat_app import chatroom, db, hub, logs
+from chat_app import chatroom, db, hub, logs, uploads
 from chat_app.db import DatabaseUnavailableError
 from chat_app.settings import get_settings
 from chat_app.state import announce_members, view_delta
 
 logger = logging.getLogger(__name__)
+
+# How often each process looks for uploads that were never sent.
+UPLOAD_CLEANUP_SECONDS = 600.0
+
+
+async def _every(seconds: float, task: str, step: Callable[[], Awaitable[None]]):
+    """Run ``step`` every ``seconds``, for ever, surviving its failures.
+
+    Args:
+        seconds: The pause before each run.
+        task: The task's name in the logs.
+        step: The work.
+    """
+    logs.bind_task(task)
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except (DatabaseUnavailableError, RedisError) as error:  # an outage
+            logger.warning(
+                "Upkeep cannot reach a dependency; retrying.",
+                extra={"error": str(error)},
+            )
+        except Exception:  # the next run tries again
+            logger.warning("Upkeep failed; retrying.", exc_info=True)
+
+
+async def _sweep_presence() -> None:
+    settings = get_settings()
+    swept = await db.run(
+        chatroom.sweep,
+        live_sids=hub.local_sids(),
+        now=time.time(),
+        stale_after=settings.presence_stale_seconds,
+    )
+    if swept.member_rooms:
+        logger.info(
+            "Silent tabs left their rooms.",
+            extra={"rooms": sorted(swept.member_rooms)},
+        )
+    for room in swept.member_rooms:
+        announce_members(room)
+    for room, typists in swept.typists.items():
+        await hub.broadcast(room, view_delta(typists=typists))
+
+
+async def clean_unsent_uploads(now: float | None = None) -> int:
+    """Delete the uploads no message carried within ``upload_ttl_seconds``.
+
+    The rows go first (in one transaction, so two processes never both claim
+    one), then their files.
+
+    Args:
+        now: The current time (the clock by default).
+
+    Returns:
+        How many uploads were removed.
+    """
+    settings = get_settings()
+    names = await db.run(
+        chatroom.expire_unsent_uploads,
+        now=time.time() if now is None else now,
+        older_than=settings.upload_ttl_seconds,
+    )
+    await uploads.remove_stored(settings.upload_dir, names)
+    if names:
+        logger.info("Unsent uploads removed.", extra={"count": len(names)})
+    return len(names)
+
+
+async def _clean_uploads() -> None:
+    await clean_unsent_uploads()
 
 
 async def keep_presence_true() -> None:
@@ -21,32 +96,14 @@ async def keep_presence_true() -> None:
     its room within ``presence_stale_seconds`` plus one tick; typing that was never
     stopped expires. Registered as a lifespan task.
     """
-    settings = get_settings()
-    logs.bind_task("presence-upkeep")
-    while True:
-        await asyncio.sleep(settings.presence_tick_seconds)
-        try:
-            swept = await db.run(
-                chatroom.sweep,
-                live_sids=hub.local_sids(),
-                now=time.time(),
-                stale_after=settings.presence_stale_seconds,
-            )
-            if swept.member_rooms:
-                logger.info(
-                    "Silent tabs left their rooms.",
-                    extra={"rooms": sorted(swept.member_rooms)},
-                )
-            for room in swept.member_rooms:
-                announce_members(room)
-            for room, typists in swept.typists.items():
-                await hub.broadcast(room, view_delta(typists=typists))
-        except asyncio.CancelledError:
-            raise
-        except (DatabaseUnavailableError, RedisError) as error:  # an outage
-            logger.warning(
-                "Presence upkeep cannot reach a dependency; retrying.",
-                extra={"error": str(error)},
-            )
-        except Exception:  # the next tick tries again
-            logger.warning("Presence upkeep failed; retrying.", exc_info=True)
+    await _every(
+        get_settings().presence_tick_seconds, "presence-upkeep", _sweep_presence
+    )
+
+
+async def remove_unsent_uploads() -> None:
+    """Every few minutes, remove uploads that were never sent in a message.
+
+    Registered as a lifespan task.
+    """
+    await _every(UPLOAD_CLEANUP_SECONDS, "upload-cleanup", _clean_uploads)

@@ -15,7 +15,13 @@ import aiofiles.os
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from chat_app.domain.files import FileType, display_name, sniff, stored_name
+from chat_app.domain.files import (
+    FileType,
+    display_name,
+    is_stored_name,
+    sniff,
+    stored_name,
+)
 
 FILE_FIELD = b"files"
 HEAD_BYTES = 16
@@ -250,6 +256,19 @@ async def discard_files(directory: Path, files: list[ReceivedFile]) -> None:
     for received in files:
         with contextlib.suppress(FileNotFoundError):
             await aiofiles.os.remove(directory / received.stored_name)
+
+
+async def remove_stored(directory: Path, names: list[str]) -> None:
+    """Delete stored uploads by their server-made names (missing ones are fine).
+
+    Args:
+        directory: The upload folder.
+        names: Stored names, as :func:`chat_app.domain.files.stored_name` makes.
+    """
+    for name in names:
+        if is_stored_name(name):  # never a path: names come from the database
+            with contextlib.suppress(FileNotFoundError):
+                await aiofiles.os.remove(directory / name)
 
 
 def _mb(size: int) -> str:

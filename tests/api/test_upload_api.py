@@ -1,9 +1,12 @@
+import asyncio
 import struct
+import time
 import zlib
 
 import pytest
 
 from chat_app.settings import get_settings
+from chat_app.upkeep import clean_unsent_uploads
 
 
 def png() -> bytes:
@@ -175,3 +178,17 @@ def test_a_body_that_is_not_multipart_answers_400(client, auth):
     response = client.post("/api/upload", headers=auth, json={"files": []})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "not_multipart"
+
+
+def test_uploads_never_sent_are_removed_after_a_day_with_their_files(client, auth):
+    response = upload(client, auth, ("a.png", png()), ("b.png", png()))
+    assert response.status_code == 201, response.text
+    assert len(stored_files()) == 2
+    later = time.time() + get_settings().upload_ttl_seconds - 60
+    assert asyncio.run(clean_unsent_uploads(now=later)) == 0
+    assert len(stored_files()) == 2
+    day_after = time.time() + get_settings().upload_ttl_seconds + 60
+    assert asyncio.run(clean_unsent_uploads(now=day_after)) == 2
+    assert stored_files() == []
+    links = [entry["url"] for entry in response.json()["files"]]
+    assert client.get(links[0]).status_code == 404
