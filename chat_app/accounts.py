@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from chat_app.db import take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.throttle import seconds_to_wait
 from chat_app.domain.validation import (
@@ -36,7 +37,6 @@ from chat_app.security import (
 from chat_app.settings import Settings
 
 BAD_CREDENTIALS = "Wrong username, email or password."
-LOGGED_LOGIN_LENGTH = 64
 
 logger = logging.getLogger(__name__)
 
@@ -207,13 +207,14 @@ def authenticate(
     if not isinstance(login, str) or not isinstance(password, str) or not login:
         raise AuthError(BAD_CREDENTIALS)
     keys = _failure_keys(login, client)
+    # Attempts on one account or from one address are counted one at a time, so
+    # parallel guesses cannot all slip under the limit.
+    for key in sorted(keys):
+        take_turn(session, key)
     wait = _seconds_to_wait(session, keys, settings=settings, now=now)
     if wait:
         raise ThrottledError(wait)
-    key = login.strip().casefold()
-    user = session.exec(
-        select(User).where((User.username_key == key) | (User.email == key))
-    ).first()
+    user = _find_by_login(session, login)
     stored = user.password_hash if user else dummy_hash(settings.bcrypt_rounds)
     if not verify_password(password, stored) or user is None:
         session.add_all(LoginFailure(key=failure_key, at=now) for failure_key in keys)
@@ -283,7 +284,20 @@ def revoke(session: Session, claims: TokenClaims, *, now: float) -> None:
     """
     session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
     if session.get(RevokedToken, claims.token_id) is None:
-        session.add(RevokedToken(jti=claims.token_id, expires_at=claims.expires_at))
+        try:
+            with session.begin_nested():
+                session.add(
+                    RevokedToken(jti=claims.token_id, expires_at=claims.expires_at)
+                )
+        except IntegrityError:
+            pass  # a concurrent logout of the same session revoked it first
+
+
+def _find_by_login(session: Session, login: str) -> User | None:
+    key = login.strip().casefold()
+    return session.exec(
+        select(User).where((User.username_key == key) | (User.email == key))
+    ).first()
 
 
 def find_by_username(session: Session, username: str) -> User | None:
@@ -372,11 +386,13 @@ def log_in(
             session, login, password, client=client, settings=settings, now=now
         )
     except ThrottledError as error:
-        _log_refused_login("Login throttled.", login, client, error.retry_after)
+        _log_refused_login(
+            session, "Login throttled.", login, client, error.retry_after
+        )
         raise
     except AuthError:
         session.commit()  # the failure must count even though we raise
-        _log_refused_login("Login failed.", login, client)
+        _log_refused_login(session, "Login failed.", login, client)
         raise
     token, claims = issue_token(user, settings=settings, now=now)
     logger.info("Logged in.", extra={"username": user.username, "address": client})
@@ -384,11 +400,23 @@ def log_in(
 
 
 def _log_refused_login(
-    message: str, login: object, client: str, retry_after: int | None = None
+    session: Session,
+    message: str,
+    login: object,
+    client: str,
+    retry_after: int | None = None,
 ) -> None:
-    """Log a refused login: what was typed as the login (cut short), never more."""
-    shown = login[:LOGGED_LOGIN_LENGTH] if isinstance(login, str) else None
-    extra: dict[str, object] = {"login": shown, "address": client}
+    """Log a refused login with the account's username, if it names one.
+
+    What was typed is logged only when it is an account's username or email:
+    people type their password into the login box, and that must not reach the
+    logs.
+    """
+    user = _find_by_login(session, login) if isinstance(login, str) else None
+    extra: dict[str, object] = {
+        "username": user.username if user else None,
+        "address": client,
+    }
     if retry_after is not None:
         extra["retry_after"] = retry_after
     logger.warning(message, extra=extra)

@@ -134,7 +134,8 @@ def client_address(request: Request) -> str:
     """
     return addresses.client_address(
         request.client.host if request.client else "unknown",
-        request.headers.get("x-forwarded-for", ""),
+        # Every X-Forwarded-For line, joined: a proxy may append its own line.
+        ", ".join(request.headers.getlist("x-forwarded-for")),
         get_settings().trusted_proxy_hops,
     )
 

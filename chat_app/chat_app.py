@@ -24,6 +24,7 @@ app = rx.App(
     backend_exception_handler=log_backend_exception,
 )
 app.add_middleware(ConnectionIds(), index=0)
+app.register_lifespan_task(upkeep.announce_start)
 app.register_lifespan_task(hub.relay)
 app.register_lifespan_task(upkeep.keep_presence_true)
 app.register_lifespan_task(upkeep.remove_unsent_uploads)

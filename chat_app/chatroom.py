@@ -7,7 +7,7 @@ same with one process or many.
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -214,10 +214,32 @@ def enter(
     )
 
 
-def _delete_tab(session: Session, tab: str) -> bool:
-    """Delete a tab's presence; False if it was already gone."""
-    result = session.exec(delete(Presence).where(col(Presence.tab) == tab))
-    return result.rowcount > 0
+def _own_tab(session: Session, tab: str) -> Presence | None:
+    """A tab's presence, read again once its user's turn is taken.
+
+    The first read only tells whose turn to take; another process may have
+    moved or removed the tab before the turn came.
+    """
+    presence = session.get(Presence, tab)
+    if presence is None:
+        return None
+    take_turn(session, f"user:{presence.username}")
+    return session.get(Presence, tab, populate_existing=True)
+
+
+def _delete_tab(
+    session: Session, tab: str, *, seen_before: float | None = None
+) -> bool:
+    """Delete a tab's presence (only if not seen since ``seen_before``).
+
+    Returns:
+        False if it was already gone, or seen again meanwhile.
+    """
+    query = delete(Presence).where(col(Presence.tab) == tab)
+    if seen_before is not None:
+        # Re-checked on the current row: a tab that re-entered meanwhile stays.
+        query = query.where(col(Presence.seen_at) < seen_before)
+    return session.exec(query).rowcount > 0
 
 
 def leave(session: Session, *, tab: str, now: float) -> Departure | None:
@@ -231,11 +253,10 @@ def leave(session: Session, *, tab: str, now: float) -> Departure | None:
     Returns:
         What changed, or None if the tab was in no room.
     """
-    presence = session.get(Presence, tab)
+    presence = _own_tab(session, tab)
     if presence is None:
         return None
     room, username = presence.room, presence.username
-    take_turn(session, f"user:{username}")
     # A bulk delete: the sweep of another process may have removed it meanwhile.
     if not _delete_tab(session, tab):
         return None
@@ -265,22 +286,21 @@ def set_typing(
     Returns:
         The room's typists if the list may have changed, else None.
     """
-    presence = session.get(Presence, tab)
+    presence = _own_tab(session, tab)
     if presence is None:
         return None
     before = typists(session, presence.room, now=now)
-    if typing:
-        presence.typing_since = now
-        session.add(presence)
-    else:
-        for other in session.exec(
-            select(Presence).where(
-                Presence.room == presence.room, Presence.username == presence.username
-            )
-        ):
-            other.typing_since = None
-            session.add(other)
-    session.flush()
+    rows = (
+        [col(Presence.tab) == tab]
+        if typing
+        else [
+            col(Presence.room) == presence.room,
+            col(Presence.username) == presence.username,
+        ]
+    )
+    session.exec(
+        update(Presence).where(*rows).values(typing_since=now if typing else None)
+    )
     after = typists(session, presence.room, now=now)
     return after if after != before else None
 
@@ -306,11 +326,19 @@ class Posted:
 
 def _next_seq(session: Session, room: str) -> int:
     """Give out the room's next message number, holding its counter until commit."""
+    # Never behind the room's messages, even if something wrote one without the
+    # counter (an older version during a rolling deploy).
+    stored = (
+        select(func.coalesce(func.max(Message.seq), 0))
+        .where(Message.room == room)
+        .scalar_subquery()
+    )
+    last = col(RoomSequence.last_seq)
     bump = (
         update(RoomSequence)
         .where(col(RoomSequence.room) == room)
-        .values(last_seq=col(RoomSequence.last_seq) + 1)
-        .returning(col(RoomSequence.last_seq))
+        .values(last_seq=case((last > stored, last), else_=stored) + 1)
+        .returning(last)
     )
     seq = session.exec(bump).scalar_one_or_none()
     if seq is not None:
@@ -444,24 +472,39 @@ class Sweep:
     typists: dict[str, list[str]]
 
 
+def confirm_tabs(session: Session, *, live_sids: set[str], now: float) -> None:
+    """Mark the tabs whose sockets this process holds as seen now.
+
+    Each backend process calls this every few seconds, in a transaction of its
+    own (it takes no turns, so it never waits on a user's work while holding
+    rows), then :func:`sweep`.
+
+    Args:
+        session: The database session.
+        live_sids: The connected sockets of the calling process.
+        now: The current time.
+    """
+    if live_sids:
+        session.exec(
+            update(Presence).where(col(Presence.sid).in_(live_sids)).values(seen_at=now)
+        )
+
+
 def sweep(
     session: Session,
     *,
-    live_sids: set[str],
     now: float,
     stale_after: float,
     typing_ttl: float = TYPING_TTL_SECONDS,
 ) -> Sweep:
-    """Refresh the tabs whose sockets are connected; drop the silent ones.
+    """Drop the silent tabs and end stale typing.
 
-    Each backend process calls this every few seconds with the sockets it holds.
     A tab whose socket was not seen for ``stale_after`` seconds (closed, or its
     network lost) leaves its room; a tab that reconnects before then stays, so
     nobody sees it leave and come back. Typing older than ``typing_ttl`` ends.
 
     Args:
         session: The database session.
-        live_sids: The connected sockets of the calling process.
         now: The current time.
         stale_after: Seconds without being seen before a tab leaves.
         typing_ttl: Seconds a typing report lasts.
@@ -470,11 +513,8 @@ def sweep(
         What changed.
     """
     # One sweep at a time across processes; users' own work takes turns with it.
+    # Every turn is taken before any row is written, so nothing waits in a cycle.
     take_turn(session, "presence-sweep")
-    if live_sids:
-        session.exec(
-            update(Presence).where(col(Presence.sid).in_(live_sids)).values(seen_at=now)
-        )
     stale = session.exec(
         select(Presence.tab, Presence.room, Presence.username).where(
             Presence.seen_at < now - stale_after
@@ -484,20 +524,19 @@ def sweep(
     for username in sorted({username for _, _, username in stale}):
         take_turn(session, f"user:{username}")
     for tab, room, username in stale:
-        if _delete_tab(session, tab):
+        if _delete_tab(session, tab, seen_before=now - stale_after):
             mark_read(session, username=username, room=room)
             gone.add((room, username))
-    typing_rooms: set[str] = set()
-    for presence in session.exec(
-        select(Presence).where(
+    expired = session.exec(
+        update(Presence)
+        .where(
             col(Presence.typing_since).is_not(None),
             col(Presence.typing_since) <= now - typing_ttl,
         )
-    ):
-        presence.typing_since = None
-        session.add(presence)
-        typing_rooms.add(presence.room)
-    session.flush()
+        .values(typing_since=None)
+        .returning(col(Presence.room))
+    )
+    typing_rooms = set(expired.scalars())
     return Sweep(
         member_rooms={
             room for room, username in gone if username not in members(session, room)

@@ -17,6 +17,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, func, literal
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine, select
 
 from chat_app.domain.errors import ChatError
@@ -29,6 +31,21 @@ T = TypeVar("T")
 # lost a race and can simply be run again.
 RETRYABLE_STATES = frozenset({"40001", "40P01"})
 ATTEMPTS = 3
+# Fail within seconds, never hang a request, when PostgreSQL is unreachable: a
+# refused or silent connect, a connection that died without a word (keepalives,
+# TCP user timeout), a stuck statement, lock wait or forgotten transaction.
+POSTGRES_CONNECT_ARGS = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+    "options": (
+        "-c statement_timeout=15000 -c lock_timeout=10000 "
+        "-c idle_in_transaction_session_timeout=60000"
+    ),
+}
 SQLITE_UNAVAILABLE = ("locked", "unable to open", "disk i/o", "disk is full")
 
 
@@ -115,10 +132,12 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
-        # Fail fast when the server is unreachable instead of hanging a request.
-        connect_args={"connect_timeout": 5} if url.startswith("postgresql") else {},
+        # 10 connections per process at most: 3 replicas x 2 workers stay well
+        # under PostgreSQL's default max_connections (100).
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=10,
+        connect_args=POSTGRES_CONNECT_ARGS if url.startswith("postgresql") else {},
     )
 
 
@@ -198,11 +217,20 @@ def run_in_session(
         DatabaseUnavailableError: If the database cannot be reached.
     """
     for attempt in range(1, ATTEMPTS + 1):
+        last = attempt == ATTEMPTS
         try:
             with session_scope() as session:
                 return work(session, *args, **kwargs)
+        except StaleDataError:
+            # A row this work updated was deleted by another process meanwhile.
+            if last:
+                raise
+        except PoolTimeoutError as error:  # every connection is busy or stuck
+            raise DatabaseUnavailableError() from error
         except DBAPIError as error:
-            if _sqlstate(error) in RETRYABLE_STATES and attempt < ATTEMPTS:
+            if _sqlstate(error) in RETRYABLE_STATES:
+                if last:  # lost every race: too busy to answer now
+                    raise DatabaseUnavailableError() from error
                 continue
             if is_unavailable(error):
                 raise DatabaseUnavailableError() from error

@@ -221,7 +221,12 @@ def announce_soon(
             await asyncio.sleep(COALESCE_SECONDS)
         finally:
             _pending.pop(key, None)
-        await broadcast(room, await make_delta())
+        try:
+            await broadcast(room, await make_delta())
+        except Exception as error:  # an outage: the next change announces again
+            logger.warning(
+                "A room announcement was lost.", extra={"key": key, "error": str(error)}
+            )
 
     _pending[key] = asyncio.create_task(later())
 

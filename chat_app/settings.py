@@ -70,8 +70,10 @@ class Settings(BaseSettings):
             unset means ``json`` in production and ``text`` in development.
     """
 
+    # An empty variable counts as unset (CHAT_DATABASE_URL= must not hide
+    # DATABASE_URL).
     model_config = SettingsConfigDict(
-        env_prefix="CHAT_", extra="ignore", populate_by_name=True
+        env_prefix="CHAT_", extra="ignore", populate_by_name=True, env_ignore_empty=True
     )
 
     env: Literal["development", "production"] = "development"
@@ -124,6 +126,14 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir}/chat.db"
         return self
+
+    def database_label(self) -> str:
+        """The database URL for logs: the password masked.
+
+        Returns:
+            The URL with ``***`` for a password.
+        """
+        return make_url(self.database_url).render_as_string(hide_password=True)
 
     def database_address(self) -> str:
         """The URL to connect with: ``database_url`` plus the password, if apart.

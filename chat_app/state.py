@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import reflex as rx
+from redis.exceptions import RedisError
 from reflex_base.constants.state import FIELD_MARKER
 from sqlmodel import Session
 
@@ -34,6 +35,10 @@ ROOM_SLUGS = [room.slug for room in ROOMS]
 PAGE_SIZE = 50
 TYPING_REFRESH_SECONDS = 2.0
 NOT_IN_ROOM = "You are not in this room any more: enter a room to chat."
+SAVED_NOT_ANNOUNCED = (
+    "Your message was saved, but the chat could not pass it on right now (its "
+    "Redis is unreachable): the others will see it when they reopen the room."
+)
 LOGIN_ROUTE = "/login"
 CHAT_ROUTE = "/"
 
@@ -647,9 +652,8 @@ class ChatState(rx.State):
         if posted.typists is not None:
             changes["typists"] = posted.typists
         self._typing = False
-        await hub.broadcast(room, view_delta(**changes))
-        # Tabs elsewhere only need the number, for their unread count.
-        await hub.publish(hub.watch_channel(room), delta=latest)
+        self.draft = ""
+        self.error = ""
         logger.info(
             "Message sent.",
             extra={
@@ -660,8 +664,13 @@ class ChatState(rx.State):
                 "attachments": len(links),
             },
         )
-        self.draft = ""
-        self.error = ""
+        try:
+            await hub.broadcast(room, view_delta(**changes))
+            # Tabs elsewhere only need the number, for their unread count.
+            await hub.publish(hub.watch_channel(room), delta=latest)
+        except RedisError:  # stored, so not to be sent again: say what happened
+            logger.warning("A sent message could not be announced (Redis).")
+            self._fail(SAVED_NOT_ANNOUNCED)
         return None
 
     async def load_older(self):

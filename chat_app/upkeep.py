@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 
@@ -44,11 +45,10 @@ async def _every(seconds: float, task: str, step: Callable[[], Awaitable[None]])
 
 async def _sweep_presence() -> None:
     settings = get_settings()
+    now = time.time()
+    await db.run(chatroom.confirm_tabs, live_sids=hub.local_sids(), now=now)
     swept = await db.run(
-        chatroom.sweep,
-        live_sids=hub.local_sids(),
-        now=time.time(),
-        stale_after=settings.presence_stale_seconds,
+        chatroom.sweep, now=now, stale_after=settings.presence_stale_seconds
     )
     if swept.member_rooms:
         logger.info(
@@ -87,6 +87,24 @@ async def clean_unsent_uploads(now: float | None = None) -> int:
 
 async def _clean_uploads() -> None:
     await clean_unsent_uploads()
+
+
+async def announce_start() -> None:
+    """Log, once per backend process, what it runs on (no passwords).
+
+    Registered as a lifespan task.
+    """
+    settings = get_settings()
+    logs.bind_task("startup")
+    logger.info(
+        "Backend process started.",
+        extra={
+            "env": settings.env,
+            "database": settings.database_label(),
+            "redis": "configured" if settings.redis_url else "not configured",
+            "pid": os.getpid(),
+        },
+    )
 
 
 async def keep_presence_true() -> None:

@@ -72,13 +72,25 @@ def test_account_events_are_logged_without_passwords_tokens_or_hashes(client, lo
     assert events["Logged in."]["address"] == "10.0.0.1"
     assert events["Logged in."]["request_id"] == ok.headers["X-Request-ID"]
     assert events["Logged out."]["username"] == "lia"
-    assert events["Login failed."]["login"] == "lia"
+    assert events["Login failed."]["username"] == "lia"
     assert events["Login throttled."]["retry_after"] > 0
     assert events["Login throttled."]["request_id"] == refused.headers["X-Request-ID"]
     text = logged.text()
     for secret in (ACCOUNT["password"], "wrong-password", token, password_hash):
         assert secret not in text
     assert token.split(".")[2] not in text
+
+
+def test_a_login_that_names_no_account_is_not_logged(client, logged):
+    # People type their password into the login box: it must not reach the logs.
+    typed = "my-secret-passphrase"
+    response = client.post(
+        "/api/auth/login", json={"login": typed, "password": "whatever-123"}
+    )
+    assert response.status_code == 401
+    failed = [line for line in logged.lines() if line["message"] == "Login failed."]
+    assert failed and failed[0]["username"] is None
+    assert typed not in logged.text()
 
 
 def test_uploads_accepted_and_refused_are_logged(client, logged):

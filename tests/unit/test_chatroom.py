@@ -120,18 +120,23 @@ def test_the_view_holds_the_last_ring_of_blocks(session):
     assert view.blocks[view.head][-1].id == total
 
 
+def sweep(session, live_sids, now):
+    """One upkeep tick of a process holding ``live_sids``."""
+    chatroom.confirm_tabs(session, live_sids=live_sids, now=now)
+    session.commit()
+    return chatroom.sweep(session, now=now, stale_after=7)
+
+
 def test_the_sweep_keeps_live_tabs_and_removes_silent_ones(session):
     enter(session, "t1", "joao")
     enter(session, "t2", "pedro")
     enter(session, "t3", "pedro")
-    swept = chatroom.sweep(
-        session, live_sids={"sid-t1", "sid-t2"}, now=NOW + 5, stale_after=7
-    )
+    swept = sweep(session, {"sid-t1", "sid-t2"}, now=NOW + 5)
     assert swept.member_rooms == set()
-    swept = chatroom.sweep(session, live_sids={"sid-t1"}, now=NOW + 10, stale_after=7)
+    swept = sweep(session, {"sid-t1"}, now=NOW + 10)
     assert swept.member_rooms == set()  # pedro's t2 was seen at +5, t3 is gone
     assert chatroom.presence_of(session, "t3") is None
-    swept = chatroom.sweep(session, live_sids={"sid-t1"}, now=NOW + 13, stale_after=7)
+    swept = sweep(session, {"sid-t1"}, now=NOW + 13)
     assert swept.member_rooms == {"sala-1"}
     assert chatroom.members(session, "sala-1") == ["joao"]
 
@@ -139,11 +144,9 @@ def test_the_sweep_keeps_live_tabs_and_removes_silent_ones(session):
 def test_the_sweep_expires_typing_after_six_seconds(session):
     enter(session, "t1", "joao")
     chatroom.set_typing(session, tab="t1", typing=True, now=NOW)
-    swept = chatroom.sweep(session, live_sids={"sid-t1"}, now=NOW + 3, stale_after=7)
+    swept = sweep(session, {"sid-t1"}, now=NOW + 3)
     assert swept.typists == {}
-    swept = chatroom.sweep(
-        session, live_sids={"sid-t1"}, now=NOW + TYPING_TTL_SECONDS, stale_after=7
-    )
+    swept = sweep(session, {"sid-t1"}, now=NOW + TYPING_TTL_SECONDS)
     assert swept.typists == {"sala-1": []}
 
 

@@ -7,15 +7,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from chat_app import chatroom
+from chat_app import accounts, chatroom
+from chat_app.accounts import ThrottledError
 from chat_app.chatroom import RateLimitedError
 from chat_app.db import is_unavailable, make_engine, upgrade
 from chat_app.models import Message, Presence, ReadMark
-from tests.support.servers import free_port
+from chat_app.security import AuthError
+from tests.support.servers import free_port, wait_until
 
 NOW_MS = 1_800_000_000_000
 
@@ -98,9 +100,7 @@ def test_sweeps_of_several_processes_and_leaving_tabs_do_not_collide(in_parallel
     def sweep_or_leave(session: Session, index: int) -> object:
         if index % 2:
             return chatroom.leave(session, tab=f"tab{index}", now=NOW_MS / 1000)
-        return chatroom.sweep(
-            session, live_sids=set(), now=NOW_MS / 1000, stale_after=7, typing_ttl=6
-        )
+        return chatroom.sweep(session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6)
 
     results = run(sweep_or_leave, 12)
     assert not [result for result in results if isinstance(result, Exception)]
@@ -126,3 +126,106 @@ def test_a_bad_statement_is_not_unavailability(settings):
         session.exec(select(Message)).all()  # not migrated: no such table
     assert not is_unavailable(caught.value)
     engine.dispose()
+
+
+def test_numbers_continue_after_messages_written_without_the_counter(in_parallel):
+    _run, engine = in_parallel
+    with Session(engine) as session:
+        # As an older version (during a rolling deploy) would have stored it.
+        session.add(
+            Message(room="sala-1", seq=1, author="old", text="x", sent_at_ms=NOW_MS)
+        )
+        session.commit()
+        posted = chatroom.post(
+            session, room="sala-1", author="ana", text="y", now_ms=NOW_MS
+        )
+        session.commit()
+    assert posted.message.id == 2
+
+
+def test_parallel_wrong_passwords_get_only_the_allowed_attempts(settings, in_parallel):
+    run, _engine = in_parallel
+
+    def guess(session: Session, index: int) -> object:
+        return accounts.log_in(
+            session,
+            "victim",
+            f"guess-{index}",
+            client="203.0.113.9",
+            settings=settings,
+            now=NOW_MS / 1000,
+        )
+
+    results = run(guess, 16)
+    throttled = [result for result in results if isinstance(result, ThrottledError)]
+    checked = [
+        result
+        for result in results
+        if isinstance(result, AuthError) and not isinstance(result, ThrottledError)
+    ]
+    assert (len(checked), len(throttled)) == (settings.login_max_failures, 11)
+
+
+def test_the_sweep_spares_a_tab_that_came_back_while_it_waited(settings, in_parallel):
+    _run, engine = in_parallel
+    stale_at = NOW_MS / 1000 - 60
+    with Session(engine) as session:
+        chatroom.enter(
+            session, room="sala-1", username="ana", tab="t1", sid="s1", now=stale_at
+        )
+        session.commit()
+    returning = Session(engine)
+    # The tab reconnects: its user's turn is held until this commits.
+    chatroom.enter(
+        returning, room="sala-1", username="ana", tab="t1", sid="s2", now=NOW_MS / 1000
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+
+        def sweep() -> chatroom.Sweep:
+            with Session(engine) as session:
+                swept = chatroom.sweep(session, now=NOW_MS / 1000, stale_after=7)
+                session.commit()
+                return swept
+
+        pending = pool.submit(sweep)
+        if engine.dialect.name == "postgresql":
+            wait_until(lambda: waiting_for_locks(engine), 10, "the sweep to wait")
+        returning.commit()
+        returning.close()
+        swept = pending.result(timeout=30)
+    assert swept.member_rooms == set()
+    with Session(engine) as session:
+        assert session.get(Presence, "t1") is not None
+
+
+def waiting_for_locks(engine) -> bool:
+    """Whether some transaction waits for a lock (PostgreSQL)."""
+    with engine.connect() as connection:
+        waiting = connection.execute(
+            text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        ).scalar_one()
+    return waiting > 0
+
+
+def test_two_logouts_of_one_session_at_once_both_succeed(settings, in_parallel):
+    run, _engine = in_parallel
+    with Session(_engine) as session:
+        signed_in = accounts.sign_up(
+            session,
+            {
+                "name": "Ana",
+                "username": "ana",
+                "email": "ana@example.com",
+                "password": "password-123",
+            },
+            settings=settings,
+            now=NOW_MS / 1000,
+        )
+        session.commit()
+
+    def log_out(session: Session, _index: int) -> object:
+        return accounts.log_out(
+            session, signed_in.token, settings=settings, now=NOW_MS / 1000
+        )
+
+    assert run(log_out, 4) == [None, None, None, None]

@@ -116,3 +116,10 @@ def test_log_format_follows_the_environment_unless_set(monkeypatch):
     monkeypatch.setenv("CHAT_LOG_FORMAT", "xml")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("CHAT_DATABASE_URL", "")
+    monkeypatch.delenv("REFLEX_DB_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgres://chat:pw@db/chat")
+    assert Settings().database_url == "postgresql+psycopg://chat:pw@db/chat"
