@@ -8,7 +8,7 @@ from chat_app.event_logs import ConnectionIds, log_backend_exception
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
 from chat_app.settings import get_settings
-from chat_app.state import AuthState, ChatState
+from chat_app.state import OPEN_CHAT_EVENT, AuthState, ChatState
 
 settings = get_settings()
 logs.configure(settings.log_level, settings.log_format_in_effect())
@@ -25,7 +25,8 @@ app = rx.App(
 )
 app.add_middleware(ConnectionIds(), index=0)
 app.register_lifespan_task(upkeep.announce_start)
-app.register_lifespan_task(hub.relay)
+# After Redis comes back, tabs are shown their room again: they missed broadcasts.
+app.register_lifespan_task(hub.relay, on_reconnect=[OPEN_CHAT_EVENT])
 app.register_lifespan_task(upkeep.keep_presence_true)
 app.register_lifespan_task(upkeep.remove_unsent_uploads)
 app.add_page(

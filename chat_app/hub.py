@@ -231,18 +231,32 @@ def announce_soon(
     _pending[key] = asyncio.create_task(later())
 
 
-async def relay() -> None:
+async def relay(on_reconnect: list[dict[str, Any]] | None = None) -> None:
     """Relay broadcasts published by any process to this process's sockets.
 
-    Registered as a lifespan task; does nothing without Redis.
+    Registered as a lifespan task; does nothing without Redis. Broadcasts
+    published while the relay was cut off from Redis are lost to this
+    process's tabs, so once it is back, each of them is sent ``on_reconnect``
+    (events that show it its room again, from the database).
+
+    Args:
+        on_reconnect: Reflex events for every tab in a room, after a reconnect.
     """
     if not get_settings().redis_url:
         return
     logs.bind_task("room-relay")
+    cut_off = False
     while True:
         try:
             pubsub = _redis_client().pubsub()
             await pubsub.subscribe(CHANNEL)
+            if cut_off and on_reconnect:
+                logger.info("Room broadcast relay is back; tabs catch up.")
+                for sid in local_sids():
+                    await _emit_locally(
+                        sid, {"delta": {}, "events": on_reconnect}, None
+                    )
+            cut_off = False
             async for message in pubsub.listen():
                 if message.get("type") != "message":
                     continue
@@ -251,13 +265,16 @@ async def relay() -> None:
         except asyncio.CancelledError:
             raise
         except RedisError as error:  # an outage: one line per retry, no traceback
-            logger.warning(
-                "Room broadcast relay lost Redis; retrying.",
-                extra={"error": str(error)},
-            )
+            if not cut_off:
+                logger.warning(
+                    "Room broadcast relay lost Redis; retrying.",
+                    extra={"error": str(error)},
+                )
+            cut_off = True
             with contextlib.suppress(Exception):
                 await asyncio.sleep(1)
         except Exception:  # keep relaying after anything else, with its traceback
             logger.warning("Room broadcast relay failed; retrying.", exc_info=True)
+            cut_off = True
             with contextlib.suppress(Exception):
                 await asyncio.sleep(1)

@@ -417,7 +417,7 @@ class ChatState(rx.State):
             # The user's other tabs were moved here too: have them show it.
             await hub.publish(
                 hub.user_channel(self.username),
-                events=[{"name": OPEN_CHAT, "payload": {}, "router_data": {}}],
+                events=[OPEN_CHAT_EVENT],
                 skip_sid=self._sid(),
             )
         view = await db.run(
@@ -754,3 +754,5 @@ class ChatState(rx.State):
 
 
 OPEN_CHAT = f"{ChatState.get_full_name()}.open_chat"
+# Sent to tabs to have them enter (and show) their room again.
+OPEN_CHAT_EVENT = {"name": OPEN_CHAT, "payload": {}, "router_data": {}}

@@ -7,7 +7,12 @@ from playwright.sync_api import expect
 from tests.browser.conftest import User
 from tests.support.accounts import create_account
 from tests.support.protocol import ReflexClient
-from tests.support.servers import restart_chat, start_chat
+from tests.support.servers import (
+    restart_chat,
+    start_chat,
+    start_redis,
+    wait_until,
+)
 from tests.support.threads import run_async
 
 
@@ -201,3 +206,45 @@ def test_a_server_restart_mid_conversation_loses_and_doubles_nothing(browser):
         for user in users:
             user.page.context.close()
         server.process.stop()
+
+
+def test_open_pages_carry_on_after_redis_comes_back_empty(browser):
+    """Redis restarts and forgets every tab's state; the pages recover by themselves.
+
+    Once the server's relay reaches Redis again it has every tab show its room
+    again; a tab whose state is gone goes through hydration and is back in its
+    room, logged in, without anyone touching it.
+    """
+    redis, redis_url = start_redis("browser-redis-loss")
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    server = start_chat("browser-redis-loss", env={"REFLEX_REDIS_URL": redis_url})
+    users: list[User] = []
+    try:
+        for prefix in ("ida", "volta"):
+            context = browser.new_context()
+            account = create_account(server.url, prefix)
+            users.append(User(account=account, page=context.new_page(), server=server))
+        first, second = (user.enter() for user in users)
+        first.send("antes da queda")
+        redis.stop()
+        server.process.mark_log()
+        redis, _ = start_redis("browser-redis-loss", port)
+
+        def both_back() -> bool:
+            log = server.process.new_log()
+            return all(f"Entered a room. username={user.name}" in log for user in users)
+
+        wait_until(both_back, 30, "both pages back in their room")
+        after = "depois da queda"
+        first.send(after)
+        for user in users:
+            user.wait_in_room()
+            for text in ("antes da queda", after):
+                expect(user.messages().filter(has_text=text)).to_have_count(
+                    1, timeout=30_000
+                )
+    finally:
+        for user in users:
+            user.page.context.close()
+        server.process.stop()
+        redis.stop()

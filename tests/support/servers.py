@@ -122,16 +122,25 @@ class Process:
         """Remember where the log ends now, for ``new_bad_lines``."""
         self._log_offset = self.log_path.stat().st_size
 
+    def new_log(self) -> str:
+        """What was logged since ``mark_log``.
+
+        Returns:
+            The text.
+        """
+        with self.log_path.open("rb") as log:
+            log.seek(self._log_offset)
+            return log.read().decode(errors="replace")
+
     def new_bad_lines(self) -> list[str]:
         """Lines logged since ``mark_log`` that report an ERROR or a traceback.
 
         Returns:
             The offending lines.
         """
-        with self.log_path.open("rb") as log:
-            log.seek(self._log_offset)
-            text = log.read().decode(errors="replace")
-        return [line for line in text.splitlines() if BAD_LOG_LINE.search(line)]
+        return [
+            line for line in self.new_log().splitlines() if BAD_LOG_LINE.search(line)
+        ]
 
     def stop(self) -> None:
         """Stop the whole process group, politely first."""
