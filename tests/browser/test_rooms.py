@@ -8,6 +8,7 @@ from tests.browser.conftest import User
 from tests.support.accounts import create_account
 from tests.support.protocol import ReflexClient
 from tests.support.servers import (
+    ChatServer,
     restart_chat,
     start_chat,
     start_redis,
@@ -178,15 +179,32 @@ def test_a_message_over_the_limit_is_flagged_before_sending(people):
     expect(user.page.locator("#composer-input")).to_have_value("x" * 4001)
 
 
+def two_in_a_room(browser, server: ChatServer, users: list[User], *prefixes: str):
+    """Two people, each in a browser context of their own, in Sala 1 of a server.
+
+    They are appended to ``users`` as they are made, so the caller closes them.
+    """
+    for prefix in prefixes:
+        context = browser.new_context()
+        account = create_account(server.url, prefix)
+        users.append(User(account=account, page=context.new_page(), server=server))
+    return [user.enter() for user in users]
+
+
+def assert_all_show(users: list[User], *texts: str) -> None:
+    """Every user's page shows each text exactly once."""
+    for user in users:
+        for text in texts:
+            expect(user.messages().filter(has_text=text)).to_have_count(
+                1, timeout=30_000
+            )
+
+
 def test_a_server_restart_mid_conversation_loses_and_doubles_nothing(browser):
     server = start_chat("browser-restart")
     users: list[User] = []
     try:
-        for prefix in ("antes", "depois"):
-            context = browser.new_context()
-            account = create_account(server.url, prefix)
-            users.append(User(account=account, page=context.new_page(), server=server))
-        first, second = (user.enter() for user in users)
+        first, second = two_in_a_room(browser, server, users, "antes", "depois")
         first.send("antes do reinício")
         second.send("resposta antes")
         server = restart_chat(server)
@@ -197,11 +215,7 @@ def test_a_server_restart_mid_conversation_loses_and_doubles_nothing(browser):
         expect(second.page.locator(f"#user-{first.name}")).to_be_visible(timeout=60_000)
         expect(first.page.locator("#composer-input")).to_be_visible(timeout=60_000)
         first.send(after)
-        for user in users:
-            for text in ("antes do reinício", "resposta antes", after):
-                expect(user.messages().filter(has_text=text)).to_have_count(
-                    1, timeout=30_000
-                )
+        assert_all_show(users, "antes do reinício", "resposta antes", after)
     finally:
         for user in users:
             user.page.context.close()
@@ -220,11 +234,7 @@ def test_open_pages_carry_on_after_redis_comes_back_empty(browser):
     server = start_chat("browser-redis-loss", env={"REFLEX_REDIS_URL": redis_url})
     users: list[User] = []
     try:
-        for prefix in ("ida", "volta"):
-            context = browser.new_context()
-            account = create_account(server.url, prefix)
-            users.append(User(account=account, page=context.new_page(), server=server))
-        first, second = (user.enter() for user in users)
+        first, _second = two_in_a_room(browser, server, users, "ida", "volta")
         first.send("antes da queda")
         redis.stop()
         server.process.mark_log()
@@ -239,10 +249,7 @@ def test_open_pages_carry_on_after_redis_comes_back_empty(browser):
         first.send(after)
         for user in users:
             user.wait_in_room()
-            for text in ("antes da queda", after):
-                expect(user.messages().filter(has_text=text)).to_have_count(
-                    1, timeout=30_000
-                )
+        assert_all_show(users, "antes da queda", after)
     finally:
         for user in users:
             user.page.context.close()
