@@ -29,9 +29,15 @@ def start_env(name: str, **extra: str) -> dict[str, str]:
     )
 
 
-def test_production_refuses_to_start_without_a_secret():
-    env = start_env("nosecret")
-    env.pop("CHAT_JWT_SECRET", None)
+def refusal(env: dict[str, str]) -> str:
+    """Run the start command, which must exit with an error; what it printed.
+
+    Args:
+        env: Its environment.
+
+    Returns:
+        Its output.
+    """
     env["PORT"] = str(free_port())
     result = subprocess.run(
         ["deploy/start.sh"],
@@ -42,21 +48,18 @@ def test_production_refuses_to_start_without_a_secret():
         timeout=300,
     )
     assert result.returncode != 0
-    assert "CHAT_JWT_SECRET" in result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret():
+    env = start_env("nosecret")
+    env.pop("CHAT_JWT_SECRET", None)
+    assert "CHAT_JWT_SECRET" in refusal(env)
 
 
 def test_production_refuses_a_placeholder_secret():
-    env = start_env("weak", CHAT_JWT_SECRET="change-me" * 4, PORT=str(free_port()))
-    result = subprocess.run(
-        ["deploy/start.sh"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode != 0
-    assert "placeholder" in result.stdout + result.stderr
+    env = start_env("weak", CHAT_JWT_SECRET="change-me" * 4)
+    assert "placeholder" in refusal(env)
 
 
 def test_the_start_command_migrates_and_serves_a_healthy_app():
