@@ -38,6 +38,7 @@ lint: $(VENV)/.dev
 	ruff check .
 	ruff format --check .
 	hadolint Dockerfile
+	$(PY) scripts/check_requirements.py
 
 format: $(VENV)/.dev
 	ruff format .

@@ -61,12 +61,19 @@
 // shown in the tray with a progress bar, and sent with the next message as links
 // (the hidden "attachments" field). The form waits while an upload runs.
 (function () {
-  const MAX_FILES = 10;
-  const MAX_BYTES = 25 * 1024 * 1024;
   let items = [];
   let nextId = 1;
 
   const el = (id) => document.getElementById(id);
+
+  // The server's limits, rendered on the tray (it checks them again on upload).
+  function limits() {
+    const data = (el("attachment-tray") || {}).dataset || {};
+    return {
+      files: Number(data.maxFiles) || 1,
+      bytes: Number(data.maxFileBytes) || 0,
+    };
+  }
 
   function sizeLabel(bytes) {
     if (bytes < 1024) return bytes + " B";
@@ -178,13 +185,14 @@
   function add(files) {
     const error = el("upload-error");
     if (error) error.remove();
+    const limit = limits();
     for (const file of files) {
-      if (items.length >= MAX_FILES) {
-        showError("At most " + MAX_FILES + " files per message.");
+      if (items.length >= limit.files) {
+        showError("At most " + limit.files + " files per message.");
         break;
       }
-      if (file.size > MAX_BYTES) {
-        showError(file.name + " is larger than 25 MB.");
+      if (file.size > limit.bytes) {
+        showError(file.name + " is larger than " + sizeLabel(limit.bytes) + ".");
         continue;
       }
       if (file.size === 0) {

@@ -16,9 +16,10 @@ from typing import Any
 
 import httpx
 
-from bench.clients import BaselineClient, ChatClient, Receiver
+from bench.clients import BaselineClient
 from bench.procs import tree_rss_kb
-from tests.support.servers import (
+from harness.protocol import FIRST_ROOM, ChatClient, Receiver
+from harness.servers import (
     ROOT,
     ChatServer,
     Process,
@@ -200,6 +201,30 @@ async def make_tokens(base_url: str, count: int, prefix: str) -> list[str]:
         return await gather_limited([one(i) for i in range(count)], limit=10)
 
 
+def member(url: str, token: str) -> ChatClient:
+    """A logged-in tab of the chat that keeps no frames, only what bench counts.
+
+    Args:
+        url: The chat's address.
+        token: A session token from the HTTP API.
+
+    Returns:
+        The client, not yet connected.
+    """
+    return ChatClient(url, token, keep_frames=False)
+
+
+async def enter(client: ChatClient, timeout: int = 60) -> None:
+    """Load the chat page and wait until the tab is in the first room.
+
+    Args:
+        client: The tab.
+        timeout: Seconds allowed for connecting, and again for entering.
+    """
+    await client.connect(timeout)
+    await client.wait_for(lambda: client.room_slug() == FIRST_ROOM, timeout)
+
+
 async def chat_members(urls: Sequence[str], count: int) -> list[ChatClient]:
     """Connect ``count`` logged-in members to Sala 1, spread over ``urls``.
 
@@ -211,8 +236,8 @@ async def chat_members(urls: Sequence[str], count: int) -> list[ChatClient]:
         The connected clients.
     """
     tokens = await make_tokens(urls[0], count, "m")
-    clients = [ChatClient(urls[i % len(urls)], token) for i, token in enumerate(tokens)]
-    await gather_limited([client.connect() for client in clients], limit=25)
+    clients = [member(urls[i % len(urls)], token) for i, token in enumerate(tokens)]
+    await gather_limited([enter(client) for client in clients], limit=25)
     await settle(clients)
     return clients
 
@@ -366,8 +391,8 @@ async def scenario_memory(chat: ChatServer, members: int) -> dict[str, Any]:
     """
     tokens = await make_tokens(chat.url, members, "idle")
     before = tree_rss_kb(chat.process.popen.pid)  # pyright: ignore[reportOptionalMemberAccess]
-    clients = [ChatClient(chat.url, token) for token in tokens]
-    await gather_limited([client.connect() for client in clients], limit=25)
+    clients = [member(chat.url, token) for token in tokens]
+    await gather_limited([enter(client) for client in clients], limit=25)
     await asyncio.sleep(2)
     after = tree_rss_kb(chat.process.popen.pid)  # pyright: ignore[reportOptionalMemberAccess]
     await close_all(clients)

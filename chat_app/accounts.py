@@ -1,4 +1,4 @@
-"""Accounts: registration, login with throttling, sessions and revocation.
+"""Accounts: sign-up, login with throttling, profiles.
 
 Plain functions that take the database session, the settings and the clock
 explicitly, so tests call them with a temporary database and a fake clock. They
@@ -17,23 +17,21 @@ from sqlmodel import Session, col, select
 
 from chat_app.db import take_turn
 from chat_app.domain.errors import ChatError
-from chat_app.domain.throttle import seconds_to_wait
+from chat_app.domain.limits import seconds_to_wait
 from chat_app.domain.validation import (
     validate_email,
     validate_name,
     validate_password,
     validate_username,
 )
-from chat_app.models import LoginFailure, RevokedToken, User
+from chat_app.models import LoginFailure, User
 from chat_app.security import (
     AuthError,
-    TokenClaims,
-    create_token,
-    decode_token,
     dummy_hash,
     hash_password,
     verify_password,
 )
+from chat_app.sessions import issue_token
 from chat_app.settings import Settings
 
 BAD_CREDENTIALS = "Wrong username, email or password."
@@ -109,7 +107,7 @@ def validate_registration(fields: dict[str, object]) -> Registration:
     return Registration(**cleaned)
 
 
-def register(
+def create_account(
     session: Session, registration: Registration, *, settings: Settings, now: float
 ) -> User:
     """Create an account.
@@ -223,76 +221,6 @@ def authenticate(
     return user
 
 
-def issue_token(
-    user: User, *, settings: Settings, now: float
-) -> tuple[str, TokenClaims]:
-    """Start a session for a user.
-
-    Args:
-        user: The authenticated user.
-        settings: Secret and lifetime.
-        now: The current time.
-
-    Returns:
-        The token and its claims.
-    """
-    assert user.id is not None
-    return create_token(
-        user.id,
-        secret=settings.signing_secret(),
-        now=now,
-        ttl_seconds=settings.token_ttl_seconds,
-    )
-
-
-def verify_session(
-    session: Session, token: object, *, settings: Settings, now: float
-) -> tuple[User, TokenClaims]:
-    """Find the user behind a session token.
-
-    Args:
-        session: The database session.
-        token: What the client presented.
-        settings: The secret.
-        now: The current time.
-
-    Returns:
-        The user and the token's claims.
-
-    Raises:
-        AuthError: If the token is invalid, expired or revoked, or its account is
-            gone.
-    """
-    claims = decode_token(token, secret=settings.signing_secret(), now=now)
-    if session.get(RevokedToken, claims.token_id) is not None:
-        raise AuthError("You have logged out; please log in again.")
-    user = session.get(User, claims.user_id)
-    if user is None:
-        raise AuthError("This account no longer exists.")
-    return user, claims
-
-
-def revoke(session: Session, claims: TokenClaims, *, now: float) -> None:
-    """Log a session out: its token stops working everywhere.
-
-    Also forgets revocations of tokens that have expired anyway.
-
-    Args:
-        session: The database session (committed by the caller).
-        claims: The verified claims of the token to revoke.
-        now: The current time.
-    """
-    session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
-    if session.get(RevokedToken, claims.token_id) is None:
-        try:
-            with session.begin_nested():
-                session.add(
-                    RevokedToken(jti=claims.token_id, expires_at=claims.expires_at)
-                )
-        except IntegrityError:
-            pass  # a concurrent logout of the same session revoked it first
-
-
 def _find_by_login(session: Session, login: str) -> User | None:
     key = login.strip().casefold()
     return session.exec(
@@ -345,7 +273,7 @@ def sign_up(
     """
     try:
         registration = validate_registration(fields)
-        user = register(session, registration, settings=settings, now=now)
+        user = create_account(session, registration, settings=settings, now=now)
     except FieldError as error:
         logger.info(
             "Registration refused.", extra={"field": error.field, "reason": str(error)}
@@ -420,23 +348,6 @@ def _log_refused_login(
     if retry_after is not None:
         extra["retry_after"] = retry_after
     logger.warning(message, extra=extra)
-
-
-def log_out(session: Session, token: object, *, settings: Settings, now: float) -> None:
-    """Revoke a session token if it is still valid; an invalid one needs nothing.
-
-    Args:
-        session: The database session.
-        token: The token to revoke.
-        settings: The secret.
-        now: The current time.
-    """
-    try:
-        user, claims = verify_session(session, token, settings=settings, now=now)
-    except AuthError:
-        return
-    revoke(session, claims, now=now)
-    logger.info("Logged out.", extra={"username": user.username})
 
 
 def profile_of(session: Session, username: str) -> dict[str, object] | None:

@@ -2,21 +2,21 @@
 
 import reflex as rx
 
-from chat_app import hub, logs, upkeep
-from chat_app.api import create_api
-from chat_app.event_logs import ConnectionIds, log_backend_exception
+from chat_app import logs, upkeep
+from chat_app.api.routes import create_api
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
+from chat_app.realtime import hub
+from chat_app.realtime.events import ConnectionIds, log_backend_exception
 from chat_app.settings import get_settings
-from chat_app.state import OPEN_CHAT_EVENT, AuthState, ChatState
+from chat_app.states.auth import AuthState
+from chat_app.states.chat import OPEN_CHAT_EVENT, ChatState
 
 settings = get_settings()
 logs.configure(settings.log_level, settings.log_format_in_effect())
 # Refuse to start with a missing or weak secret in production.
 settings.signing_secret()
 
-# Reflex turns handlers referenced on the class into events at run time; pyright
-# sees plain methods, hence the ignores on on_load.
 app = rx.App(
     stylesheets=["/chat.css"],
     head_components=[rx.script(src="/chat.js")],
@@ -33,17 +33,17 @@ app.add_page(
     chat_page,
     route="/",
     title="Chat",
-    on_load=ChatState.open_chat,  # pyright: ignore[reportArgumentType]
+    on_load=ChatState.open_chat,
 )
 app.add_page(
     login_page,
     route="/login",
     title="Log in",
-    on_load=AuthState.skip_if_signed_in,  # pyright: ignore[reportArgumentType]
+    on_load=AuthState.skip_if_signed_in,
 )
 app.add_page(
     register_page,
     route="/register",
     title="Create an account",
-    on_load=AuthState.skip_if_signed_in,  # pyright: ignore[reportArgumentType]
+    on_load=AuthState.skip_if_signed_in,
 )

@@ -58,11 +58,21 @@ class Settings(BaseSettings):
         message_rate_window_seconds: ...within this many seconds.
         presence_tick_seconds: How often each process confirms its connected tabs.
         presence_stale_seconds: A tab not confirmed for this long leaves its room.
+        typing_ttl_seconds: A typing report lasts this long unless refreshed (the
+            server ends typing that was never stopped).
+        typing_refresh_seconds: While the draft keeps changing, typing is
+            reported again this often (less than the expiry, so it never lapses).
+        typing_idle_seconds: A draft left alone this long stops typing (read
+            when the frontend is built: it is the composer's debounce).
+        history_page_size: Messages per page of older history.
+        announce_coalesce_seconds: Room-wide changes of one kind within this
+            long are announced once (fifty arrivals, one member list).
         upload_dir: Where uploaded files are stored (``CHAT_UPLOAD_DIR``).
         max_file_bytes: The largest file accepted.
         max_files: The most files in one upload (and one message).
         max_upload_bytes: The largest upload request.
         upload_ttl_seconds: How long an upload that no message carries is kept.
+        upload_cleanup_seconds: How often each process looks for those.
         log_level: The chat's log level (``DEBUG``, ``INFO``, ``WARNING``,
             ``ERROR`` or ``CRITICAL``, any case); other libraries log from
             ``WARNING`` up.
@@ -103,11 +113,17 @@ class Settings(BaseSettings):
     message_rate_window_seconds: float = Field(default=10, gt=0)
     presence_tick_seconds: float = Field(default=2, gt=0)
     presence_stale_seconds: float = Field(default=7, gt=0)
+    typing_ttl_seconds: float = Field(default=6, gt=0)
+    typing_refresh_seconds: float = Field(default=2, gt=0)
+    typing_idle_seconds: float = Field(default=3, gt=0)
+    history_page_size: int = Field(default=50, ge=1, le=500)
+    announce_coalesce_seconds: float = Field(default=0.25, ge=0)
     upload_dir: Path = Path("uploaded_files")
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     max_files: int = Field(default=10, ge=1, le=100)
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
     upload_ttl_seconds: float = Field(default=24 * 3600, gt=0)
+    upload_cleanup_seconds: float = Field(default=600, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] | None = None
 
@@ -125,6 +141,15 @@ class Settings(BaseSettings):
         """Without a database URL, use the SQLite file in the data folder."""
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir}/chat.db"
+        return self
+
+    @model_validator(mode="after")
+    def _typing_refreshed_before_it_expires(self) -> "Settings":
+        """Refuse timings under which a steady typist would flicker off."""
+        if self.typing_refresh_seconds >= self.typing_ttl_seconds:
+            raise ValueError(
+                "CHAT_TYPING_REFRESH_SECONDS must be less than CHAT_TYPING_TTL_SECONDS."
+            )
         return self
 
     def database_label(self) -> str:

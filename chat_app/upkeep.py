@@ -8,15 +8,16 @@ from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
-from chat_app import chatroom, db, hub, logs, uploads
+from chat_app import db, logs
 from chat_app.db import DatabaseUnavailableError
+from chat_app.realtime import hub
+from chat_app.realtime.views import announce_members, announce_typists
+from chat_app.rooms import presence
 from chat_app.settings import get_settings
-from chat_app.state import announce_members, view_delta
+from chat_app.uploads import records
+from chat_app.uploads.receive import remove_stored
 
 logger = logging.getLogger(__name__)
-
-# How often each process looks for uploads that were never sent.
-UPLOAD_CLEANUP_SECONDS = 600.0
 
 
 async def _every(seconds: float, task: str, step: Callable[[], Awaitable[None]]):
@@ -46,9 +47,12 @@ async def _every(seconds: float, task: str, step: Callable[[], Awaitable[None]])
 async def _sweep_presence() -> None:
     settings = get_settings()
     now = time.time()
-    await db.run(chatroom.confirm_tabs, live_sids=hub.local_sids(), now=now)
+    await db.run(presence.confirm_tabs, live_sids=hub.local_sids(), now=now)
     swept = await db.run(
-        chatroom.sweep, now=now, stale_after=settings.presence_stale_seconds
+        presence.sweep,
+        now=now,
+        stale_after=settings.presence_stale_seconds,
+        typing_ttl=settings.typing_ttl_seconds,
     )
     if swept.member_rooms:
         logger.info(
@@ -58,7 +62,7 @@ async def _sweep_presence() -> None:
     for room in swept.member_rooms:
         announce_members(room)
     for room, typists in swept.typists.items():
-        await hub.broadcast(room, view_delta(typists=typists))
+        await announce_typists(room, typists)
 
 
 async def clean_unsent_uploads(now: float | None = None) -> int:
@@ -75,11 +79,11 @@ async def clean_unsent_uploads(now: float | None = None) -> int:
     """
     settings = get_settings()
     names = await db.run(
-        chatroom.expire_unsent_uploads,
+        records.expire_unsent_uploads,
         now=time.time() if now is None else now,
         older_than=settings.upload_ttl_seconds,
     )
-    await uploads.remove_stored(settings.upload_dir, names)
+    await remove_stored(settings.upload_dir, names)
     if names:
         logger.info("Unsent uploads removed.", extra={"count": len(names)})
     return len(names)
@@ -124,4 +128,6 @@ async def remove_unsent_uploads() -> None:
 
     Registered as a lifespan task.
     """
-    await _every(UPLOAD_CLEANUP_SECONDS, "upload-cleanup", _clean_uploads)
+    await _every(
+        get_settings().upload_cleanup_seconds, "upload-cleanup", _clean_uploads
+    )

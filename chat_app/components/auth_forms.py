@@ -1,5 +1,7 @@
 """The login and registration forms."""
 
+from typing import Literal
+
 import reflex as rx
 
 from chat_app.domain.validation import (
@@ -8,7 +10,10 @@ from chat_app.domain.validation import (
     PASSWORD_MAX_BYTES,
     USERNAME_MAX_LENGTH,
 )
-from chat_app.state import AuthState
+from chat_app.states.auth import AuthState
+
+# Until the page is connected a submit would be lost.
+WAITING = rx.cond(rx.State.is_hydrated, False, True)
 
 
 def auth_error() -> rx.Component:
@@ -36,7 +41,7 @@ def labelled_field(
     name: str,
     element_id: str,
     *,
-    input_type: str = "text",
+    input_type: Literal["text", "email", "password"] = "text",
     autocomplete: str,
     max_length: int,
     hint: str = "",
@@ -123,8 +128,8 @@ def submit_button(label: str, element_id: str) -> rx.Component:
         type="submit",
         size="3",
         width="100%",
-        loading=~rx.State.is_hydrated,
-        disabled=~rx.State.is_hydrated,
+        loading=WAITING,
+        disabled=WAITING,
     )
 
 

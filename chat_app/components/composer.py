@@ -3,9 +3,11 @@
 import reflex as rx
 
 from chat_app.settings import get_settings
-from chat_app.state import ChatState
+from chat_app.states.chat import ChatState
 
 MAX_LENGTH = get_settings().max_message_length
+# The composer's idle debounce is compiled into the page: read when it is built.
+TYPING_IDLE_MS = int(get_settings().typing_idle_seconds * 1000)
 
 
 def attachment_tray() -> rx.Component:
@@ -20,7 +22,13 @@ def attachment_tray() -> rx.Component:
         The tray and the hidden field.
     """
     return rx.fragment(
-        rx.box(id="attachment-tray", class_name="attachment-tray"),
+        rx.box(
+            id="attachment-tray",
+            class_name="attachment-tray",
+            # The limits chat.js checks before uploading, as the server has them.
+            data_max_files=ChatState.max_files,
+            data_max_file_bytes=ChatState.max_file_bytes,
+        ),
         rx.el.input(type="hidden", name="attachments", id="attachments-field"),
     )
 
@@ -67,8 +75,9 @@ def composer() -> rx.Component:
     """Write and send a message.
 
     Enter sends and Shift+Enter starts a new line. The server reports typing when
-    the draft stops being empty (refreshed every 2 s while it changes) and its end
-    when the draft is emptied, 3 s after the last key, or on sending.
+    the draft stops being empty (refreshed while it changes) and its end when the
+    draft is emptied, when the composer sits idle, or on sending; the timings are
+    ``typing_*`` settings.
 
     Returns:
         A form with ``composer-input`` and ``send-button`` (labelled ``Enviar``).
@@ -98,9 +107,11 @@ def composer_form() -> rx.Component:
                 id="composer-input",
                 name="text",
                 value=ChatState.draft,
+                # Reflex types a list of handlers as needing one argument spec;
+                # each of these is valid for a text area's change on its own.
                 on_change=[
-                    ChatState.set_draft,
-                    ChatState.typing_stopped.debounce(3000),
+                    ChatState.set_draft,  # pyright: ignore[reportArgumentType]
+                    ChatState.typing_stopped.debounce(TYPING_IDLE_MS),
                 ],
                 placeholder="Write a message",
                 aria_label="Message",

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app.state import ChatState
+from chat_app.states.chat import ChatState
 
 
 def error_banner() -> rx.Component:

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app.state import ChatState
+from chat_app.states.dialogs import DialogState
 
 
 def image_viewer() -> rx.Component:
@@ -13,17 +13,17 @@ def image_viewer() -> rx.Component:
     """
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title(ChatState.viewer_name, size="3"),
+            rx.dialog.title(DialogState.viewer_name, size="3"),
             rx.image(
-                src=ChatState.viewer_url,
-                alt=ChatState.viewer_name,
+                src=DialogState.viewer_url,
+                alt=DialogState.viewer_name,
                 max_width="100%",
                 max_height="75vh",
                 margin_x="auto",
                 id="image-viewer-image",
             ),
             rx.flex(
-                rx.link("Open original", href=ChatState.viewer_url, is_external=True),
+                rx.link("Open original", href=DialogState.viewer_url, is_external=True),
                 rx.dialog.close(
                     rx.button("Close", variant="soft", id="image-viewer-close")
                 ),
@@ -34,6 +34,6 @@ def image_viewer() -> rx.Component:
             id="image-viewer",
             max_width="min(56rem, 95vw)",
         ),
-        open=ChatState.viewer_url != "",
-        on_open_change=ChatState.close_viewer,
+        open=DialogState.viewer_url != "",
+        on_open_change=DialogState.close_viewer,
     )

@@ -4,7 +4,9 @@ import reflex as rx
 from reflex.vars import FunctionStringVar
 
 from chat_app.domain.messages import AttachedFile, ChatMessage
-from chat_app.state import ChatState, RoomViewState
+from chat_app.realtime.views import RoomViewState
+from chat_app.states.chat import ChatState
+from chat_app.states.dialogs import DialogState
 
 # Browsers format the server's timestamps in the reader's own time zone and locale.
 LOCAL_TIME = FunctionStringVar.create(
@@ -31,7 +33,7 @@ SIZE_LABEL = FunctionStringVar.create(
 )
 
 
-def image_thumbnail(image: rx.Var[AttachedFile]) -> rx.Component:
+def image_thumbnail(image: rx.vars.ObjectVar[AttachedFile]) -> rx.Component:
     """A small, lazily loaded picture that opens full size in the viewer.
 
     Args:
@@ -50,11 +52,11 @@ def image_thumbnail(image: rx.Var[AttachedFile]) -> rx.Component:
         object_fit="cover",
         border_radius="8px",
         tab_index=0,
-        on_click=ChatState.open_viewer(image.url, image.name),
+        on_click=DialogState.open_viewer(image.url, image.name),
     )
 
 
-def file_entry(attached: rx.Var[AttachedFile]) -> rx.Component:
+def file_entry(attached: rx.vars.ObjectVar[AttachedFile]) -> rx.Component:
     """An icon, the original name and the size; a click downloads the file.
 
     Reflex renders internal links with the router, which would treat the click as
@@ -86,7 +88,7 @@ def file_entry(attached: rx.Var[AttachedFile]) -> rx.Component:
     )
 
 
-def attachments(message: rx.Var[ChatMessage]) -> rx.Component:
+def attachments(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
     """A message's pictures and files.
 
     Args:
@@ -109,7 +111,7 @@ def attachments(message: rx.Var[ChatMessage]) -> rx.Component:
     )
 
 
-def day_separator(message: rx.Var[ChatMessage]) -> rx.Component:
+def day_separator(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
     """The "Today" / "Yesterday" / date line above a day's first message.
 
     Args:
@@ -136,7 +138,7 @@ def day_separator(message: rx.Var[ChatMessage]) -> rx.Component:
     )
 
 
-def message_bubble(message: rx.Var[ChatMessage]) -> rx.Component:
+def message_bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
     """Draw a message: own ones on the right in the accent colour, others on the left.
 
     Consecutive messages of one author within five minutes share one name.

@@ -4,7 +4,8 @@ import reflex as rx
 
 from chat_app.components.message_bubble import message_bubble
 from chat_app.domain.messages import RING_BLOCKS
-from chat_app.state import ChatState, RoomViewState, block_var
+from chat_app.realtime.views import RoomViewState, block_var
+from chat_app.states.chat import ChatState
 
 
 def ring_block(slot: int) -> rx.Component:

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app.state import ROOMS, ChatState
+from chat_app.states.chat import ROOMS, ChatState
 
 
 def room_entry() -> rx.Component:
@@ -25,7 +25,7 @@ def room_entry() -> rx.Component:
                 f"Enter {ROOMS[0].name}",
                 id="join-button",
                 size="3",
-                on_click=ChatState.join,
+                on_click=ChatState.enter_room(ROOMS[0].slug),
             ),
             align="center",
             spacing="3",

@@ -3,7 +3,8 @@
 import reflex as rx
 
 from chat_app.domain.rooms import Room
-from chat_app.state import ROOMS, ChatState, RoomViewState
+from chat_app.realtime.views import RoomViewState
+from chat_app.states.chat import ROOMS, ChatState
 
 
 def room_item(room: Room) -> rx.Component:
@@ -43,7 +44,7 @@ def room_item(room: Room) -> rx.Component:
         width="100%",
         margin="0",
         size="2",
-        on_click=ChatState.switch_room(room.slug),
+        on_click=ChatState.enter_room(room.slug),
     )
 
 

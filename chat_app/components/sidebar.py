@@ -4,7 +4,7 @@ import reflex as rx
 
 from chat_app.components.rooms_menu import rooms_menu
 from chat_app.components.users_menu import users_menu
-from chat_app.state import ChatState
+from chat_app.states.chat import ChatState
 
 
 def theme_toggle() -> rx.Component:
@@ -68,7 +68,7 @@ def sidebar() -> rx.Component:
                     color_scheme="gray",
                     flex="1",
                     white_space="nowrap",
-                    on_click=ChatState.leave,
+                    on_click=ChatState.leave_room,
                 ),
             ),
             rx.button(

@@ -2,7 +2,8 @@
 
 import reflex as rx
 
-from chat_app.state import ChatState, RoomViewState
+from chat_app.realtime.views import RoomViewState
+from chat_app.states.chat import ChatState
 
 
 def typing_indicator() -> rx.Component:

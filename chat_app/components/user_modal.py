@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app.state import ChatState
+from chat_app.states.dialogs import DialogState
 
 
 def user_modal() -> rx.Component:
@@ -14,10 +14,10 @@ def user_modal() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.hstack(
-                rx.avatar(fallback=ChatState.profile_username[:2], size="4"),
+                rx.avatar(fallback=DialogState.profile_username[:2], size="4"),
                 rx.vstack(
-                    rx.dialog.title(ChatState.profile_name, id="user-modal-name"),
-                    rx.text("@", ChatState.profile_username, color_scheme="gray"),
+                    rx.dialog.title(DialogState.profile_name, id="user-modal-name"),
+                    rx.text("@", DialogState.profile_username, color_scheme="gray"),
                     spacing="0",
                 ),
                 align="center",
@@ -25,8 +25,8 @@ def user_modal() -> rx.Component:
             ),
             rx.dialog.description(
                 rx.link(
-                    ChatState.profile_email,
-                    href="mailto:" + ChatState.profile_email,
+                    DialogState.profile_email,
+                    href="mailto:" + DialogState.profile_email,
                     id="user-modal-email",
                 ),
                 margin_top="1rem",
@@ -41,6 +41,6 @@ def user_modal() -> rx.Component:
             id="user-modal",
             max_width="24rem",
         ),
-        open=ChatState.profile_open,
-        on_open_change=ChatState.set_profile_open,
+        open=DialogState.profile_open,
+        on_open_change=DialogState.set_profile_open,
     )

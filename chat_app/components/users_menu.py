@@ -2,10 +2,12 @@
 
 import reflex as rx
 
-from chat_app.state import ChatState, RoomViewState
+from chat_app.realtime.views import RoomViewState
+from chat_app.states.chat import ChatState
+from chat_app.states.dialogs import DialogState
 
 
-def user_item(username: rx.Var[str]) -> rx.Component:
+def user_item(username: rx.vars.StringVar) -> rx.Component:
     """One present user, opening their profile on click; "(you)" marks oneself.
 
     Args:
@@ -31,7 +33,7 @@ def user_item(username: rx.Var[str]) -> rx.Component:
             padding_y="0.35rem",
             margin="0",
             aria_label="Show the profile of " + username,
-            on_click=ChatState.show_profile(username),
+            on_click=DialogState.show_profile(username),
         ),
         list_style="none",
         width="100%",

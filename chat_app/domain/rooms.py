@@ -19,15 +19,6 @@ class Room:
     name: str
     slug: str
 
-    @property
-    def link_token(self) -> str:
-        """The state-manager token every member's shared room state links to.
-
-        Returns:
-            A token without underscores (Reflex refuses them in link tokens).
-        """
-        return f"room-{self.slug}"
-
 
 def slugify(name: str) -> str:
     """Turn a room name into a slug of lower-case ASCII letters, digits and hyphens.

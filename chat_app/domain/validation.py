@@ -2,7 +2,6 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 from email_validator import EmailNotValidError
 from email_validator import validate_email as check_email
@@ -17,19 +16,17 @@ PASSWORD_MIN_BYTES = 8
 PASSWORD_MAX_BYTES = 72  # bcrypt reads no further
 
 
-def validate_username(raw: object, present: Iterable[str] = ()) -> str:
-    """Check a username someone wants to enter a room with.
+def validate_username(raw: object) -> str:
+    """Check a username someone wants to register.
 
     Args:
         raw: What the client sent; anything that is not a string is refused.
-        present: The usernames already in the room.
 
     Returns:
         The username with surrounding spaces removed.
 
     Raises:
-        ChatError: If it is empty, too long, has other characters, or is taken
-            (case-insensitively) by someone present.
+        ChatError: If it is empty, too long, or has other characters.
     """
     if not isinstance(raw, str):
         raise ChatError("Choose a username.")
@@ -42,9 +39,6 @@ def validate_username(raw: object, present: Iterable[str] = ()) -> str:
         raise ChatError(
             "A username may only contain letters, digits, '.', '_' and '-'."
         )
-    folded = username.casefold()
-    if any(other.casefold() == folded for other in present):
-        raise ChatError(f"Someone called {username} is already in this room.")
     return username
 
 

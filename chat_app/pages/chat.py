@@ -11,7 +11,7 @@ from chat_app.components.room_entry import room_entry
 from chat_app.components.sidebar import sidebar
 from chat_app.components.typing_indicator import typing_indicator
 from chat_app.components.user_modal import user_modal
-from chat_app.state import ChatState
+from chat_app.states.chat import ChatState
 
 SIDEBAR_WIDTH = "17rem"
 

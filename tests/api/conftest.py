@@ -2,7 +2,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from chat_app import db, settings
-from chat_app.api import create_api
+from chat_app.api.routes import create_api
 from tests.support.databases import database_url, postgres_server  # noqa: F401
 
 

@@ -1,5 +1,5 @@
 from chat_app import db, settings
-from tests.support.servers import free_port
+from harness.servers import free_port
 
 
 def test_health_is_ok_with_the_database_and_no_redis(client):

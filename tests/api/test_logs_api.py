@@ -66,7 +66,7 @@ def test_account_events_are_logged_without_passwords_tokens_or_hashes(client, lo
     events = {
         line["message"]: line
         for line in logged.lines()
-        if line["logger"] == "chat_app.accounts"
+        if line["logger"] in ("chat_app.accounts", "chat_app.sessions")
     }
     assert events["Account registered."]["username"] == "lia"
     assert events["Logged in."]["address"] == "10.0.0.1"

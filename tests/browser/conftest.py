@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.support.accounts import Account, create_account
-from tests.support.postgres import start_postgres
-from tests.support.servers import (
+from harness.servers import (
     ChatServer,
     chat_environment,
     migrate,
     start_chat,
     start_redis,
 )
+from tests.support.accounts import Account, create_account
+from tests.support.postgres import start_postgres
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -5,8 +5,8 @@ import uuid
 
 from playwright.sync_api import expect
 
+from harness.protocol import ChatClient
 from tests.support.accounts import create_account
-from tests.support.protocol import ReflexClient
 from tests.support.threads import run_async
 
 
@@ -76,9 +76,9 @@ def test_a_client_that_left_is_refused_and_nobody_receives_its_text(people):
 
     async def leave_then_send(url: str) -> str:
         account = create_account(url, "sai")
-        client = await ReflexClient(url, account.token).connect()
+        client = await ChatClient(url, account.token).connect()
         await client.wait_for(lambda: client.room_slug() == "sala-1")
-        await client.leave()
+        await client.leave_room()
         await client.wait_for(lambda: client.room_slug() == "")
         await client.send(secret)
         await client.wait_for(lambda: client.error() != "")

@@ -4,16 +4,16 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import User
-from tests.support.accounts import create_account
-from tests.support.protocol import ReflexClient
-from tests.support.servers import (
+from harness.protocol import ChatClient
+from harness.servers import (
     ChatServer,
     restart_chat,
     start_chat,
     start_redis,
     wait_until,
 )
+from tests.browser.conftest import User
+from tests.support.accounts import create_account
 from tests.support.threads import run_async
 
 
@@ -108,8 +108,8 @@ def test_older_history_loads_above_keeping_the_reader_in_place(people):
         tabs = []
         for number in range(14):
             account = create_account(url, f"h{number}")
-            tab = await ReflexClient(url, account.token).connect()
-            await tab.switch_room("sala-3")
+            tab = await ChatClient(url, account.token).connect()
+            await tab.enter_room("sala-3")
             await tab.wait_for(lambda t=tab: t.room_slug() == "sala-3")
             tabs.append(tab)
         for number in range(140):
@@ -120,7 +120,7 @@ def test_older_history_loads_above_keeping_the_reader_in_place(people):
                 lambda t=text: any(m["text"] == t for m in tabs[0].messages())
             )
         for tab in tabs:
-            await tab.leave()
+            await tab.leave_room()
             await tab.close()
 
     run_async(fill_sala_3())

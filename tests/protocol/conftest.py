@@ -2,9 +2,9 @@
 
 import pytest
 
+from harness.protocol import ChatClient
+from harness.servers import start_chat
 from tests.support.accounts import Account, create_account
-from tests.support.protocol import ReflexClient
-from tests.support.servers import start_chat
 
 
 @pytest.fixture(scope="session")
@@ -40,10 +40,10 @@ async def connect(chat_server):
     ``connect(account)`` opens a logged-in tab, which enters Sala 1 by itself;
     ``connect()`` one without a session.
     """
-    clients: list[ReflexClient] = []
+    clients: list[ChatClient] = []
 
-    async def open_tab(account: Account | None = None) -> ReflexClient:
-        client = ReflexClient(chat_server.url, account.token if account else "")
+    async def open_tab(account: Account | None = None) -> ChatClient:
+        client = ChatClient(chat_server.url, account.token if account else "")
         clients.append(client)
         await client.connect()
         if account is not None:
@@ -55,6 +55,6 @@ async def connect(chat_server):
         if not client.sio.connected:
             continue
         if client.room_slug():
-            await client.leave()
+            await client.leave_room()
             await client.wait_for(lambda c=client: c.room_slug() == "")
         await client.close()

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from chat_app.logs import ID_KEYS
+from harness.servers import ARTIFACTS, start_chat, wait_until
 from tests.protocol.test_room_events import has_text, unique
 from tests.support.accounts import Account
-from tests.support.servers import ARTIFACTS, start_chat, wait_until
 
 NAME = "protocol-logs"
 
@@ -78,7 +78,7 @@ async def test_logs_are_json_with_ids_and_never_carry_secrets(chat_server, conne
     text = unique("a message that is never logged ")
     await tab.send(text)
     await tab.wait_for(lambda: has_text(tab, text))
-    await tab.leave()
+    await tab.leave_room()
     await tab.wait_for(lambda: tab.room_slug() == "")
     await tab.send(text)  # refused: the tab is in no room
     await tab.wait_for(lambda: tab.error() != "")

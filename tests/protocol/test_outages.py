@@ -13,10 +13,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.support.accounts import Account, create_account
-from tests.support.postgres import PostgresServer, start_postgres
-from tests.support.protocol import ReflexClient
-from tests.support.servers import (
+from harness.protocol import ChatClient
+from harness.servers import (
     ChatServer,
     Process,
     chat_environment,
@@ -25,6 +23,8 @@ from tests.support.servers import (
     start_redis,
     wait_until,
 )
+from tests.support.accounts import Account, create_account
+from tests.support.postgres import PostgresServer, start_postgres
 
 UNAVAILABLE = "cannot reach its database"
 
@@ -68,19 +68,21 @@ def deployment() -> Iterator[Deployment]:
     )
     migrate(env)
     chat = start_chat("outage", env=env)
-    yield Deployment(
+    deployment = Deployment(
         chat=chat,
         postgres=postgres,
         redis=redis,
         redis_port=int(redis_url.rsplit(":", 1)[1].split("/")[0]),
     )
+    yield deployment
     chat.process.stop()
-    redis.stop()
+    # The Redis test replaces the process with a new one on the same port.
+    deployment.redis.stop()
     postgres.stop()
 
 
 @pytest.fixture
-async def tabs(deployment) -> AsyncIterator[list[ReflexClient]]:
+async def tabs(deployment) -> AsyncIterator[list[ChatClient]]:
     """Two people in Sala 1 (closed after the test)."""
     people = [create_account(deployment.chat.url, name) for name in ("ana", "bia")]
     opened = [await _open(deployment, person) for person in people]
@@ -91,14 +93,14 @@ async def tabs(deployment) -> AsyncIterator[list[ReflexClient]]:
             await tab.close()
 
 
-async def _open(deployment: Deployment, person: Account) -> ReflexClient:
-    tab = ReflexClient(deployment.chat.url, person.token)
+async def _open(deployment: Deployment, person: Account) -> ChatClient:
+    tab = ChatClient(deployment.chat.url, person.token)
     await tab.connect()
     await tab.wait_for(lambda: person.username in tab.members())
     return tab
 
 
-def _has(tab: ReflexClient, text: str) -> bool:
+def _has(tab: ChatClient, text: str) -> bool:
     return any(message["text"] == text for message in tab.messages())
 
 

@@ -5,14 +5,14 @@ import json
 import time
 import uuid
 
-from tests.support.protocol import CHAT, ReflexClient
+from harness.protocol import CHAT, DIALOG, FIRST_ROOM, ChatClient
 
 
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
-def has_text(client: ReflexClient, text: str) -> bool:
+def has_text(client: ChatClient, text: str) -> bool:
     return any(message["text"] == text for message in client.messages())
 
 
@@ -42,11 +42,11 @@ async def test_a_message_reaches_every_member_with_its_author(connect, account):
 async def test_typing_starts_and_stops_for_the_others(connect, account):
     typist = account("t")
     writer, other = await connect(typist), await connect(account("r"))
-    await writer.typing("hel")
+    await writer.set_draft("hel")
     await other.wait_for(lambda: typist.username in other.typists())
-    await writer.stop_typing()
+    await writer.typing_stopped()
     await other.wait_for(lambda: typist.username not in other.typists())
-    await writer.typing("hello")
+    await writer.set_draft("hello")
     await other.wait_for(lambda: typist.username in other.typists())
     await writer.send("hello")
     await other.wait_for(lambda: typist.username not in other.typists())
@@ -57,7 +57,7 @@ async def test_leaving_removes_the_member_for_the_others(connect, account):
     staying = await connect(account("s"))
     going = await connect(goes)
     await staying.wait_for(lambda: goes.username in staying.members())
-    await going.leave()
+    await going.leave_room()
     await staying.wait_for(lambda: goes.username not in staying.members())
     await going.wait_for(lambda: going.room_slug() == "")
     since_leaving = len(going.raw)
@@ -65,7 +65,7 @@ async def test_leaving_removes_the_member_for_the_others(connect, account):
     await staying.send(text)
     await staying.wait_for(lambda: has_text(staying, text))
     assert text not in "".join(going.raw[since_leaving:])
-    await going.join()
+    await going.enter_room(FIRST_ROOM)
     await staying.wait_for(lambda: goes.username in staying.members())
 
 
@@ -76,13 +76,13 @@ async def test_a_client_outside_the_room_is_refused_and_nobody_receives_its_text
     secret = unique("never-delivered-")
 
     left = await connect(account("l"))
-    await left.leave()
+    await left.leave_room()
     await left.wait_for(lambda: left.room_slug() == "")
     await left.send(secret)
     await left.wait_for(lambda: left.error() != "")
     assert "not in this room" in left.error()
-    await left.typing("x")
-    await left.leave()
+    await left.set_draft("x")
+    await left.leave_room()
 
     probe = unique("after-")
     await member.send(probe)
@@ -96,14 +96,14 @@ async def test_a_client_without_a_session_is_sent_no_room_data(connect, account)
     await member.send(unique("visible-only-to-members-"))
     forged = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."
     for token in ("", forged):
-        stranger = ReflexClient(member.base_url, token)
+        stranger = ChatClient(member.base_url, token)
         await stranger.connect()
         await stranger.wait_for(lambda s=stranger: "/login" in s.redirected_to())
         secret = unique("secret-")
         await stranger.send(secret)
-        await stranger.typing("x")
-        await stranger.emit(f"{CHAT}.switch_room", {"slug": "sala-1"})
-        await stranger.emit(f"{CHAT}.show_profile", {"username": "anyone"})
+        await stranger.set_draft("x")
+        await stranger.emit(f"{CHAT}.enter_room", {"slug": "sala-1"})
+        await stranger.emit(f"{DIALOG}.show_profile", {"username": "anyone"})
         probe = unique("probe-")
         await member.send(probe)
         await member.wait_for(lambda p=probe: has_text(member, p))
@@ -119,19 +119,19 @@ async def test_rooms_are_isolated(connect, account):
     one, two = account("one"), account("two")
     first = await connect(one)
     second = await connect(two)
-    await second.switch_room("sala-2")
+    await second.enter_room("sala-2")
     await second.wait_for(lambda: second.room_slug() == "sala-2")
     await first.wait_for(lambda: two.username not in first.members())
     await second.wait_for(lambda: second.members() == [two.username])
     since_switch = len(second.raw)
 
     text_one, text_two = unique("one-"), unique("two-")
-    await first.typing("typing in one")
+    await first.set_draft("typing in one")
     await first.send(text_one)
     await second.send(text_two)
     await first.wait_for(lambda: has_text(first, text_one))
     await second.wait_for(lambda: has_text(second, text_two))
-    await first.leave()
+    await first.leave_room()
     await first.wait_for(lambda: first.room_slug() == "")
     assert not first.carried(text_two)
     after_switch = "".join(second.raw[since_switch:])
@@ -144,13 +144,23 @@ async def test_bad_input_gets_a_clear_error_and_changes_nothing(connect, account
     await tab.send("x" * 4001)
     await tab.wait_for(lambda: "at most 4000" in tab.error())
     assert tab.var(CHAT, "draft") == "x" * 4001
-    await tab.switch_room("no-such-room")
+    await tab.enter_room("no-such-room")
     await tab.wait_for(lambda: "does not exist" in tab.error())
     assert tab.room_slug() == "sala-1"
-    await tab.emit(f"{CHAT}.switch_room", {"slug": ["sala-2"]})
-    await tab.emit(f"{CHAT}.show_profile", {"username": "not-here"})
+    await tab.emit(f"{CHAT}.enter_room", {"slug": ["sala-2"]})
+    await tab.emit(f"{DIALOG}.show_profile", {"username": "not-here"})
     await tab.wait_for(lambda: "not in this room" in tab.error())
     assert tab.room_slug() == "sala-1"
+
+
+async def test_the_viewer_opens_only_pictures_this_server_stored(connect, account):
+    tab = await connect(account("viewer"))
+    for url in (42, "/etc/passwd", "/static/../chat.db", "https://evil.example/x.png"):
+        await tab.emit(f"{DIALOG}.open_viewer", {"url": url, "name": "x"})
+        await tab.wait_for(lambda: "cannot be shown" in tab.error())
+        await tab.emit(f"{CHAT}.dismiss_error", {})
+        await tab.wait_for(lambda: tab.error() == "")
+    assert not tab.var(DIALOG, "viewer_url")
 
 
 async def test_blank_messages_are_not_sent(connect, account):
@@ -169,13 +179,13 @@ async def test_one_user_with_two_tabs_is_listed_once(connect, account):
     first, second = await connect(person), await connect(person)
     await watcher.wait_for(lambda: person.username in watcher.members())
     assert watcher.members().count(person.username) == 1
-    await first.leave()
+    await first.leave_room()
     await first.wait_for(lambda: first.room_slug() == "")
     text = unique("still-here-")
     await second.send(text)
     await watcher.wait_for(lambda: has_text(watcher, text))
     assert person.username in watcher.members()
-    await second.leave()
+    await second.leave_room()
     await watcher.wait_for(lambda: person.username not in watcher.members())
 
 
@@ -184,17 +194,17 @@ async def test_the_profile_of_a_member_shows_name_and_email(connect, account):
     viewer = await connect(account("v"))
     await connect(shown)
     await viewer.wait_for(lambda: shown.username in viewer.members())
-    await viewer.emit(f"{CHAT}.show_profile", {"username": shown.username})
-    await viewer.wait_for(lambda: viewer.var(CHAT, "profile_open") is True)
-    assert viewer.var(CHAT, "profile_name") == shown.name
-    assert viewer.var(CHAT, "profile_email") == shown.email
+    await viewer.emit(f"{DIALOG}.show_profile", {"username": shown.username})
+    await viewer.wait_for(lambda: viewer.var(DIALOG, "profile_open") is True)
+    assert viewer.var(DIALOG, "profile_name") == shown.name
+    assert viewer.var(DIALOG, "profile_email") == shown.email
     assert "password" not in "".join(viewer.raw).lower().replace("password_", "")
 
 
 async def test_typing_never_stopped_expires_on_the_server(connect, account):
     typist = account("esquece")
     writer, other = await connect(typist), await connect(account("ve"))
-    await writer.typing("abandoned draft")
+    await writer.set_draft("abandoned draft")
     await other.wait_for(lambda: typist.username in other.typists())
     started = time.monotonic()
     await other.wait_for(lambda: typist.username not in other.typists(), timeout=15)
@@ -230,7 +240,7 @@ async def test_a_quick_reconnect_causes_no_leave_and_join(connect, account):
     await watcher.wait_for(lambda: person.username in watcher.members())
     since = len(watcher.raw)
     await tab.sio.disconnect()
-    again = ReflexClient(tab.base_url, person.token)
+    again = ChatClient(tab.base_url, person.token)
     again.token = tab.token  # the same browser tab, back on a new socket
     await again.connect()
     await again.wait_for(lambda: again.room_slug() == "sala-1")

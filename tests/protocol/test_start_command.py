@@ -5,7 +5,7 @@ import subprocess
 
 import httpx
 
-from tests.support.servers import (
+from harness.servers import (
     ARTIFACTS,
     ROOT,
     Process,

@@ -6,8 +6,8 @@ import time
 
 import httpx
 
+from harness.protocol import CHAT
 from tests.protocol.test_room_events import has_text, unique
-from tests.support.protocol import CHAT
 
 BOUNDARY = "chat-test-boundary"
 

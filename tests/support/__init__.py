@@ -1,1 +1,4 @@
-"""Helpers shared by the protocol and browser suites: real servers, real clients."""
+"""Test-only helpers: accounts, PostgreSQL, databases, captured logs, threads.
+
+The protocol client and the server starters, which bench uses too, are in harness.
+"""

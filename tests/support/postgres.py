@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from tests.support.servers import ARTIFACTS, Process, free_port, wait_until
+from harness.servers import ARTIFACTS, Process, free_port, wait_until
 
 SUPERUSER = "chat"
 PASSWORD = "test-only-password"

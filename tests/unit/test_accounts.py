@@ -1,7 +1,7 @@
 import pytest
 from sqlmodel import select
 
-from chat_app import accounts
+from chat_app import accounts, sessions
 from chat_app.accounts import (
     BAD_CREDENTIALS,
     DuplicateError,
@@ -89,7 +89,7 @@ def test_login_by_username_or_email_in_any_case(session, settings):
     for login in ("Joao", "joao", "JOAO@example.com"):
         signed_in = log_in(session, settings, login, "segredo123")
         assert signed_in.profile["username"] == "Joao"
-        user, claims = accounts.verify_session(
+        user, claims = sessions.verify_session(
             session, signed_in.token, settings=settings, now=NOW
         )
         assert user.username == "Joao"
@@ -156,34 +156,6 @@ def test_a_successful_login_clears_the_account_failures(session, settings):
     log_in(session, settings, "joao", "segredo123", now=NOW + 5, client="ok")
     keys = {failure.key for failure in session.exec(select(LoginFailure))}
     assert "account:joao" not in keys
-
-
-def test_logout_revokes_the_token_everywhere(session, settings):
-    sign_up(session, settings)
-    signed_in = log_in(session, settings, "joao", "segredo123")
-    accounts.log_out(session, signed_in.token, settings=settings, now=NOW + 1)
-    session.commit()
-    with pytest.raises(AuthError, match="logged out"):
-        accounts.verify_session(
-            session, signed_in.token, settings=settings, now=NOW + 2
-        )
-    other = log_in(session, settings, "joao", "segredo123", now=NOW + 3)
-    user, _ = accounts.verify_session(
-        session, other.token, settings=settings, now=NOW + 4
-    )
-    assert user.username == "Joao"
-
-
-def test_logging_out_an_invalid_token_does_nothing(session, settings):
-    accounts.log_out(session, "garbage", settings=settings, now=NOW)
-
-
-def test_a_token_of_a_deleted_account_is_refused(session, settings):
-    signed_in = sign_up(session, settings)
-    session.delete(session.exec(select(User)).one())
-    session.commit()
-    with pytest.raises(AuthError, match="no longer exists"):
-        accounts.verify_session(session, signed_in.token, settings=settings, now=NOW)
 
 
 def test_profiles_are_found_by_username_in_any_case(session, settings):

@@ -11,13 +11,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from chat_app import accounts, chatroom
+from chat_app import accounts, sessions
 from chat_app.accounts import ThrottledError
-from chat_app.chatroom import RateLimitedError
 from chat_app.db import is_unavailable, make_engine, upgrade
 from chat_app.models import Message, Presence, ReadMark
+from chat_app.rooms import messages, presence
+from chat_app.rooms.messages import RateLimitedError
 from chat_app.security import AuthError
-from tests.support.servers import free_port, wait_until
+from chat_app.settings import Settings
+from harness.servers import free_port, wait_until
 
 NOW_MS = 1_800_000_000_000
 
@@ -46,18 +48,24 @@ def in_parallel(settings):
     engine.dispose()
 
 
-def test_concurrent_senders_get_distinct_consecutive_numbers(in_parallel):
+def post(session: Session, settings: Settings, author: str, text: str = "x"):
+    return messages.post(
+        session,
+        room="sala-1",
+        author=author,
+        text=text,
+        now_ms=NOW_MS,
+        rooms=["sala-1"],
+        attachment_urls=[],
+        settings=settings,
+    )
+
+
+def test_concurrent_senders_get_distinct_consecutive_numbers(settings, in_parallel):
     run, engine = in_parallel
 
     def send(session: Session, index: int) -> int:
-        posted = chatroom.post(
-            session,
-            room="sala-1",
-            author=f"user{index}",
-            text=f"message {index}",
-            now_ms=NOW_MS,
-        )
-        return posted.message.id
+        return post(session, settings, f"user{index}", f"message {index}").message.id
 
     results = run(send, 40)
     assert sorted(results) == list(range(1, 41)), results  # type: ignore[type-var]
@@ -66,13 +74,11 @@ def test_concurrent_senders_get_distinct_consecutive_numbers(in_parallel):
     assert sorted(seqs) == list(range(1, 41))
 
 
-def test_the_rate_limit_holds_for_simultaneous_messages(in_parallel):
+def test_the_rate_limit_holds_for_simultaneous_messages(settings, in_parallel):
     run, engine = in_parallel
 
     def send(session: Session, index: int) -> int:
-        return chatroom.post(
-            session, room="sala-1", author="ana", text="x", now_ms=NOW_MS
-        ).message.id
+        return post(session, settings, "ana").message.id
 
     results = run(send, 16)
     refused = [result for result in results if isinstance(result, RateLimitedError)]
@@ -87,7 +93,7 @@ def test_sweeps_of_several_processes_and_leaving_tabs_do_not_collide(in_parallel
     stale_at = NOW_MS / 1000 - 60
     with Session(engine) as session:
         for index in range(12):
-            chatroom.enter(
+            presence.enter(
                 session,
                 room="sala-1",
                 username=f"user{index}",
@@ -99,8 +105,8 @@ def test_sweeps_of_several_processes_and_leaving_tabs_do_not_collide(in_parallel
 
     def sweep_or_leave(session: Session, index: int) -> object:
         if index % 2:
-            return chatroom.leave(session, tab=f"tab{index}", now=NOW_MS / 1000)
-        return chatroom.sweep(session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6)
+            return presence.leave(session, tab=f"tab{index}")
+        return presence.sweep(session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6)
 
     results = run(sweep_or_leave, 12)
     assert not [result for result in results if isinstance(result, Exception)]
@@ -128,7 +134,9 @@ def test_a_bad_statement_is_not_unavailability(settings):
     engine.dispose()
 
 
-def test_numbers_continue_after_messages_written_without_the_counter(in_parallel):
+def test_numbers_continue_after_messages_written_without_the_counter(
+    settings, in_parallel
+):
     _run, engine = in_parallel
     with Session(engine) as session:
         # As an older version (during a rolling deploy) would have stored it.
@@ -136,9 +144,7 @@ def test_numbers_continue_after_messages_written_without_the_counter(in_parallel
             Message(room="sala-1", seq=1, author="old", text="x", sent_at_ms=NOW_MS)
         )
         session.commit()
-        posted = chatroom.post(
-            session, room="sala-1", author="ana", text="y", now_ms=NOW_MS
-        )
+        posted = post(session, settings, "ana", "y")
         session.commit()
     assert posted.message.id == 2
 
@@ -170,20 +176,22 @@ def test_the_sweep_spares_a_tab_that_came_back_while_it_waited(settings, in_para
     _run, engine = in_parallel
     stale_at = NOW_MS / 1000 - 60
     with Session(engine) as session:
-        chatroom.enter(
+        presence.enter(
             session, room="sala-1", username="ana", tab="t1", sid="s1", now=stale_at
         )
         session.commit()
     returning = Session(engine)
     # The tab reconnects: its user's turn is held until this commits.
-    chatroom.enter(
+    presence.enter(
         returning, room="sala-1", username="ana", tab="t1", sid="s2", now=NOW_MS / 1000
     )
     with ThreadPoolExecutor(max_workers=1) as pool:
 
-        def sweep() -> chatroom.Sweep:
+        def sweep() -> presence.Sweep:
             with Session(engine) as session:
-                swept = chatroom.sweep(session, now=NOW_MS / 1000, stale_after=7)
+                swept = presence.sweep(
+                    session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6
+                )
                 session.commit()
                 return swept
 
@@ -224,7 +232,7 @@ def test_two_logouts_of_one_session_at_once_both_succeed(settings, in_parallel):
         session.commit()
 
     def log_out(session: Session, _index: int) -> object:
-        return accounts.log_out(
+        return sessions.log_out(
             session, signed_in.token, settings=settings, now=NOW_MS / 1000
         )
 

@@ -123,3 +123,14 @@ def test_an_empty_variable_counts_as_unset(monkeypatch):
     monkeypatch.delenv("REFLEX_DB_URL", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgres://chat:pw@db/chat")
     assert Settings().database_url == "postgresql+psycopg://chat:pw@db/chat"
+
+
+def test_typing_is_refreshed_before_it_expires():
+    settings = Settings()
+    assert (
+        settings.typing_idle_seconds,
+        settings.typing_refresh_seconds,
+        settings.typing_ttl_seconds,
+    ) == (3, 2, 6)
+    with pytest.raises(ValidationError, match="REFRESH"):
+        Settings(typing_refresh_seconds=6, typing_ttl_seconds=6)

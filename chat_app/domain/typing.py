@@ -1,0 +1,35 @@
+"""When a change of the draft is news for the room: typing started, goes on, ended."""
+
+
+def is_typing(draft: str) -> bool:
+    """Whether a draft means its writer is typing: any text but blanks.
+
+    Args:
+        draft: The composer's text.
+
+    Returns:
+        True when there is something written.
+    """
+    return bool(draft.strip())
+
+
+def must_report(
+    *, typing: bool, reported: bool, reported_at: float, now: float, refresh: float
+) -> bool:
+    """Whether the room must hear of the writer's typing now.
+
+    The room hears only of changes: the first character (typing), an emptied
+    draft (stopped), and, while typing goes on, a refresh every ``refresh``
+    seconds, so that the server's expiry does not end it.
+
+    Args:
+        typing: Whether the writer is typing now.
+        reported: What the room was last told.
+        reported_at: When it was told, seconds since the epoch.
+        now: The current time.
+        refresh: Seconds between reports while typing goes on.
+
+    Returns:
+        True to report ``typing`` to the room.
+    """
+    return typing != reported or (typing and now - reported_at >= refresh)

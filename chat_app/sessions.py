@@ -1,0 +1,143 @@
+"""Sessions: tokens issued at login, verified at every event, revoked at logout.
+
+A session is a signed JWT the browser keeps; revoking it records its id until it
+would have expired anyway. ``identify`` is what every chat event starts with:
+the verified user and the room their tab is in.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete
+
+from chat_app.models import RevokedToken, User
+from chat_app.rooms.presence import presence_of
+from chat_app.security import AuthError, TokenClaims, create_token, decode_token
+from chat_app.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def issue_token(
+    user: User, *, settings: Settings, now: float
+) -> tuple[str, TokenClaims]:
+    """Start a session for a user.
+
+    Args:
+        user: The authenticated user.
+        settings: Secret and lifetime.
+        now: The current time.
+
+    Returns:
+        The token and its claims.
+    """
+    assert user.id is not None
+    return create_token(
+        user.id,
+        secret=settings.signing_secret(),
+        now=now,
+        ttl_seconds=settings.token_ttl_seconds,
+    )
+
+
+def verify_session(
+    session: Session, token: object, *, settings: Settings, now: float
+) -> tuple[User, TokenClaims]:
+    """Find the user behind a session token.
+
+    Args:
+        session: The database session.
+        token: What the client presented.
+        settings: The secret.
+        now: The current time.
+
+    Returns:
+        The user and the token's claims.
+
+    Raises:
+        AuthError: If the token is invalid, expired or revoked, or its account is
+            gone.
+    """
+    claims = decode_token(token, secret=settings.signing_secret(), now=now)
+    if session.get(RevokedToken, claims.token_id) is not None:
+        raise AuthError("You have logged out; please log in again.")
+    user = session.get(User, claims.user_id)
+    if user is None:
+        raise AuthError("This account no longer exists.")
+    return user, claims
+
+
+def revoke(session: Session, claims: TokenClaims, *, now: float) -> None:
+    """Log a session out: its token stops working everywhere.
+
+    Also forgets revocations of tokens that have expired anyway.
+
+    Args:
+        session: The database session (committed by the caller).
+        claims: The verified claims of the token to revoke.
+        now: The current time.
+    """
+    session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
+    if session.get(RevokedToken, claims.token_id) is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    RevokedToken(jti=claims.token_id, expires_at=claims.expires_at)
+                )
+        except IntegrityError:
+            pass  # a concurrent logout of the same session revoked it first
+
+
+def log_out(session: Session, token: object, *, settings: Settings, now: float) -> None:
+    """Revoke a session token if it is still valid; an invalid one needs nothing.
+
+    Args:
+        session: The database session.
+        token: The token to revoke.
+        settings: The secret.
+        now: The current time.
+    """
+    try:
+        user, claims = verify_session(session, token, settings=settings, now=now)
+    except AuthError:
+        return
+    revoke(session, claims, now=now)
+    logger.info("Logged out.", extra={"username": user.username})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent an event and where their tab is.
+
+    Attributes:
+        username: The verified account's username.
+        room: The slug of the room the tab is in, or None.
+    """
+
+    username: str
+    room: str | None
+
+
+def identify(
+    session: Session, token: object, *, tab: str, settings: Settings, now: float
+) -> Caller:
+    """Verify a session token and find the tab's room, in one database visit.
+
+    Args:
+        session: The database session.
+        token: The browser's session token.
+        tab: The tab's id.
+        settings: The secret.
+        now: The current time.
+
+    Returns:
+        The caller.
+
+    Raises:
+        AuthError: If the token is not a valid session.
+    """
+    user, _ = verify_session(session, token, settings=settings, now=now)
+    presence = presence_of(session, tab)
+    present = presence is not None and presence.username == user.username
+    return Caller(user.username, presence.room if present and presence else None)

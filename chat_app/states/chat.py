@@ -1,0 +1,382 @@
+"""One tab's place in the chat: who it is, which room, what it is writing.
+
+Handlers stay thin: the ``chat_event`` guard verifies the session token (never
+an event argument) before anything else through ``_caller``, turns a refusal
+into the error banner and a dead session into the login page; the handler then
+calls the room service and sends what changed for the room through
+``realtime``. What a tab does is logged under its connection id: names and
+rooms, never a message's text.
+"""
+
+import logging
+import time
+from typing import Any
+
+import reflex as rx
+from redis.exceptions import RedisError
+
+from chat_app import db, sessions
+from chat_app.domain.errors import ChatError
+from chat_app.domain.forms import attachment_links, form_field
+from chat_app.domain.rooms import Room, find_room
+from chat_app.domain.typing import is_typing, must_report
+from chat_app.domain.validation import validate_message
+from chat_app.realtime import hub
+from chat_app.realtime.views import (
+    announce_members,
+    announce_typists,
+    block_var,
+    show_room,
+    view_delta,
+)
+from chat_app.rooms import messages, presence, read_marks
+from chat_app.security import AuthError
+from chat_app.settings import get_settings
+from chat_app.states.auth import LOGIN_ROUTE, AuthState
+from chat_app.states.guard import SignedOut, chat_event
+
+ROOMS: tuple[Room, ...] = get_settings().room_list()
+ROOM_SLUGS = [room.slug for room in ROOMS]
+NOT_IN_ROOM = "You are not in this room any more: enter a room to chat."
+SAVED_NOT_ANNOUNCED = (
+    "Your message was saved, but the chat could not pass it on right now (its "
+    "Redis is unreachable): the others will see it when they reopen the room."
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ChatState(rx.State):
+    """One tab's place in the chat: who it is, which room, what it is writing."""
+
+    username: rx.Field[str] = rx.field("")
+    room_slug: rx.Field[str] = rx.field("")
+    draft: rx.Field[str] = rx.field("")
+    error: rx.Field[str] = rx.field("")
+    sidebar_open: rx.Field[bool] = rx.field(False)
+    # What the browser checks before uploading; the server checks it again.
+    max_files: rx.Field[int] = rx.field(get_settings().max_files)
+    max_file_bytes: rx.Field[int] = rx.field(get_settings().max_file_bytes)
+    _typing: bool = False
+    _typing_at: float = 0.0
+    # Where this tab's view of its room starts: the live window's first message
+    # on arrival, and the oldest page loaded since.
+    _window_start: int = 1
+    _oldest_shown: int = 1
+
+    @rx.var
+    def room_name(self) -> str:
+        """The name of the room this tab is in, or "" outside any room."""
+        return next((room.name for room in ROOMS if room.slug == self.room_slug), "")
+
+    async def _refuse(self, error: ChatError) -> None:
+        """Show a refusal in the error banner (the guard's hook)."""
+        self._fail(error)
+
+    def _fail(self, error: ChatError | str) -> None:
+        self.error = str(error)
+        logger.warning(
+            "Event refused.",
+            extra={"username": self.username or None, "reason": self.error},
+        )
+
+    def _tab(self) -> str:
+        return self.rx_router_session.client_token
+
+    def _sid(self) -> str:
+        return self.rx_router_session.session_id
+
+    async def _caller(self) -> sessions.Caller:
+        """Who this tab's session is and which room the tab is in, checked now.
+
+        Every guarded handler starts here, so a forged, expired or revoked token
+        is noticed at the next thing the tab does (the tab is then expelled).
+
+        Raises:
+            SignedOut: If the session is not valid, or is another account's.
+        """
+        auth = await self.get_state(AuthState)
+        try:
+            caller = await db.run(
+                sessions.identify,
+                auth.session_token,
+                tab=self._tab(),
+                settings=get_settings(),
+                now=time.time(),
+            )
+        except AuthError as error:
+            await self._expel(str(error))
+            raise SignedOut from error
+        if self.username and self.username != caller.username:
+            # Another account logged in in this browser: leave as the old one.
+            await self._expel("You logged in as someone else.")
+            raise SignedOut
+        self.username = caller.username
+        return caller
+
+    async def _room(self) -> str:
+        """The room this tab's verified user is in.
+
+        Raises:
+            ChatError: If the tab is in no room.
+        """
+        room = (await self._caller()).room
+        if room is None:
+            raise ChatError(NOT_IN_ROOM)
+        return room
+
+    async def _expel(self, reason: str) -> None:
+        """Take this tab out of its room and forget who it was."""
+        if reason:
+            logger.info(
+                "Tab sent to log in.",
+                extra={"username": self.username or None, "reason": reason},
+            )
+        await self._depart()
+        self.username = ""
+        self.error = reason
+
+    async def _enter(self, room: Room) -> None:
+        """Put this tab in a room, tell the others, and show the room."""
+        now = time.time()
+        arrival = await db.run(
+            presence.enter,
+            room=room.slug,
+            username=self.username,
+            tab=self._tab(),
+            sid=self._sid(),
+            now=now,
+        )
+        await hub.enter(self._sid(), room.slug, self.username, ROOM_SLUGS)
+        if arrival.newcomer:
+            announce_members(room.slug)
+        for left in arrival.left_rooms:
+            announce_members(left)
+        if arrival.moved_tabs:
+            # The user's other tabs were moved here too: have them show it.
+            await hub.publish(
+                hub.user_channel(self.username),
+                events=[OPEN_CHAT_EVENT],
+                skip_sid=self._sid(),
+            )
+        view = await db.run(
+            messages.view,
+            room=room.slug,
+            username=self.username,
+            rooms=ROOM_SLUGS,
+            now=now,
+            typing_ttl=get_settings().typing_ttl_seconds,
+        )
+        self._oldest_shown = self._window_start = view.oldest
+        await show_room(self._sid(), view)
+        logger.info(
+            "Entered a room.", extra={"username": self.username, "room": room.slug}
+        )
+        self.room_slug = room.slug
+        self.error = ""
+        self.sidebar_open = False
+
+    async def _depart(self) -> None:
+        """Take this tab out of its room, tell the others, and show nothing."""
+        departure = await db.run(presence.leave, tab=self._tab())
+        if departure is not None:
+            logger.info(
+                "Left a room.",
+                extra={"username": departure.username, "room": departure.room},
+            )
+            await hub.leave(self._sid(), departure.room)
+            if departure.user_left:
+                announce_members(departure.room)
+        await show_room(self._sid(), None)
+        if departure is not None:
+            # The rooms menu stays: show its unread counts as of now.
+            latest, marks = await db.run(
+                read_marks.read_state, username=departure.username, rooms=ROOM_SLUGS
+            )
+            await hub.send_to(self._sid(), view_delta(latest=latest, last_read=marks))
+        self._typing = False
+        self.draft = ""
+        self.room_slug = ""
+
+    @chat_event
+    async def open_chat(self):
+        """When the chat page loads: back to login without a session, else enter.
+
+        A tab already in a room (a refresh or a reconnect) is shown that room as it
+        is now, catching up on what it missed; a new tab enters the default room.
+        """
+        current = (await self._caller()).room
+        await self._enter(next((r for r in ROOMS if r.slug == current), ROOMS[0]))
+
+    @chat_event
+    async def enter_room(self, slug: str):
+        """Move this tab's user to a room, from another one or from none.
+
+        Args:
+            slug: The slug of the room to enter.
+        """
+        current = (await self._caller()).room
+        target = find_room(ROOMS, slug if isinstance(slug, str) else "")
+        if current == target.slug:
+            self.sidebar_open = False
+            return
+        if current is not None:
+            await self._depart()
+        await self._enter(target)
+
+    @chat_event
+    async def leave_room(self):
+        """Leave the current room; the other members see the user go."""
+        await self._room()
+        await self._depart()
+        self.error = ""
+
+    @rx.event
+    async def log_out(self):
+        """Leave the room, revoke the session everywhere and go to the login page."""
+        auth = await self.get_state(AuthState)
+        await db.run(
+            sessions.log_out,
+            auth.session_token,
+            settings=get_settings(),
+            now=time.time(),
+        )
+        await self._expel("")
+        auth.session_token = ""
+        return rx.redirect(LOGIN_ROUTE)
+
+    def _keep_draft(self, value: object) -> None:
+        """Store the composer's text, so a refused send loses nothing.
+
+        Raises:
+            ChatError: If it is not text, or absurdly long (not stored then).
+        """
+        if not isinstance(value, str):
+            raise ChatError("A message must be text.")
+        limit = get_settings().max_message_length
+        if len(value) > 2 * limit:
+            raise ChatError(f"A message has at most {limit} characters.")
+        self.draft = value
+
+    @chat_event
+    async def set_draft(self, value: str):
+        """Keep the composer's text; typing starts, goes on and stops with it.
+
+        Args:
+            value: The composer's current text.
+        """
+        self._keep_draft(value)
+        typing = is_typing(self.draft)
+        refresh = get_settings().typing_refresh_seconds
+        now = time.time()
+        if must_report(
+            typing=typing,
+            reported=self._typing,
+            reported_at=self._typing_at,
+            now=now,
+            refresh=refresh,
+        ):
+            await self._report_typing(typing, now)
+
+    @chat_event
+    async def typing_stopped(self):
+        """Tell the room the user stopped typing (the composer sat idle)."""
+        if self._typing:
+            await self._report_typing(False, time.time())
+
+    async def _report_typing(self, typing: bool, now: float) -> None:
+        """Record typing or its end; tell the room if its typists changed."""
+        await self._room()
+        changed = await db.run(
+            presence.set_typing,
+            tab=self._tab(),
+            typing=typing,
+            now=now,
+            ttl=get_settings().typing_ttl_seconds,
+        )
+        self._typing, self._typing_at = typing, now
+        if changed is not None:
+            await announce_typists(changed.room, changed.typists)
+
+    @chat_event
+    async def send(self, form_data: dict[str, Any]):
+        """Store the composer's text, then send it to everyone in the room.
+
+        Args:
+            form_data: The composer form's fields; ``text`` is the message.
+        """
+        raw = form_field(form_data, "text")
+        links = attachment_links(form_field(form_data, "attachments"))
+        if isinstance(raw, str):
+            if not raw.strip() and not links:
+                return  # Enter in an empty composer sends nothing, silently.
+            self._keep_draft(raw)
+        room = await self._room()
+        settings = get_settings()
+        text = validate_message(
+            raw, settings.max_message_length, allow_empty=bool(links)
+        )
+        posted = await db.run(
+            messages.post,
+            room=room,
+            author=self.username,
+            text=text,
+            now_ms=int(time.time() * 1000),
+            rooms=ROOM_SLUGS,
+            attachment_urls=links,
+            settings=settings,
+        )
+        changes: dict[str, Any] = {
+            block_var(posted.slot): posted.block,
+            "head": posted.slot,
+            "latest": posted.latest,
+        }
+        if posted.typists is not None:
+            changes["typists"] = posted.typists
+        self._typing = False
+        self.draft = ""
+        self.error = ""
+        logger.info(
+            "Message sent.",
+            extra={
+                "username": self.username,
+                "room": room,
+                "seq": posted.message.id,
+                "length": len(text),
+                "attachments": len(links),
+            },
+        )
+        try:
+            await hub.broadcast(room, view_delta(**changes))
+            # Tabs elsewhere only need the number, for their unread count.
+            await hub.publish(
+                hub.watch_channel(room), delta=view_delta(latest=posted.latest)
+            )
+        except RedisError:  # stored, so not to be sent again: say what happened
+            logger.warning("A sent message could not be announced (Redis).")
+            self._fail(SAVED_NOT_ANNOUNCED)
+
+    @chat_event
+    async def load_older(self):
+        """Show the previous page of the room's history above what is shown."""
+        room = await self._room()
+        first = max(1, self._oldest_shown - get_settings().history_page_size)
+        older = await db.run(
+            messages.history, room=room, first=first, last=self._window_start - 1
+        )
+        self._oldest_shown = first
+        await hub.send_to(self._sid(), view_delta(older=older, has_older=first > 1))
+
+    @rx.event
+    def dismiss_error(self):
+        """Hide the error banner."""
+        self.error = ""
+
+    @rx.event
+    def toggle_sidebar(self):
+        """Open or close the sidebar on narrow screens."""
+        self.sidebar_open = not self.sidebar_open
+
+
+# Sent to tabs to have them enter (and show) their room again.
+OPEN_CHAT_EVENT = hub.tab_event(f"{ChatState.get_full_name()}.open_chat")

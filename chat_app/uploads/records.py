@@ -1,0 +1,128 @@
+"""Attachment records: who uploaded what, which a message may carry, expiry.
+
+An upload is recorded as its uploader's; a message may carry only its sender's
+own uploads, which are then marked as sent. Uploads no message carried expire.
+"""
+
+from sqlmodel import Session, col, delete, select, update
+
+from chat_app.domain.errors import ChatError
+from chat_app.models import Attachment
+
+
+def record_attachments(
+    session: Session,
+    files: list[tuple[str, str, str, str, int]],
+    *,
+    owner: str,
+    now: float,
+) -> list[dict[str, object]]:
+    """Record received files as the owner's attachments.
+
+    Args:
+        session: The database session.
+        files: (stored name, original name, kind, content type, size) per file.
+        owner: The uploader's username.
+        now: The current time.
+
+    Returns:
+        The public descriptions, in order.
+    """
+    rows = [
+        Attachment(
+            stored_name=stored,
+            original_name=original,
+            kind=kind,
+            content_type=content_type,
+            size=size,
+            owner=owner,
+            created_at=now,
+        )
+        for stored, original, kind, content_type, size in files
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [row.public() for row in rows]
+
+
+def owned_attachments(
+    session: Session, urls: list[object], *, owner: str, limit: int, now: float
+) -> list[dict[str, object]]:
+    """The attachments a message may carry: the sender's own uploads only.
+
+    They are marked as sent (if not yet), so the cleanup of unsent uploads never
+    takes them; the update locks them against a cleanup running at that moment.
+
+    Args:
+        session: The database session.
+        urls: The ``/static/<name>`` links the client sent.
+        owner: The verified sender.
+        limit: The most attachments one message may carry.
+        now: The current time, seconds since the epoch.
+
+    Returns:
+        Their public descriptions, in the order sent.
+
+    Raises:
+        ChatError: If there are too many, or a link is not one of the sender's.
+    """
+    if len(urls) > limit:
+        raise ChatError(f"A message carries at most {limit} files.")
+    names = []
+    for url in urls:
+        if not isinstance(url, str) or not url.startswith("/static/"):
+            raise ChatError("That attachment is not one of your uploads.")
+        names.append(url.removeprefix("/static/"))
+    if not names:
+        return []
+    mine = (col(Attachment.stored_name).in_(names), col(Attachment.owner) == owner)
+    session.exec(
+        update(Attachment)
+        .where(*mine, col(Attachment.sent_at).is_(None))
+        .values(sent_at=now)
+    )
+    rows = {
+        row.stored_name: row for row in session.exec(select(Attachment).where(*mine))
+    }
+    if any(name not in rows for name in names):
+        raise ChatError("That attachment is not one of your uploads.")
+    return [rows[name].public() for name in names]
+
+
+def expire_unsent_uploads(
+    session: Session, *, now: float, older_than: float
+) -> list[str]:
+    """Forget uploads that no message carried within ``older_than`` seconds.
+
+    Args:
+        session: The database session.
+        now: The current time, seconds since the epoch.
+        older_than: How long an unsent upload is kept.
+
+    Returns:
+        The stored names whose files the caller should delete (after commit).
+    """
+    expired = session.exec(
+        delete(Attachment)
+        .where(
+            col(Attachment.sent_at).is_(None),
+            col(Attachment.created_at) < now - older_than,
+        )
+        .returning(col(Attachment.stored_name))
+    )
+    return list(expired.scalars())
+
+
+def attachment(session: Session, stored: str) -> Attachment | None:
+    """Look an upload up by its stored name.
+
+    Args:
+        session: The database session.
+        stored: The stored name.
+
+    Returns:
+        The attachment, or None.
+    """
+    return session.exec(
+        select(Attachment).where(Attachment.stored_name == stored).limit(1)
+    ).first()

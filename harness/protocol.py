@@ -1,0 +1,306 @@
+"""The one client of the chat's socket protocol: Reflex's event protocol over socket.io.
+
+A :class:`ChatClient` is a browser tab without the browser. Tests use it to check
+what a socket carried, not only what a page rendered; the benchmark runs hundreds
+of them and reads only when its ``bench:<n>:`` markers arrived and how many bytes
+came in (:class:`Receiver`, which the baseline's client shares).
+
+This is the only module of harness that imports chat_app's state classes, for the
+names their vars and handlers have on the wire.
+"""
+
+import asyncio
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, Self
+
+import reflex as rx
+import socketio
+from reflex_base.constants.state import FIELD_MARKER
+
+from chat_app.domain.messages import RING_BLOCKS
+from chat_app.realtime.views import RoomViewState, block_var
+from chat_app.states.auth import AuthState
+from chat_app.states.chat import ChatState
+from chat_app.states.dialogs import DialogState
+
+ROOT = rx.State.get_full_name()
+AUTH = AuthState.get_full_name()
+CHAT = ChatState.get_full_name()
+DIALOG = DialogState.get_full_name()
+ROOM = RoomViewState.get_full_name()
+FIRST_ROOM = "sala-1"
+MARKER = re.compile(r"bench:(\d+):")
+
+
+class Receiver:
+    """What one client saw: bytes and frames in, first arrival of each marker.
+
+    A frame carrying ``bench:<n>:`` records when message ``n`` first arrived
+    (``time.perf_counter``), without the payload being kept.
+    """
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.arrivals: dict[int, float] = {}
+        self.bytes_in = 0
+        self.frames = 0
+        self.changed = asyncio.Event()
+
+    def saw(self, raw: str) -> None:
+        """Record one received frame.
+
+        Args:
+            raw: The frame's JSON text.
+        """
+        now = time.perf_counter()
+        self.bytes_in += len(raw.encode())
+        self.frames += 1
+        for match in MARKER.finditer(raw):
+            self.arrivals.setdefault(int(match.group(1)), now)
+        self.changed.set()
+
+    async def wait_for(
+        self, predicate: Callable[[], object], timeout: float = 10
+    ) -> None:
+        """Wait until a condition on what this client received holds.
+
+        The condition is checked now and after every frame.
+
+        Args:
+            predicate: A function of no arguments, truthy once the condition holds.
+            timeout: Seconds to wait.
+
+        Raises:
+            TimeoutError: If it did not hold in time.
+        """
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("The server never sent the awaited update.")
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), remaining)
+            except TimeoutError:
+                continue
+
+
+def as_text(data: Any) -> str:
+    """A received socket.io payload as JSON text.
+
+    Args:
+        data: The payload, as python-socketio decoded it.
+
+    Returns:
+        The text.
+    """
+    return data if isinstance(data, str) else json.dumps(data)
+
+
+class ChatClient(Receiver):
+    """One simulated browser tab of the chat.
+
+    It keeps the latest value of every var the server sent (cheap: one value per
+    var) and the redirects it was told; with ``keep_frames`` also every frame's
+    text, which tests read and the benchmark, with hundreds of clients, does not.
+    Its handler methods carry the names of ``ChatState``'s handlers.
+
+    Attributes:
+        base_url: The chat's address.
+        session_token: The login session the browser's localStorage holds.
+        token: The tab's token; a tab reconnecting on a new socket keeps it.
+        sio: The socket.
+        state: ``{state name: {var name: latest value}}``.
+        raw: Every frame's JSON text, oldest first (only with ``keep_frames``).
+    """
+
+    def __init__(
+        self, base_url: str, session_token: str = "", keep_frames: bool = True
+    ) -> None:
+        """Prepare a client with a fresh tab token.
+
+        Args:
+            base_url: The chat's address, e.g. ``http://localhost:8000``.
+            session_token: The login session the browser's localStorage holds
+                (empty for a visitor who is not logged in).
+            keep_frames: Whether to keep every frame's text, for :meth:`carried`.
+        """
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.session_token = session_token
+        self.keep_frames = keep_frames
+        self.token = str(uuid.uuid4())
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.state: dict[str, dict[str, Any]] = {}
+        self.raw: list[str] = []
+        self._redirects: list[str] = []
+        self.sio.on("event", self._on_event, namespace="/_event")
+
+    async def _on_event(self, data: Any) -> None:
+        update = json.loads(data) if isinstance(data, str) else data
+        raw = as_text(data)
+        if self.keep_frames:
+            self.raw.append(raw)
+        for state_name, values in (update.get("delta") or {}).items():
+            self.state.setdefault(state_name, {}).update(values)
+        for event in update.get("events") or []:
+            if event.get("name") == "_redirect":
+                self._redirects.append(event["payload"].get("path", ""))
+        self.saw(raw)
+
+    async def connect(self, timeout: int = 20) -> Self:
+        """Open the socket and hydrate the chat page, like a page load.
+
+        The page's on_load (``open_chat``) runs: with a valid session the tab
+        enters the first room; without one it is sent to the login page.
+
+        Args:
+            timeout: Seconds allowed for connecting, and again for hydrating.
+
+        Returns:
+            This client.
+        """
+        await self.sio.connect(
+            f"{self.base_url}?token={self.token}",
+            socketio_path="/_event",
+            namespaces=["/_event"],
+            transports=["websocket"],
+            wait_timeout=timeout,
+        )
+        storage = {f"{AUTH}.session_token{FIELD_MARKER}": self.session_token}
+        await self.emit(f"{ROOT}.hydrate_and_load", {"vars": storage})
+        await self.wait_for(lambda: self.var(ROOT, "is_hydrated") is True, timeout)
+        return self
+
+    async def close(self) -> None:
+        """Close the socket."""
+        await self.sio.disconnect()
+
+    async def emit(self, handler: str, payload: dict[str, Any]) -> None:
+        """Send an event to a handler, with any payload (even a malformed one).
+
+        Args:
+            handler: The full handler name, e.g. ``f"{CHAT}.send"``.
+            payload: The handler's keyword arguments.
+        """
+        await self.sio.emit(
+            "event",
+            {
+                "token": self.token,
+                "name": handler,
+                "payload": payload,
+                "router_data": {"pathname": "/", "query": {}, "asPath": "/"},
+            },
+            namespace="/_event",
+        )
+
+    async def open_chat(self) -> None:
+        """Run the chat page's on_load again, as a reload of the page would."""
+        await self.emit(f"{CHAT}.open_chat", {})
+
+    async def enter_room(self, slug: str) -> None:
+        """Enter a room: move there, or come back after leaving.
+
+        Args:
+            slug: The room's slug (:data:`FIRST_ROOM` is the default room).
+        """
+        await self.emit(f"{CHAT}.enter_room", {"slug": slug})
+
+    async def leave_room(self) -> None:
+        """Leave the current room."""
+        await self.emit(f"{CHAT}.leave_room", {})
+
+    async def set_draft(self, value: str) -> None:
+        """Type into the composer; non-blank text makes the user a typist.
+
+        Args:
+            value: The composer's text.
+        """
+        await self.emit(f"{CHAT}.set_draft", {"value": value})
+
+    async def typing_stopped(self) -> None:
+        """Report the stop the browser sends after 3 s without a key."""
+        await self.emit(f"{CHAT}.typing_stopped", {})
+
+    async def send(self, text: str) -> None:
+        """Send a message.
+
+        Args:
+            text: The text.
+        """
+        await self.emit(f"{CHAT}.send", {"form_data": {"text": text}})
+
+    async def load_older(self) -> None:
+        """Ask for the page of messages before the live window."""
+        await self.emit(f"{CHAT}.load_older", {})
+
+    async def show_profile(self, username: str) -> None:
+        """Open a member's profile.
+
+        Args:
+            username: The member's username.
+        """
+        await self.emit(f"{DIALOG}.show_profile", {"username": username})
+
+    async def log_out(self) -> None:
+        """Log out everywhere."""
+        await self.emit(f"{CHAT}.log_out", {})
+
+    def var(self, state_name: str, name: str) -> Any:
+        """The latest value the server sent for a var.
+
+        Args:
+            state_name: The state's full name, e.g. :data:`CHAT`.
+            name: The var's name.
+
+        Returns:
+            The value, or None if never sent.
+        """
+        values = self.state.get(state_name, {})
+        return values.get(name + FIELD_MARKER, values.get(name))
+
+    def carried(self, text: str) -> bool:
+        """Whether any frame this socket received contained some text.
+
+        Args:
+            text: The text to look for.
+
+        Returns:
+            True if it appeared anywhere in what the server sent.
+
+        Raises:
+            RuntimeError: If the client keeps no frames, so cannot tell.
+        """
+        if not self.keep_frames:
+            raise RuntimeError("This client was made with keep_frames=False.")
+        return any(text in raw for raw in self.raw)
+
+    def members(self) -> list[str]:
+        """The member list last received."""
+        return self.var(ROOM, "members") or []
+
+    def typists(self) -> list[str]:
+        """The typing list last received."""
+        return self.var(ROOM, "typists") or []
+
+    def messages(self) -> list[dict[str, Any]]:
+        """The live window as the browser would lay it out, oldest first."""
+        head = self.var(ROOM, "head") or 0
+        order = [(head + 1 + offset) % RING_BLOCKS for offset in range(RING_BLOCKS)]
+        return [m for slot in order for m in self.var(ROOM, block_var(slot)) or []]
+
+    def room_slug(self) -> str:
+        """The room this tab is in, as the server last said ("" for none)."""
+        return self.var(CHAT, "room_slug") or ""
+
+    def redirected_to(self) -> list[str]:
+        """The paths the server told this tab to navigate to, oldest first."""
+        return list(self._redirects)
+
+    def error(self) -> str:
+        """The error last received."""
+        return self.var(CHAT, "error") or ""

@@ -1,0 +1,31 @@
+from chat_app.rooms import presence, read_marks
+from tests.unit.rooms.steps import ROOMS, enter, post, unlimited, view
+
+
+def test_a_new_user_starts_with_everything_read(session, settings):
+    post(session, settings, "ana", room="sala-2")
+    shown = view(session, "sala-1", "novo")
+    assert shown.latest == {"sala-1": 0, "sala-2": 1}
+    assert shown.last_read == {"sala-1": 0, "sala-2": 1}
+    assert shown.first_unread == 0
+
+
+def test_unread_counts_and_the_divider_follow_what_the_user_missed(session, settings):
+    settings = unlimited(settings)
+    enter(session, "t1", "joao")
+    view(session, "sala-1", "joao")
+    post(session, settings, "ana", room="sala-1")
+    presence.leave(session, tab="t1")  # read up to message 1
+    for at in range(3):
+        post(session, settings, "ana", room="sala-1", at=at)
+    posted = post(session, settings, "ana", room="sala-2")
+    assert posted.latest == {"sala-1": 4, "sala-2": 1}
+    latest, marks = read_marks.read_state(session, username="joao", rooms=ROOMS)
+    assert (latest["sala-1"], marks["sala-1"]) == (4, 1)
+    shown = view(session, "sala-2", "joao")
+    assert shown.last_read["sala-1"] == 1
+    assert shown.latest["sala-1"] == 4
+    shown = view(session, "sala-1", "joao")
+    assert shown.first_unread == 2
+    again = view(session, "sala-1", "joao")
+    assert again.first_unread == 0

@@ -1,0 +1,66 @@
+"""Handlers that need no room, on states instantiated directly.
+
+The handlers that touch a room's shared state run against a real server in
+``tests/protocol``.
+"""
+
+import pytest
+import reflex as rx
+
+from chat_app.domain.errors import ChatError
+from chat_app.domain.forms import attachment_links, form_field
+from chat_app.states.chat import ChatState
+
+
+@pytest.fixture
+def chat() -> ChatState:
+    root = rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
+    state = root.substates[ChatState.get_name()]
+    assert isinstance(state, ChatState)
+    return state
+
+
+def test_form_field_reads_dicts_and_nothing_else():
+    assert form_field({"username": "ana"}, "username") == "ana"
+    assert form_field({"other": 1}, "username") is None
+    assert form_field("username=ana", "username") is None
+    assert form_field(None, "username") is None
+
+
+def test_attachment_links_are_a_json_list_or_nothing():
+    assert attachment_links("") == []
+    assert attachment_links(None) == []
+    assert attachment_links('["/static/a.png"]') == ["/static/a.png"]
+    for bad in ("{", '{"a": 1}', "3"):
+        with pytest.raises(ChatError, match="could not be read"):
+            attachment_links(bad)
+
+
+def test_the_draft_keeps_text_and_refuses_non_text(chat):
+    chat._keep_draft("Olá")
+    assert chat.draft == "Olá"
+    with pytest.raises(ChatError, match="A message must be text."):
+        chat._keep_draft(42)
+    assert chat.draft == "Olá"
+
+
+def test_the_draft_refuses_absurd_sizes_without_storing_them(chat):
+    with pytest.raises(ChatError, match="at most 4000"):
+        chat._keep_draft("x" * 8001)
+    assert chat.draft == ""
+
+
+def test_room_name_follows_the_room_slug(chat):
+    assert chat.room_name == ""
+    chat.room_slug = "sala-3"
+    assert chat.room_name == "Sala 3"
+
+
+def test_error_dismissal_and_sidebar_toggle(chat):
+    chat.error = "boom"
+    chat.dismiss_error()
+    assert chat.error == ""
+    chat.toggle_sidebar()
+    assert chat.sidebar_open
+    chat.toggle_sidebar()
+    assert not chat.sidebar_open

@@ -1,0 +1,54 @@
+import pytest
+from sqlmodel import select
+
+from chat_app import sessions
+from chat_app.models import RevokedToken, User
+from chat_app.rooms import presence
+from chat_app.security import AuthError
+from tests.unit.test_accounts import NOW, log_in, sign_up
+
+
+def test_logout_revokes_the_token_everywhere(session, settings):
+    sign_up(session, settings)
+    signed_in = log_in(session, settings, "joao", "segredo123")
+    sessions.log_out(session, signed_in.token, settings=settings, now=NOW + 1)
+    session.commit()
+    with pytest.raises(AuthError, match="logged out"):
+        sessions.verify_session(
+            session, signed_in.token, settings=settings, now=NOW + 2
+        )
+    other = log_in(session, settings, "joao", "segredo123", now=NOW + 3)
+    user, _ = sessions.verify_session(
+        session, other.token, settings=settings, now=NOW + 4
+    )
+    assert user.username == "Joao"
+
+
+def test_logging_out_an_invalid_token_does_nothing(session, settings):
+    sessions.log_out(session, "garbage", settings=settings, now=NOW)
+    session.commit()
+    assert session.exec(select(RevokedToken)).all() == []
+
+
+def test_a_token_of_a_deleted_account_is_refused(session, settings):
+    signed_in = sign_up(session, settings)
+    session.delete(session.exec(select(User)).one())
+    session.commit()
+    with pytest.raises(AuthError, match="no longer exists"):
+        sessions.verify_session(session, signed_in.token, settings=settings, now=NOW)
+
+
+def test_identify_names_the_user_and_only_their_own_tabs_room(session, settings):
+    token = sign_up(session, settings).token
+    caller = sessions.identify(session, token, tab="t1", settings=settings, now=NOW)
+    assert (caller.username, caller.room) == ("Joao", None)
+    presence.enter(session, room="sala-2", username="Joao", tab="t1", sid="s", now=NOW)
+    presence.enter(session, room="sala-1", username="ana", tab="t2", sid="s", now=NOW)
+    session.commit()
+    mine = sessions.identify(session, token, tab="t1", settings=settings, now=NOW)
+    assert mine.room == "sala-2"
+    # Another user's tab id tells this session nothing about that tab's room.
+    theirs = sessions.identify(session, token, tab="t2", settings=settings, now=NOW)
+    assert theirs.room is None
+    with pytest.raises(AuthError):
+        sessions.identify(session, "forged", tab="t1", settings=settings, now=NOW)
