@@ -1,7 +1,6 @@
 """One message in the list, with the day separator above it when the day changes."""
 
 import reflex as rx
-from reflex.vars import FunctionStringVar
 
 from chat_app.domain.messages import AttachedFile, ChatMessage
 from chat_app.realtime.views import RoomViewState
@@ -9,15 +8,15 @@ from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
 
 # Browsers format the server's timestamps in the reader's own time zone and locale.
-LOCAL_TIME = FunctionStringVar.create(
+LOCAL_TIME = rx.vars.FunctionStringVar.create(
     "((ms) => new Date(ms).toLocaleTimeString("
     "[], {hour: '2-digit', minute: '2-digit'}))"
 )
-NEW_DAY = FunctionStringVar.create(
+NEW_DAY = rx.vars.FunctionStringVar.create(
     "((ms, previous) => previous === 0 || "
     "new Date(ms).toDateString() !== new Date(previous).toDateString())"
 )
-DAY_LABEL = FunctionStringVar.create(
+DAY_LABEL = rx.vars.FunctionStringVar.create(
     "((ms) => { const day = new Date(ms); const today = new Date();"
     " const yesterday = new Date(); yesterday.setDate(today.getDate() - 1);"
     " if (day.toDateString() === today.toDateString()) return 'Today';"
@@ -27,7 +26,7 @@ DAY_LABEL = FunctionStringVar.create(
 )
 
 
-SIZE_LABEL = FunctionStringVar.create(
+SIZE_LABEL = rx.vars.FunctionStringVar.create(
     "((bytes) => bytes < 1024 ? bytes + ' B' : bytes < 1048576 ?"
     " (bytes / 1024).toFixed(1) + ' KB' : (bytes / 1048576).toFixed(1) + ' MB')"
 )
