@@ -4,6 +4,8 @@ import os
 
 import reflex as rx
 
+from chat_app.settings import get_settings
+
 # Notice a lost network within about 8 s (Reflex's default is 145 s), so presence
 # is true: see chat_app/upkeep.py.
 os.environ.setdefault("REFLEX_SOCKET_INTERVAL", "4")
@@ -12,6 +14,10 @@ os.environ.setdefault("REFLEX_SOCKET_TIMEOUT", "4")
 config = rx.Config(
     app_name="chat_app",
     telemetry_enabled=False,
+    # Which web pages may call the API and open the socket: CHAT_ALLOWED_ORIGINS.
+    # Reflex applies it to its CORS headers (its routes and the mounted API) and
+    # to the socket's handshake.
+    cors_allowed_origins=get_settings().cors_allowed_origins(),
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.RadixThemesPlugin(

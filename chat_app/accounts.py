@@ -2,7 +2,12 @@
 
 Plain functions that take the database session, the settings and the clock
 explicitly, so tests call them with a temporary database and a fake clock. They
-are blocking (bcrypt, SQL): async callers run them through ``asyncio.to_thread``.
+are blocking (bcrypt, SQL): async callers run them through ``db.run``, which
+gives sign-up and login threads of their own (``db.cpu_bound``).
+bcrypt runs between two short transactions, never inside one: on SQLite every
+transaction holds the one write lock that each chat message waits for, and
+bcrypt takes a quarter of a second. So these functions commit what they counted
+before hashing.
 Registrations, logins and logouts are logged here, whichever way they came (HTTP
 or the page's socket); never a password, token or hash.
 """
@@ -11,20 +16,21 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from chat_app.db import take_turn
+from chat_app import attempts
+from chat_app.db import cpu_bound
 from chat_app.domain.errors import ChatError
-from chat_app.domain.limits import seconds_to_wait
+from chat_app.domain.limits import LoginLimits
 from chat_app.domain.validation import (
+    username_skeleton,
     validate_email,
     validate_name,
     validate_password,
     validate_username,
 )
-from chat_app.models import LoginFailure, User
+from chat_app.models import User
 from chat_app.security import (
     AuthError,
     dummy_hash,
@@ -35,7 +41,12 @@ from chat_app.sessions import issue_token
 from chat_app.settings import Settings
 
 BAD_CREDENTIALS = "Wrong username, email or password."
-
+# One answer whichever is taken, so that it never confirms that an email address
+# has an account here (a username is public, an email is not).
+TAKEN = (
+    "That username or email is already taken: choose another username, or log "
+    "in if the account is yours."
+)
 logger = logging.getLogger(__name__)
 
 
@@ -46,7 +57,7 @@ class FieldError(ChatError):
         """Name the field and say why.
 
         Args:
-            field: The form field's name.
+            field: The form field's name; empty when no one field is at fault.
             message: The reason shown to the user.
         """
         super().__init__(message)
@@ -54,7 +65,15 @@ class FieldError(ChatError):
 
 
 class DuplicateError(FieldError):
-    """The username or email already belongs to an account."""
+    """The username (or a lookalike of it) or the email belongs to an account.
+
+    The message and the (empty) field are the same for both, so the answer does
+    not tell whether an email address is registered.
+    """
+
+    def __init__(self) -> None:
+        """Say it is taken, without saying which."""
+        super().__init__("", TAKEN)
 
 
 class ThrottledError(AuthError):
@@ -67,6 +86,23 @@ class ThrottledError(AuthError):
             retry_after: Seconds until another attempt is allowed.
         """
         super().__init__(f"Too many failed attempts: try again in {retry_after} s.")
+        self.retry_after = retry_after
+
+
+class RegistrationThrottledError(FieldError):
+    """Too many registrations from one address; ``retry_after`` in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        """Say how long to wait.
+
+        Args:
+            retry_after: Seconds until another registration is allowed.
+        """
+        super().__init__(
+            "",
+            "Too many accounts were registered from your network: try again in "
+            f"{retry_after} s.",
+        )
         self.retry_after = retry_after
 
 
@@ -108,35 +144,40 @@ def validate_registration(fields: dict[str, object]) -> Registration:
 
 
 def create_account(
-    session: Session, registration: Registration, *, settings: Settings, now: float
+    session: Session, registration: Registration, *, password_hash: str, now: float
 ) -> User:
-    """Create an account.
+    """Store a new account whose password was hashed beforehand.
 
     Args:
         session: The database session (committed by the caller).
         registration: The validated form.
-        settings: For the bcrypt cost.
+        password_hash: The password's hash, made outside any transaction.
         now: The current time, seconds since the epoch.
 
     Returns:
         The new user.
 
     Raises:
-        DuplicateError: If the username or the email is taken.
+        DuplicateError: If the username, a lookalike of it, or the email is taken.
     """
     username_key = registration.username.casefold()
-    if session.exec(select(User).where(User.username_key == username_key)).first():
-        raise DuplicateError("username", "That username is taken.")
-    if session.exec(select(User).where(User.email == registration.email)).first():
-        raise DuplicateError("email", "An account with that email already exists.")
+    skeleton = username_skeleton(registration.username)
+    taken = session.exec(
+        select(User.id).where(
+            (col(User.username_key) == username_key)
+            | (col(User.username_skeleton) == skeleton)
+            | (col(User.email) == registration.email)
+        )
+    ).first()
+    if taken is not None:
+        raise DuplicateError()
     user = User(
         name=registration.name,
         username=registration.username,
         username_key=username_key,
+        username_skeleton=skeleton,
         email=registration.email,
-        password_hash=hash_password(
-            registration.password, rounds=settings.bcrypt_rounds
-        ),
+        password_hash=password_hash,
         created_at=datetime.fromtimestamp(now, UTC),
     )
     session.add(user)
@@ -144,88 +185,41 @@ def create_account(
         session.flush()
     except IntegrityError as error:  # a concurrent registration won the race
         session.rollback()
-        raise DuplicateError("username", "That username or email is taken.") from error
+        raise DuplicateError() from error
     return user
 
 
-def _failure_keys(login: str, client: str) -> tuple[str, str]:
-    return f"account:{login.strip().casefold()}", f"address:{client}"
+def _normalised_login(login: str) -> str:
+    """A login as accounts keep it.
+
+    An email in its one stored form, else the case-folded username (a username
+    never holds "@").
+    """
+    typed = login.strip()
+    try:
+        return validate_email(typed)
+    except ChatError:
+        return typed.casefold()
 
 
-def _seconds_to_wait(
-    session: Session, keys: tuple[str, ...], *, settings: Settings, now: float
-) -> int:
-    """The longest wait any of the keys imposes."""
-    rows = session.exec(
-        select(LoginFailure.key, LoginFailure.at).where(
-            col(LoginFailure.key).in_(keys),
-            LoginFailure.at > now - settings.login_window_seconds,
-        )
-    ).all()
-    return max(
-        seconds_to_wait(
-            [at for row_key, at in rows if row_key == key],
-            now=now,
-            limit=settings.login_max_failures,
-            window=settings.login_window_seconds,
-        )
-        for key in keys
+def _login_limits(settings: Settings) -> LoginLimits:
+    return LoginLimits(
+        per_account_and_address=settings.login_max_failures,
+        per_address=settings.login_address_max_failures,
+        account_free=settings.login_account_free_failures,
+        account_first_delay=settings.login_account_first_delay_seconds,
+        account_max_delay=settings.login_account_max_delay_seconds,
+        window=settings.login_window_seconds,
     )
 
 
-def authenticate(
-    session: Session,
-    login: object,
-    password: object,
-    *,
-    client: str,
-    settings: Settings,
-    now: float,
-) -> User:
-    """Check a username or email and a password, throttling repeated failures.
-
-    Unknown accounts cost a dummy bcrypt check, so timing tells nothing.
-
-    Args:
-        session: The database session (committed by the caller, also on failure,
-            so that failures are counted).
-        login: A username or an email address.
-        password: The password.
-        client: The client's address, for the per-address limit.
-        settings: Limits and bcrypt cost.
-        now: The current time.
-
-    Returns:
-        The user.
-
-    Raises:
-        ThrottledError: After too many failures for the account or the address.
-        AuthError: For a wrong login or password (one message for both).
-    """
-    if not isinstance(login, str) or not isinstance(password, str) or not login:
-        raise AuthError(BAD_CREDENTIALS)
-    keys = _failure_keys(login, client)
-    # Attempts on one account or from one address are counted one at a time, so
-    # parallel guesses cannot all slip under the limit.
-    for key in sorted(keys):
-        take_turn(session, key)
-    wait = _seconds_to_wait(session, keys, settings=settings, now=now)
-    if wait:
-        raise ThrottledError(wait)
-    user = _find_by_login(session, login)
-    stored = user.password_hash if user else dummy_hash(settings.bcrypt_rounds)
-    if not verify_password(password, stored) or user is None:
-        session.add_all(LoginFailure(key=failure_key, at=now) for failure_key in keys)
-        raise AuthError(BAD_CREDENTIALS)
-    session.exec(delete(LoginFailure).where(col(LoginFailure.key) == keys[0]))
-    return user
-
-
-def _find_by_login(session: Session, login: str) -> User | None:
-    key = login.strip().casefold()
-    return session.exec(
-        select(User).where((User.username_key == key) | (User.email == key))
-    ).first()
+def _find_by_login(session: Session, normalised: str) -> User | None:
+    try:
+        normalised.encode()
+    except UnicodeEncodeError:  # lone surrogates, which JSON allows, name no one
+        return None
+    column = User.email if "@" in normalised else User.username_key
+    return session.exec(select(User).where(column == normalised)).first()
 
 
 def find_by_username(session: Session, username: str) -> User | None:
@@ -257,23 +251,59 @@ class SignedIn:
     expires_at: int
 
 
+@cpu_bound
 def sign_up(
-    session: Session, fields: dict[str, object], *, settings: Settings, now: float
+    session: Session,
+    fields: dict[str, object],
+    *,
+    client: str,
+    settings: Settings,
+    now: float,
 ) -> SignedIn:
     """Validate a registration form, create the account and log it in.
+
+    A valid form is counted against the client's address and committed first
+    (a taken username or email counts too: each answer tells something); the
+    password is hashed with no transaction open; then the account is stored.
 
     Args:
         session: The database session.
         fields: name, username, email, password.
+        client: The client's address, for the registration limit.
         settings: Limits, bcrypt cost, secret.
         now: The current time.
 
     Returns:
         The new session.
+
+    Raises:
+        RegistrationThrottledError: After too many registrations from the address.
+        FieldError: For a refused field, or a taken username or email.
     """
     try:
         registration = validate_registration(fields)
-        user = create_account(session, registration, settings=settings, now=now)
+        wait = attempts.count_registration(
+            session,
+            client,
+            limit=settings.registration_max_per_address,
+            window=settings.registration_window_seconds,
+            now=now,
+        )
+        if wait:
+            raise RegistrationThrottledError(wait)
+        session.commit()
+        password_hash = hash_password(
+            registration.password, rounds=settings.bcrypt_rounds
+        )
+        user = create_account(
+            session, registration, password_hash=password_hash, now=now
+        )
+    except RegistrationThrottledError as error:
+        logger.warning(
+            "Registration throttled.",
+            extra={"address": client, "retry_after": error.retry_after},
+        )
+        raise
     except FieldError as error:
         logger.info(
             "Registration refused.", extra={"field": error.field, "reason": str(error)}
@@ -284,6 +314,7 @@ def sign_up(
     return SignedIn(profile=user.public(), token=token, expires_at=claims.expires_at)
 
 
+@cpu_bound
 def log_in(
     session: Session,
     login: object,
@@ -293,7 +324,12 @@ def log_in(
     settings: Settings,
     now: float,
 ) -> SignedIn:
-    """Authenticate and start a session; a failure is recorded before it is raised.
+    """Check a username or email and a password, and start a session.
+
+    The attempt is counted as a failure and committed before bcrypt runs, with
+    no transaction open; a right password then takes its count back. Unknown
+    accounts cost a dummy bcrypt check, so timing tells nothing. The limits:
+    see ``domain.limits.login_wait``.
 
     Args:
         session: The database session.
@@ -307,40 +343,45 @@ def log_in(
         The new session.
 
     Raises:
-        AuthError: As :func:`authenticate` does.
+        ThrottledError: After too many failures for the account or the address.
+        AuthError: For a wrong login or password (one message for both).
     """
-    try:
-        user = authenticate(
-            session, login, password, client=client, settings=settings, now=now
-        )
-    except ThrottledError as error:
-        _log_refused_login(
-            session, "Login throttled.", login, client, error.retry_after
-        )
-        raise
-    except AuthError:
-        session.commit()  # the failure must count even though we raise
-        _log_refused_login(session, "Login failed.", login, client)
-        raise
+    if not isinstance(login, str) or not isinstance(password, str) or not login:
+        _log_refused_login("Login failed.", None, client)
+        raise AuthError(BAD_CREDENTIALS)
+    normalised = _normalised_login(login)
+    user = _find_by_login(session, normalised)
+    secret = settings.signing_secret()
+    account = attempts.account_key(user.id if user else None, normalised, secret=secret)
+    keys = attempts.LoginKeys.of(account, client)
+    count = attempts.count_login(session, keys, limits=_login_limits(settings), now=now)
+    if count.wait:
+        _log_refused_login("Login throttled.", user, client, count.wait)
+        raise ThrottledError(count.wait)
+    # Read before the commit, which ends the transaction bcrypt must not hold.
+    stored = user.password_hash if user else None
+    session.commit()
+    matches = verify_password(password, stored or dummy_hash(settings.bcrypt_rounds))
+    if user is None or not matches:
+        _log_refused_login("Login failed.", user, client)
+        raise AuthError(BAD_CREDENTIALS)
+    attempts.forgive_login(session, keys, count.ids)
     token, claims = issue_token(user, settings=settings, now=now)
     logger.info("Logged in.", extra={"username": user.username, "address": client})
     return SignedIn(profile=user.public(), token=token, expires_at=claims.expires_at)
 
 
 def _log_refused_login(
-    session: Session,
     message: str,
-    login: object,
+    user: User | None,
     client: str,
     retry_after: int | None = None,
 ) -> None:
     """Log a refused login with the account's username, if it names one.
 
-    What was typed is logged only when it is an account's username or email:
-    people type their password into the login box, and that must not reach the
-    logs.
+    What was typed is never logged, only an account's username: people type
+    their password into the login box, and that must not reach the logs.
     """
-    user = _find_by_login(session, login) if isinstance(login, str) else None
     extra: dict[str, object] = {
         "username": user.username if user else None,
         "address": client,

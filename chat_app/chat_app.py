@@ -27,8 +27,9 @@ app.add_middleware(ConnectionIds(), index=0)
 app.register_lifespan_task(upkeep.announce_start)
 # After Redis comes back, tabs are shown their room again: they missed broadcasts.
 app.register_lifespan_task(hub.relay, on_reconnect=[OPEN_CHAT_EVENT])
-app.register_lifespan_task(upkeep.keep_presence_true)
-app.register_lifespan_task(upkeep.remove_unsent_uploads)
+# Tabs whose session ended are taken out of their room and sent to log in.
+app.register_lifespan_task(upkeep.keep_presence_true, on_evict=[OPEN_CHAT_EVENT])
+app.register_lifespan_task(upkeep.clean_up_regularly)
 app.add_page(
     chat_page,
     route="/",

@@ -16,6 +16,12 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=32)
     # The case-folded username, so "Ana" and "ana" cannot both register.
     username_key: str = Field(max_length=32, unique=True, index=True)
+    # What the username looks like (``username_skeleton``), so "al" and "aI"
+    # cannot both register. None only for an account whose lookalike registered
+    # first, before skeletons were kept: that one holds the skeleton for both.
+    username_skeleton: str | None = Field(
+        default=None, max_length=64, unique=True, index=True
+    )
     email: str = Field(max_length=254, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     created_at: datetime
@@ -45,7 +51,12 @@ class RevokedToken(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """One failed login, counted per account and per client address."""
+    """One counted attempt under a key: a failed login, or a registration.
+
+    A login counts under its account, its address and the pair of both (see
+    ``accounts``); the key never holds what was typed, only the account's id or
+    a keyed hash of an unknown login.
+    """
 
     __tablename__ = "login_failures"  # pyright: ignore[reportAssignmentType]
 
@@ -89,6 +100,10 @@ class Presence(SQLModel, table=True):
     seen_at: float
     # When this tab's user started typing here; None when not typing.
     typing_since: float | None = None
+    # The session the tab entered with: when it is revoked or expires, the tab is
+    # evicted (None for tabs that entered before sessions were recorded).
+    token_id: str | None = Field(default=None, max_length=64, index=True)
+    token_expires_at: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class ReadMark(SQLModel, table=True):

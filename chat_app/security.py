@@ -1,10 +1,14 @@
 """Passwords and session tokens: plain functions with explicit inputs.
 
 Passwords are hashed with bcrypt through libpass (the maintained passlib). Hashing
-costs about 0.2 s of CPU, so async callers run these functions in a worker thread.
+costs about 0.2 s of CPU, so async callers run these functions in a worker thread,
+never inside a database transaction, and no more of them at once than there are
+cores.
 Session tokens are HS256 JWTs with ``sub``, ``iat``, ``exp`` and ``jti``.
 """
 
+import os
+import threading
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +21,9 @@ from chat_app.domain.errors import ChatError
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("sub", "iat", "exp", "jti")
 CLOCK_SKEW_SECONDS = 60
+# bcrypt keeps a core busy and releases the GIL: more hashes at once than cores
+# only slow each other down, and take the event loop's core too.
+BCRYPT_SLOTS = threading.BoundedSemaphore(len(os.sched_getaffinity(0)) or 1)
 
 
 class AuthError(ChatError):
@@ -38,7 +45,8 @@ def hash_password(password: str, *, rounds: int) -> str:
     Returns:
         The bcrypt hash string.
     """
-    return _context(rounds).hash(password)
+    with BCRYPT_SLOTS:
+        return _context(rounds).hash(password)
 
 
 def verify_password(password: str, password_hash: str) -> bool:
@@ -51,11 +59,15 @@ def verify_password(password: str, password_hash: str) -> bool:
     Returns:
         True if they match; False for a wrong password or an unusable hash.
     """
-    if len(password.encode()) > 72:
+    try:
+        if len(password.encode()) > 72:
+            return False
+    except UnicodeEncodeError:  # lone surrogates, which JSON allows: not a password
         return False
     try:
-        return _context(12).verify(password, password_hash)
-    except ValueError:
+        with BCRYPT_SLOTS:
+            return _context(12).verify(password, password_hash)
+    except ValueError:  # an unusable hash, or a NUL in the password
         return False
 
 

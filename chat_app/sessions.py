@@ -113,10 +113,14 @@ class Caller:
     Attributes:
         username: The verified account's username.
         room: The slug of the room the tab is in, or None.
+        token_id: The id of the verified session.
+        expires_at: When the session expires, seconds since the epoch.
     """
 
     username: str
     room: str | None
+    token_id: str
+    expires_at: int
 
 
 def identify(
@@ -137,7 +141,12 @@ def identify(
     Raises:
         AuthError: If the token is not a valid session.
     """
-    user, _ = verify_session(session, token, settings=settings, now=now)
+    user, claims = verify_session(session, token, settings=settings, now=now)
     presence = presence_of(session, tab)
     present = presence is not None and presence.username == user.username
-    return Caller(user.username, presence.room if present and presence else None)
+    return Caller(
+        username=user.username,
+        room=presence.room if present and presence else None,
+        token_id=claims.token_id,
+        expires_at=claims.expires_at,
+    )

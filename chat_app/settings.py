@@ -46,8 +46,21 @@ class Settings(BaseSettings):
         jwt_secret: The key that signs session tokens (at least 32 bytes).
         token_ttl_seconds: How long a session token stays valid.
         bcrypt_rounds: The bcrypt cost factor.
-        login_max_failures: Failed logins allowed per account or address...
-        login_window_seconds: ...within this many seconds.
+        login_max_failures: Failed logins allowed for one account from one
+            address...
+        login_window_seconds: ...within this many seconds (the window of every
+            login limit).
+        login_address_max_failures: Failed logins allowed from one address,
+            whatever the accounts, in the window (high: an office or a mobile
+            network shares one address).
+        login_account_free_failures: Failed logins of one account, from every
+            address, before addresses that failed on it wait growing delays.
+        login_account_first_delay_seconds: The first of those delays...
+        login_account_max_delay_seconds: ...doubling with each failure up to
+            this.
+        registration_max_per_address: Registrations (taken names included)
+            allowed from one address...
+        registration_window_seconds: ...within this many seconds.
         max_json_body_bytes: The largest JSON body the HTTP API reads.
         redis_url: Reflex's Redis (``REFLEX_REDIS_URL``); when set, room broadcasts
             travel through it to every backend process.
@@ -64,7 +77,12 @@ class Settings(BaseSettings):
             reported again this often (less than the expiry, so it never lapses).
         typing_idle_seconds: A draft left alone this long stops typing (read
             when the frontend is built: it is the composer's debounce).
+        typing_report_limit: Typing reports one tab may make...
+        typing_report_window: ...within this many seconds (a client toggling its
+            draft cannot flood the room or the database).
         history_page_size: Messages per page of older history.
+        history_rate_limit: Pages of older history one tab may load...
+        history_rate_window_seconds: ...within this many seconds.
         announce_coalesce_seconds: Room-wide changes of one kind within this
             long are announced once (fifty arrivals, one member list).
         upload_dir: Where uploaded files are stored (``CHAT_UPLOAD_DIR``).
@@ -73,6 +91,22 @@ class Settings(BaseSettings):
         max_upload_bytes: The largest upload request.
         upload_ttl_seconds: How long an upload that no message carries is kept.
         upload_cleanup_seconds: How often each process looks for those.
+        upload_bytes_per_day: The most bytes one user may upload in 24 hours.
+        upload_bytes_kept: The most bytes of one user's uploads kept at once.
+        uploads_per_minute: The most uploads (requests) one user may make in a
+            minute.
+        min_free_disk_bytes: Uploads are refused (507) while the upload folder's
+            disk has less free space than this.
+        body_timeout_seconds: A request whose body stops arriving for this long
+            is answered 408 and closed.
+        refusal_drain_seconds: A refused request's unread body is still read
+            (and thrown away) for up to this long, so the client, still sending,
+            receives the answer.
+        allowed_origins: The web origins (``https://chat.example.com``) allowed
+            to call the API and open the socket from a browser, comma-separated
+            (``CHAT_ALLOWED_ORIGINS``, or Reflex's
+            ``REFLEX_CORS_ALLOWED_ORIGINS``); ``*`` allows any. Unset means any
+            in development and only the page's own host in production.
         log_level: The chat's log level (``DEBUG``, ``INFO``, ``WARNING``,
             ``ERROR`` or ``CRITICAL``, any case); other libraries log from
             ``WARNING`` up.
@@ -104,6 +138,12 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
+    login_address_max_failures: int = Field(default=100, ge=1)
+    login_account_free_failures: int = Field(default=10, ge=1)
+    login_account_first_delay_seconds: float = Field(default=1, gt=0)
+    login_account_max_delay_seconds: float = Field(default=60, gt=0)
+    registration_max_per_address: int = Field(default=20, ge=1)
+    registration_window_seconds: int = Field(default=3600, ge=1)
     max_json_body_bytes: int = Field(default=16 * 1024, ge=1024)
     redis_url: str | None = Field(default=None, validation_alias="REFLEX_REDIS_URL")
     trusted_proxy_hops: int = Field(
@@ -116,7 +156,11 @@ class Settings(BaseSettings):
     typing_ttl_seconds: float = Field(default=6, gt=0)
     typing_refresh_seconds: float = Field(default=2, gt=0)
     typing_idle_seconds: float = Field(default=3, gt=0)
+    typing_report_limit: int = Field(default=5, ge=2)
+    typing_report_window: float = Field(default=2, gt=0)
     history_page_size: int = Field(default=50, ge=1, le=500)
+    history_rate_limit: int = Field(default=10, ge=1)
+    history_rate_window_seconds: float = Field(default=10, gt=0)
     announce_coalesce_seconds: float = Field(default=0.25, ge=0)
     upload_dir: Path = Path("uploaded_files")
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
@@ -124,6 +168,18 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
     upload_ttl_seconds: float = Field(default=24 * 3600, gt=0)
     upload_cleanup_seconds: float = Field(default=600, gt=0)
+    upload_bytes_per_day: int = Field(default=500 * 1024 * 1024, ge=1)
+    upload_bytes_kept: int = Field(default=2 * 1024 * 1024 * 1024, ge=1)
+    uploads_per_minute: int = Field(default=20, ge=1)
+    min_free_disk_bytes: int = Field(default=1024 * 1024 * 1024, ge=0)
+    body_timeout_seconds: float = Field(default=30, gt=0)
+    refusal_drain_seconds: float = Field(default=5, ge=0)
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices(
+            "CHAT_ALLOWED_ORIGINS", "REFLEX_CORS_ALLOWED_ORIGINS"
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] | None = None
 
@@ -204,6 +260,31 @@ class Settings(BaseSettings):
         if self.log_format is not None:
             return self.log_format
         return "json" if self.env == "production" else "text"
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Accept a comma-separated string; ``https://a.example/`` means the origin."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            return [
+                str(part).strip().rstrip("/") for part in value if str(part).strip()
+            ]
+        return value
+
+    def cors_allowed_origins(self) -> list[str]:
+        """The origins Reflex lets call the API and open the socket (``rxconfig``).
+
+        Returns:
+            The configured origins; unset, ``["*"]`` in development (``make dev``
+            serves the page from another port than the backend) and ``[]`` in
+            production: no other origin, and the socket accepts only pages of
+            its own host (``chat_app.api.edge``, as Reflex cannot say that).
+        """
+        if self.allowed_origins:
+            return list(self.allowed_origins)
+        return ["*"] if self.env == "development" else []
 
     def room_list(self) -> tuple[Room, ...]:
         """The configured rooms as domain objects.

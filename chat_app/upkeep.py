@@ -5,12 +5,13 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from redis.exceptions import RedisError
 
-from chat_app import db, logs
+from chat_app import attempts, db, logs
 from chat_app.db import DatabaseUnavailableError
-from chat_app.realtime import hub
+from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import announce_members, announce_typists
 from chat_app.rooms import presence
 from chat_app.settings import get_settings
@@ -44,10 +45,10 @@ async def _every(seconds: float, task: str, step: Callable[[], Awaitable[None]])
             logger.warning("Upkeep failed; retrying.", exc_info=True)
 
 
-async def _sweep_presence() -> None:
+async def _sweep_presence(on_evict: list[dict[str, Any]]) -> None:
     settings = get_settings()
     now = time.time()
-    await db.run(presence.confirm_tabs, live_sids=hub.local_sids(), now=now)
+    await db.run(presence.confirm_tabs, live_sids=sockets.local_sids(), now=now)
     swept = await db.run(
         presence.sweep,
         now=now,
@@ -59,10 +60,15 @@ async def _sweep_presence() -> None:
             "Silent tabs left their rooms.",
             extra={"rooms": sorted(swept.member_rooms)},
         )
+    if swept.evicted_sids:
+        logger.info(
+            "Tabs of ended sessions evicted.", extra={"count": len(swept.evicted_sids)}
+        )
+    await hub.reseat(swept.evicted_sids, room=None, events=on_evict)
     for room in swept.member_rooms:
         announce_members(room)
-    for room, typists in swept.typists.items():
-        await announce_typists(room, typists)
+    for room in swept.typists:
+        announce_typists(room)
 
 
 async def clean_unsent_uploads(now: float | None = None) -> int:
@@ -89,8 +95,18 @@ async def clean_unsent_uploads(now: float | None = None) -> int:
     return len(names)
 
 
-async def _clean_uploads() -> None:
+async def _clean_up() -> None:
     await clean_unsent_uploads()
+    settings = get_settings()
+    forgotten = await db.run(
+        attempts.forget_old,
+        now=time.time(),
+        older_than=max(
+            settings.login_window_seconds, settings.registration_window_seconds
+        ),
+    )
+    if forgotten:
+        logger.info("Old counted attempts forgotten.", extra={"count": forgotten})
 
 
 async def announce_start() -> None:
@@ -111,23 +127,29 @@ async def announce_start() -> None:
     )
 
 
-async def keep_presence_true() -> None:
+async def keep_presence_true(on_evict: list[dict[str, Any]] | None = None) -> None:
     """Every few seconds, confirm this process's tabs and drop the silent ones.
 
     A tab closed, or cut off by a lost network, stops being confirmed and leaves
     its room within ``presence_stale_seconds`` plus one tick; typing that was never
-    stopped expires. Registered as a lifespan task.
+    stopped expires. A tab whose session was revoked (a logout anywhere) or
+    expired leaves within one tick: its socket is taken out of every room by the
+    process holding it, and the tab is sent ``on_evict``. Registered as a
+    lifespan task.
+
+    Args:
+        on_evict: Reflex events for an evicted tab to run (to go to log in).
     """
-    await _every(
-        get_settings().presence_tick_seconds, "presence-upkeep", _sweep_presence
-    )
+
+    async def sweep() -> None:
+        await _sweep_presence(on_evict or [])
+
+    await _every(get_settings().presence_tick_seconds, "presence-upkeep", sweep)
 
 
-async def remove_unsent_uploads() -> None:
-    """Every few minutes, remove uploads that were never sent in a message.
+async def clean_up_regularly() -> None:
+    """Every few minutes, remove uploads never sent and attempts no longer counted.
 
     Registered as a lifespan task.
     """
-    await _every(
-        get_settings().upload_cleanup_seconds, "upload-cleanup", _clean_uploads
-    )
+    await _every(get_settings().upload_cleanup_seconds, "cleanup", _clean_up)

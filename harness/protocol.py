@@ -21,8 +21,9 @@ import reflex as rx
 import socketio
 from reflex_base.constants.state import FIELD_MARKER
 
+from chat_app.domain.history import OLDER_SLOTS
 from chat_app.domain.messages import RING_BLOCKS
-from chat_app.realtime.views import RoomViewState, block_var
+from chat_app.realtime.views import RoomViewState, block_var, older_var
 from chat_app.states.auth import AuthState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
@@ -138,6 +139,8 @@ class ChatClient(Receiver):
         self.state: dict[str, dict[str, Any]] = {}
         self.raw: list[str] = []
         self._redirects: list[str] = []
+        # Names of the events the server asked this tab to run (it runs none).
+        self.asked: list[str] = []
         self.sio.on("event", self._on_event, namespace="/_event")
 
     async def _on_event(self, data: Any) -> None:
@@ -148,6 +151,7 @@ class ChatClient(Receiver):
         for state_name, values in (update.get("delta") or {}).items():
             self.state.setdefault(state_name, {}).update(values)
         for event in update.get("events") or []:
+            self.asked.append(event.get("name", ""))
             if event.get("name") == "_redirect":
                 self._redirects.append(event["payload"].get("path", ""))
         self.saw(raw)
@@ -292,6 +296,16 @@ class ChatClient(Receiver):
         head = self.var(ROOM, "head") or 0
         order = [(head + 1 + offset) % RING_BLOCKS for offset in range(RING_BLOCKS)]
         return [m for slot in order for m in self.var(ROOM, block_var(slot)) or []]
+
+    def history(self) -> list[dict[str, Any]]:
+        """Everything the tab shows: the older pages it loaded, then the window.
+
+        Laid out as the browser does: pages by their first message, and the
+        window's messages after them.
+        """
+        pages = [self.var(ROOM, older_var(slot)) or [] for slot in range(OLDER_SLOTS)]
+        laid_out = sorted(filter(None, pages), key=lambda page: page[0]["id"])
+        return [m for page in laid_out for m in page] + self.messages()
 
     def room_slug(self) -> str:
         """The room this tab is in, as the server last said ("" for none)."""

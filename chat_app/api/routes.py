@@ -13,8 +13,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from chat_app import accounts, db, sessions
-from chat_app.accounts import DuplicateError, FieldError, ThrottledError
+from chat_app.accounts import (
+    DuplicateError,
+    FieldError,
+    RegistrationThrottledError,
+    ThrottledError,
+)
 from chat_app.api.access_log import RequestLog
+from chat_app.api.edge import Edge
 from chat_app.api.uploads import static_file, upload
 from chat_app.api.web import (
     ApiError,
@@ -37,8 +43,14 @@ async def sign_up(request: Request) -> JSONResponse:
     fields = await read_json(request, settings.max_json_body_bytes)
     try:
         signed_in = await db.run(
-            accounts.sign_up, fields, settings=settings, now=time.time()
+            accounts.sign_up,
+            fields,
+            client=client_address(request),
+            settings=settings,
+            now=time.time(),
         )
+    except RegistrationThrottledError as error:
+        raise _throttled(error.retry_after, str(error)) from error
     except DuplicateError as error:
         raise ApiError(409, "duplicate", str(error), field=error.field) from error
     except FieldError as error:
@@ -46,6 +58,12 @@ async def sign_up(request: Request) -> JSONResponse:
             422, "validation_error", str(error), field=error.field
         ) from error
     return JSONResponse(signed_in.profile, 201)
+
+
+def _throttled(retry_after: int, message: str) -> ApiError:
+    return ApiError(
+        429, "throttled", message, headers={"Retry-After": str(retry_after)}
+    )
 
 
 async def log_in(request: Request) -> JSONResponse:
@@ -65,12 +83,7 @@ async def log_in(request: Request) -> JSONResponse:
             now=time.time(),
         )
     except ThrottledError as error:
-        raise ApiError(
-            429,
-            "throttled",
-            str(error),
-            headers={"Retry-After": str(error.retry_after)},
-        ) from error
+        raise _throttled(error.retry_after, str(error)) from error
     except AuthError as error:
         raise ApiError(401, "invalid_credentials", str(error)) from error
     return JSONResponse(
@@ -146,5 +159,5 @@ def create_api() -> Starlette:
             ApiError: api_error,
             db.DatabaseUnavailableError: database_unavailable,
         },
-        middleware=[Middleware(RequestLog)],
+        middleware=[Middleware(Edge), Middleware(RequestLog)],
     )

@@ -3,13 +3,13 @@
 import logging
 import time
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from chat_app import db
 from chat_app.api.web import ApiError, authenticated
 from chat_app.domain.files import is_stored_name
-from chat_app.settings import get_settings
+from chat_app.settings import Settings, get_settings
 from chat_app.uploads import records
 from chat_app.uploads.receive import UploadError, discard_files, receive_files
 
@@ -19,27 +19,37 @@ logger = logging.getLogger(__name__)
 async def upload(request: Request) -> JSONResponse:
     """``POST /api/upload``: multipart ``files`` -> 201 {links, files}.
 
-    The session is checked before a byte of the body is read.
+    The session, the sender's quota and rate and the free disk space are checked
+    before a byte of the body is read; the quota again while it streams, and
+    once more, taking the sender's turn, when the files are recorded.
     """
     user = await authenticated(request)
     settings = get_settings()
+    quota = upload_quota(settings)
+    allowance = await db.run(
+        records.upload_allowance, owner=user.username, now=time.time(), quota=quota
+    )
     try:
+        records.check_allowance(allowance, 0, quota)
         received = await receive_files(
             request,
             directory=settings.upload_dir,
             max_file_bytes=settings.max_file_bytes,
             max_files=settings.max_files,
             max_upload_bytes=settings.max_upload_bytes,
+            max_stored_bytes=allowance.bytes_left,
+            min_free_disk_bytes=settings.min_free_disk_bytes,
         )
-    except UploadError as error:
-        logger.warning(
-            "Upload refused.",
-            extra={"username": user.username, "reason": error.code},
+    except (UploadError, records.QuotaError) as error:
+        raise _refused(user.username, error) from error
+    except ClientDisconnect as error:  # nobody is left to answer
+        logger.info(
+            "Upload abandoned by the client.", extra={"username": user.username}
         )
-        raise ApiError(error.status, error.code, error.message) from error
+        raise ApiError(400, "disconnected", "The upload was interrupted.") from error
     try:
         described = await db.run(
-            records.record_attachments,
+            records.record_within_quota,
             [
                 (
                     f.stored_name,
@@ -52,7 +62,11 @@ async def upload(request: Request) -> JSONResponse:
             ],
             owner=user.username,
             now=time.time(),
+            quota=quota,
         )
+    except records.QuotaError as error:
+        await discard_files(settings.upload_dir, received)
+        raise _refused(user.username, error) from error
     except BaseException:
         await discard_files(settings.upload_dir, received)
         raise
@@ -67,6 +81,35 @@ async def upload(request: Request) -> JSONResponse:
     return JSONResponse(
         {"links": [item["url"] for item in described], "files": described}, 201
     )
+
+
+def upload_quota(settings: Settings) -> records.UploadQuota:
+    """The per-user upload limits the settings give.
+
+    Args:
+        settings: The settings.
+
+    Returns:
+        The quota.
+    """
+    return records.UploadQuota(
+        bytes_per_day=settings.upload_bytes_per_day,
+        bytes_kept=settings.upload_bytes_kept,
+        uploads_per_minute=settings.uploads_per_minute,
+    )
+
+
+def _refused(username: str, error: UploadError | records.QuotaError) -> ApiError:
+    """The answer to a refused upload (logged: a refusal is worth knowing of)."""
+    if isinstance(error, UploadError):
+        status, code, headers = error.status, error.code, {}
+    elif error.retry_after:
+        status, code = 429, "too_many_uploads"
+        headers = {"Retry-After": str(error.retry_after)}
+    else:
+        status, code, headers = 413, "quota_exceeded", {}
+    logger.warning("Upload refused.", extra={"username": username, "reason": code})
+    return ApiError(status, code, str(error), headers=headers)
 
 
 async def static_file(request: Request) -> Response:

@@ -80,6 +80,10 @@ async def read_json(request: Request, limit: int) -> dict[str, Any]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from error
+    except RecursionError as error:  # arrays or objects nested thousands deep
+        raise ApiError(
+            400, "invalid_json", "The body's JSON is nested too deeply."
+        ) from error
     if not isinstance(data, dict):
         raise ApiError(422, "validation_error", "The body must be a JSON object.")
     return data

@@ -3,8 +3,9 @@
 import reflex as rx
 
 from chat_app.components.message_bubble import message_bubble
+from chat_app.domain.history import OLDER_SLOTS
 from chat_app.domain.messages import RING_BLOCKS
-from chat_app.realtime.views import RoomViewState, block_var
+from chat_app.realtime.views import RoomViewState, block_var, older_var
 from chat_app.states.chat import ChatState
 
 
@@ -27,6 +28,34 @@ def ring_block(slot: int) -> rx.Component:
         direction="column",
         gap="0.35rem",
         order=position,
+        width="100%",
+    )
+
+
+# Older pages sit above the ring (CSS order 0..15), by their first message.
+OLDER_ORDER = -1_000_000_000
+
+
+def older_page(slot: int) -> rx.Component:
+    """One page of older history the tab loaded.
+
+    Pages arrive in the order they were loaded (older pages, and messages the
+    live window let go of); each is laid out by its first message's number.
+
+    Args:
+        slot: The page's slot.
+
+    Returns:
+        A column of bubbles.
+    """
+    messages = getattr(RoomViewState, older_var(slot))
+    return rx.flex(
+        rx.foreach(messages, message_bubble),
+        direction="column",
+        gap="0.35rem",
+        order=rx.cond(
+            messages.length() > 0, messages[0].id.to(int) + OLDER_ORDER, OLDER_ORDER
+        ),
         width="100%",
     )
 
@@ -94,7 +123,8 @@ def scroller() -> rx.Component:
                 ),
             ),
             rx.cond(
-                RoomViewState.has_older,
+                RoomViewState.has_older
+                | (RoomViewState.ring_start > RoomViewState.older_last + 1),
                 rx.center(
                     rx.button(
                         rx.icon("history", size=14),
@@ -104,17 +134,11 @@ def scroller() -> rx.Component:
                         size="1",
                         on_click=ChatState.load_older,
                     ),
-                    order=-2,
+                    order=OLDER_ORDER - 1,
                     width="100%",
                 ),
             ),
-            rx.flex(
-                rx.foreach(RoomViewState.older, message_bubble),
-                direction="column",
-                gap="0.35rem",
-                order=-1,
-                width="100%",
-            ),
+            *[older_page(slot) for slot in range(OLDER_SLOTS)],
             *[ring_block(slot) for slot in range(RING_BLOCKS)],
             direction="column",
             gap="0.35rem",

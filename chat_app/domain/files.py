@@ -112,3 +112,22 @@ def is_stored_name(name: str) -> bool:
         True for a well-formed stored name.
     """
     return bool(STORED_NAME.fullmatch(name))
+
+
+def size_text(size: int) -> str:
+    """A size for people: bytes, then KB, MB or GB (of 1024), one decimal at most.
+
+    Args:
+        size: Bytes (less than 0 counts as 0).
+
+    Returns:
+        E.g. ``512 bytes``, ``256 KB``, ``25 MB``, ``1.5 GB``.
+    """
+    if size < 1024:
+        return f"{max(size, 0)} bytes"
+    amount = size / 1024
+    for unit in ("KB", "MB"):
+        if amount < 1024:
+            return f"{amount:.1f}".removesuffix(".0") + f" {unit}"
+        amount /= 1024
+    return f"{amount:.1f}".removesuffix(".0") + " GB"

@@ -1,11 +1,13 @@
-"""Room broadcasts: one encoded update for all of a room's sockets.
+"""How a broadcast crosses processes: one encoded update for all of a room's tabs.
 
 Every tab in a room has its socket in a socket.io room of the same name on the
-process that holds it (and in one for its user). A broadcast is published once:
-with Redis, on a channel that every backend process relays to its own sockets;
-without, straight to the local sockets. The update is a Reflex delta for the tabs'
-``RoomViewState`` (or events for them to run), so the browser applies it like any
-other, and nobody's state lock is taken to deliver it.
+process that holds it (see ``sockets``). A broadcast is published once: with
+Redis, on a channel that every backend process relays to its own sockets;
+without, straight to the local sockets. Moving sockets between rooms (a user's
+other tabs following them, a tab whose session ended) travels the same way, and
+is carried out by the process holding each socket. The update is a Reflex delta
+for the tabs' ``RoomViewState`` (or events for them to run), so the browser
+applies it like any other, and nobody's state lock is taken to deliver it.
 """
 
 import asyncio
@@ -16,145 +18,122 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.exceptions import RedisError
-from reflex_base.registry import RegistrationContext
 
 from chat_app import logs
+from chat_app.realtime.sockets import (
+    NAMESPACE,
+    Delta,
+    drop,
+    enter,
+    local_sids,
+    room_channel,
+    socket_server,
+)
 from chat_app.settings import get_settings
 
 CHANNEL = "chat:broadcast"
-NAMESPACE = "/_event"
-ROOM_PREFIX = "chat-room:"
 logger = logging.getLogger(__name__)
 
-Delta = dict[str, dict[str, Any]]
+# Versioned parts of a delta: ``{key: (version, [var keys])}``.
+Versions = dict[str, tuple[int, list[str]]]
 
 
-def room_channel(room: str) -> str:
-    """The socket.io room of a chat room's tabs.
-
-    Args:
-        room: The chat room's slug.
-
-    Returns:
-        The socket.io room name.
-    """
-    return f"{ROOM_PREFIX}{room}"
+# Per process: the newest version of each versioned part of a view delivered
+# here, e.g. ``{"slot:sala-1:3": 42}``, and the highest number delivered for each
+# key of counter maps (``latest``). Publishers on several processes may reach
+# Redis out of order: a part older than what was delivered is dropped, and a
+# counter never goes back.
+_delivered: dict[str, int] = {}
+_highest: dict[str, dict[str, int]] = {}
 
 
-def user_channel(username: str) -> str:
-    """The socket.io room of all of one user's tabs.
-
-    Args:
-        username: The user.
-
-    Returns:
-        The socket.io room name.
-    """
-    return f"chat-user:{username}"
-
-
-WATCH_PREFIX = "chat-watch:"
-
-
-def watch_channel(room: str) -> str:
-    """The socket.io room of the tabs outside a chat room (for its unread count).
-
-    Args:
-        room: The chat room's slug.
-
-    Returns:
-        The socket.io room name.
-    """
-    return f"{WATCH_PREFIX}{room}"
-
-
-def tab_event(handler: str) -> dict[str, Any]:
-    """An event for tabs to run, as Reflex's client expects it in an update.
-
-    Args:
-        handler: The handler's full name (``<state full name>.<handler>``).
-
-    Returns:
-        The event, without arguments.
-    """
-    return {"name": handler, "payload": {}, "router_data": {}}
-
-
-def _sio():
-    sio = RegistrationContext.get().app.sio
-    if sio is None:
-        raise RuntimeError("The app has no socket server.")
-    return sio
-
-
-async def enter(sid: str, room: str, username: str, rooms: list[str]) -> None:
-    """Make a tab's socket receive its room, its user, and the others' counters.
-
-    A socket is in exactly one chat room's channel, and in the watch channel of
-    every other room, which only carries that room's latest message number.
-
-    Args:
-        sid: The socket id (held by this process).
-        room: The chat room's slug.
-        username: The tab's user.
-        rooms: Every room's slug.
-    """
-    sio = _sio()
-    for other in sio.rooms(sid, namespace=NAMESPACE):
-        if other.startswith(ROOM_PREFIX) and other != room_channel(room):
-            await sio.leave_room(sid, other, namespace=NAMESPACE)
-    await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
-    await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
-    for slug in rooms:
-        if slug == room:
-            await sio.leave_room(sid, watch_channel(slug), namespace=NAMESPACE)
+def _fresh(
+    update: dict[str, Any], versions: Versions | None, counters: list[str] | None
+) -> dict[str, Any]:
+    """The update without the parts overtaken by newer ones already delivered."""
+    stale: set[str] = set()
+    for key, (version, var_keys) in (versions or {}).items():
+        if version < _delivered.get(key, 0):
+            stale.update(var_keys)
         else:
-            await sio.enter_room(sid, watch_channel(slug), namespace=NAMESPACE)
-
-
-async def leave(sid: str, room: str) -> None:
-    """Stop a socket receiving a room's broadcasts; it watches the room's count.
-
-    Args:
-        sid: The socket id.
-        room: The chat room's slug.
-    """
-    sio = _sio()
-    await sio.leave_room(sid, room_channel(room), namespace=NAMESPACE)
-    await sio.enter_room(sid, watch_channel(room), namespace=NAMESPACE)
-
-
-def local_sids() -> set[str]:
-    """The sockets of this process that are in a chat room.
-
-    Returns:
-        Their ids.
-    """
-    rooms = _sio().manager.rooms.get(NAMESPACE, {})
-    return {
-        sid
-        for name, members in rooms.items()
-        if isinstance(name, str) and name.startswith(ROOM_PREFIX)
-        for sid in members
-    }
-
-
-async def send_to(sid: str, delta: Delta) -> None:
-    """Send a delta to one socket of this process (a tab's own view of its room).
-
-    Args:
-        sid: The socket id.
-        delta: ``{state name: {var name: value}}`` with JSON-ready values.
-    """
-    await _sio().emit("event", {"delta": delta}, to=sid, namespace=NAMESPACE)
+            _delivered[key] = version
+    if not stale and not counters:
+        return update
+    delta: Delta = {}
+    for state, values in update["delta"].items():
+        kept = {name: value for name, value in values.items() if name not in stale}
+        for name in set(counters or ()) & kept.keys():
+            highest = _highest.setdefault(name, {})
+            for key, number in kept[name].items():
+                highest[key] = max(number, highest.get(key, 0))
+            kept[name] = {key: highest[key] for key in kept[name]}
+        delta[state] = kept
+    return {**update, "delta": delta}
 
 
 async def _emit_locally(
-    channel: str, update: dict[str, Any], skip_sid: str | None
+    channel: str,
+    update: dict[str, Any],
+    skip_sid: str | None,
+    versions: Versions | None = None,
+    counters: list[str] | None = None,
 ) -> None:
-    await _sio().emit(
-        "event", update, room=channel, skip_sid=skip_sid, namespace=NAMESPACE
+    await socket_server().emit(
+        "event",
+        _fresh(update, versions, counters),
+        room=channel,
+        skip_sid=skip_sid,
+        namespace=NAMESPACE,
     )
+
+
+async def _reseat_locally(
+    sids: list[str],
+    room: str | None,
+    username: str,
+    rooms: list[str],
+    events: list[dict[str, Any]],
+) -> None:
+    """Move the sockets of this process among the sids, then send them events."""
+    sio = socket_server()
+    for sid in sids:
+        if not sio.manager.is_connected(sid, NAMESPACE):
+            continue  # held by another process, or gone
+        if room is None:
+            await drop(sid)
+        else:
+            await enter(sid, room, username, rooms)
+        await sio.emit(
+            "event", {"delta": {}, "events": events}, to=sid, namespace=NAMESPACE
+        )
+
+
+async def _carry_out(message: dict[str, Any]) -> None:
+    """Do what a published message asks of this process's sockets."""
+    if message["op"] == "reseat":
+        await _reseat_locally(
+            message["sids"],
+            message["room"],
+            message["username"],
+            message["rooms"],
+            message["events"],
+        )
+    else:
+        await _emit_locally(
+            message["channel"],
+            message["update"],
+            message["skip_sid"],
+            message.get("versions"),
+            message.get("counters"),
+        )
+
+
+async def _send_everywhere(message: dict[str, Any]) -> None:
+    """Have every backend process carry a message out (only this one without Redis)."""
+    if get_settings().redis_url:
+        await _redis_client().publish(CHANNEL, json.dumps(message))
+    else:
+        await _carry_out(message)
 
 
 _redis = None
@@ -177,33 +156,86 @@ async def publish(
     delta: Delta | None = None,
     events: list[dict[str, Any]] | None = None,
     skip_sid: str | None = None,
+    versions: Versions | None = None,
+    counters: list[str] | None = None,
 ) -> None:
     """Send an update to every socket in a channel, on every backend process.
 
     Args:
-        channel: A socket.io room (see ``room_channel`` and ``user_channel``).
+        channel: A socket.io room (see ``room_channel`` and ``watch_channel``).
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
         events: Reflex events for the receiving tabs to run.
         skip_sid: A socket not to send it to (the one that caused it).
+        versions: Versioned parts of the delta: ``{key: (version, var keys)}``;
+            a part is not delivered after a newer version of the same key.
+        counters: Var keys of maps of numbers that only grow (``latest``): each
+            number delivered is the highest published so far.
     """
     update: dict[str, Any] = {"delta": delta or {}}
     if events:
         update["events"] = events
-    if get_settings().redis_url:
-        message = json.dumps([channel, update, skip_sid])
-        await _redis_client().publish(CHANNEL, message)
-    else:
-        await _emit_locally(channel, update, skip_sid)
+    await _send_everywhere(
+        {
+            "op": "emit",
+            "channel": channel,
+            "update": update,
+            "skip_sid": skip_sid,
+            "versions": versions,
+            "counters": counters,
+        }
+    )
 
 
-async def broadcast(room: str, delta: Delta) -> None:
+async def broadcast(
+    room: str,
+    delta: Delta,
+    *,
+    versions: Versions | None = None,
+    counters: list[str] | None = None,
+) -> None:
     """Send a delta to every tab in a chat room.
 
     Args:
         room: The chat room's slug.
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
+        versions: Versioned parts of the delta (see :func:`publish`).
+        counters: Maps of numbers that only grow (see :func:`publish`).
     """
-    await publish(room_channel(room), delta=delta)
+    await publish(room_channel(room), delta=delta, versions=versions, counters=counters)
+
+
+async def reseat(
+    sids: list[str],
+    *,
+    room: str | None,
+    username: str = "",
+    rooms: list[str] | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> None:
+    """Move sockets into a room's channels, or out of every room, wherever held.
+
+    The server decides which room's broadcasts a socket receives: a tab asked to
+    follow its user elsewhere, or whose session ended, is moved by the process
+    holding its socket, whatever the tab does with the events it is then sent.
+
+    Args:
+        sids: The sockets, on any backend process.
+        room: The room to move them to; None takes them out of every room.
+        username: Their user (for the user channel) when moving them.
+        rooms: Every room's slug (for the watch channels) when moving them.
+        events: Reflex events for the moved tabs to run (to show what changed).
+    """
+    if sids:
+        await _send_everywhere(
+            {
+                "op": "reseat",
+                "sids": sids,
+                "room": room,
+                "username": username,
+                "rooms": rooms or [],
+                "events": events or [],
+            }
+        )
 
 
 # Announcements waiting to go out from this process, by key. Scheduling only: what
@@ -271,8 +303,7 @@ async def relay(on_reconnect: list[dict[str, Any]] | None = None) -> None:
             async for message in pubsub.listen():
                 if message.get("type") != "message":
                     continue
-                channel, update, skip_sid = json.loads(message["data"])
-                await _emit_locally(channel, update, skip_sid)
+                await _carry_out(json.loads(message["data"]))
         except asyncio.CancelledError:
             raise
         except RedisError as error:  # an outage: one line per retry, no traceback

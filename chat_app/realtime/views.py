@@ -14,10 +14,11 @@ import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
 
 from chat_app import db
-from chat_app.domain.messages import RING_BLOCKS, ChatMessage
-from chat_app.realtime import hub
+from chat_app.domain.history import OLDER_SLOTS, OlderHistory
+from chat_app.domain.messages import RING_BLOCKS, ChatMessage, window_start
+from chat_app.realtime import hub, sockets
 from chat_app.rooms import presence
-from chat_app.rooms.messages import RoomView
+from chat_app.rooms.messages import Posted, RoomView
 from chat_app.settings import get_settings
 
 
@@ -30,7 +31,8 @@ class RoomViewState(rx.State):
     no handlers.
 
     The live window is a ring of blocks (see ``domain.messages``); ``head`` is the
-    slot of the newest block.
+    slot of the newest block. Above it, ``older_<n>`` hold the pages of history
+    the tab loaded, each sent once.
     """
 
     members: rx.Field[list[str]] = rx.field(default_factory=list)
@@ -38,8 +40,11 @@ class RoomViewState(rx.State):
     first_unread: rx.Field[int] = rx.field(0)
     latest: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     last_read: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
-    older: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
     has_older: rx.Field[bool] = rx.field(False)
+    # The newest older message loaded, and where the live window starts now: a
+    # gap between them (the window moved on) can be loaded too.
+    older_last: rx.Field[int] = rx.field(0)
+    ring_start: rx.Field[int] = rx.field(1)
     head: rx.Field[int] = rx.field(0)
     block_0: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
     block_1: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
@@ -57,6 +62,40 @@ class RoomViewState(rx.State):
     block_13: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
     block_14: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
     block_15: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    # Pages of older history, in the order they were loaded (laid out by their
+    # first message).
+    older_0: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_1: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_2: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_3: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_4: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_5: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_6: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_7: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_8: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_9: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_10: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_11: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_12: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_13: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_14: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_15: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_16: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_17: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_18: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_19: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_20: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_21: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_22: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_23: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_24: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_25: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_26: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_27: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_28: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_29: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_30: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
+    older_31: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
 
 
 def block_var(slot: int) -> str:
@@ -71,7 +110,31 @@ def block_var(slot: int) -> str:
     return f"block_{slot}"
 
 
-def view_delta(**changes: Any) -> hub.Delta:
+def older_var(slot: int) -> str:
+    """The name of the var holding a page of older history.
+
+    Args:
+        slot: The page's slot.
+
+    Returns:
+        ``older_<slot>``.
+    """
+    return f"older_{slot}"
+
+
+def var_key(name: str) -> str:
+    """How a var of the view is named on the wire.
+
+    Args:
+        name: The var's name.
+
+    Returns:
+        The key in a delta.
+    """
+    return f"{name}{FIELD_MARKER}"
+
+
+def view_delta(**changes: Any) -> sockets.Delta:
     """A delta of ``RoomViewState`` vars, ready to broadcast.
 
     Args:
@@ -90,7 +153,7 @@ def view_delta(**changes: Any) -> hub.Delta:
 
     return {
         RoomViewState.get_full_name(): {
-            f"{name}{FIELD_MARKER}": plain(value) for name, value in changes.items()
+            var_key(name): plain(value) for name, value in changes.items()
         }
     }
 
@@ -106,7 +169,11 @@ async def show_room(sid: str, view: RoomView | None) -> None:
         block_var(slot): view.blocks[slot] if view else []
         for slot in range(RING_BLOCKS)
     }
-    await hub.send_to(
+    pages: dict[str, list[ChatMessage]] = {
+        older_var(slot): [] for slot in range(OLDER_SLOTS)
+    }
+    oldest = view.oldest if view else 1
+    await sockets.send_to(
         sid,
         view_delta(
             members=view.members if view else [],
@@ -115,10 +182,70 @@ async def show_room(sid: str, view: RoomView | None) -> None:
             first_unread=view.first_unread if view else 0,
             latest=view.latest if view else {},
             last_read=view.last_read if view else {},
-            older=[],
-            has_older=bool(view and view.oldest > 1),
+            has_older=oldest > 1,
+            older_last=oldest - 1,
+            ring_start=oldest,
             **blocks,
+            **pages,
         ),
+    )
+
+
+async def show_older_page(
+    sid: str, *, slot: int, page: list[ChatMessage], older: OlderHistory
+) -> None:
+    """Send one tab a page of its room's older history (only that page).
+
+    Args:
+        sid: The tab's socket.
+        slot: The slot the page goes in.
+        page: Its messages, oldest first.
+        older: What the tab has loaded, this page included.
+    """
+    await sockets.send_to(
+        sid,
+        view_delta(
+            **{older_var(slot): page},
+            has_older=older.has_older,
+            older_last=older.last,
+        ),
+    )
+
+
+async def announce_message(room: str, posted: Posted) -> None:
+    """Send a new message to its room's tabs, and its number to every other tab.
+
+    The room's tabs get the message's block (not the whole window), the ring's
+    head and start, and each room's latest number. Each part is versioned by the
+    message's number, so an earlier message's update that reaches a process late
+    (another process published it) never takes a block or the head back.
+
+    Args:
+        room: The room's slug.
+        posted: What the room service stored.
+    """
+    seq, slot = posted.message.id, posted.slot
+    changes: dict[str, Any] = {
+        block_var(slot): posted.block,
+        "head": slot,
+        "ring_start": window_start(seq),
+        "latest": posted.latest,
+    }
+    if posted.typists is not None:
+        changes["typists"] = posted.typists
+    versions = {
+        f"block:{room}:{slot}": (seq, [var_key(block_var(slot))]),
+        f"head:{room}": (seq, [var_key("head"), var_key("ring_start")]),
+    }
+    counters = [var_key("latest")]
+    await hub.broadcast(
+        room, view_delta(**changes), versions=versions, counters=counters
+    )
+    # Tabs elsewhere only need the number, for their unread count.
+    await hub.publish(
+        sockets.watch_channel(room),
+        delta=view_delta(latest=posted.latest),
+        counters=counters,
     )
 
 
@@ -129,7 +256,7 @@ def announce_members(room: str) -> None:
         room: The room's slug.
     """
 
-    async def delta() -> hub.Delta:
+    async def delta() -> sockets.Delta:
         now = time.time()
         members = await db.run(presence.members, room)
         typists = await db.run(
@@ -140,11 +267,23 @@ def announce_members(room: str) -> None:
     hub.announce_soon(room, f"members:{room}", delta)
 
 
-async def announce_typists(room: str, typists: list[str]) -> None:
-    """Tell a room who is typing now.
+def announce_typists(room: str) -> None:
+    """Tell a room, shortly, who is typing now.
+
+    Coalesced like the member list: however fast people start and stop, a room
+    hears at most one typing update per ``announce_coalesce_seconds``.
 
     Args:
         room: The room's slug.
-        typists: The usernames, in the order they started.
     """
-    await hub.broadcast(room, view_delta(typists=typists))
+
+    async def delta() -> sockets.Delta:
+        typists = await db.run(
+            presence.typists,
+            room,
+            now=time.time(),
+            ttl=get_settings().typing_ttl_seconds,
+        )
+        return view_delta(typists=typists)
+
+    hub.announce_soon(room, f"typists:{room}", delta)

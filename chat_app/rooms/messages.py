@@ -5,6 +5,7 @@ number comes from the room's counter row, held until the sender's transaction
 commits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -140,7 +141,7 @@ def post(
     room: str,
     author: str,
     text: str,
-    now_ms: int,
+    clock: Callable[[], float],
     rooms: list[str],
     attachment_urls: list[object],
     settings: Settings,
@@ -152,7 +153,8 @@ def post(
         room: The room's slug.
         author: The verified sender.
         text: The validated text.
-        now_ms: The current time in milliseconds.
+        clock: The time now, in seconds since the epoch; read once the author's
+            turn is taken, so parallel sends are counted in the order stored.
         rooms: Every room's slug, for the latest numbers.
         attachment_urls: Links to the author's own uploads the message carries.
         settings: The message rate limit, attachment count and typing expiry.
@@ -166,6 +168,7 @@ def post(
         ChatError: If an attachment is not one of the author's uploads.
     """
     take_turn(session, f"user:{author}")  # the rate limit counts one at a time
+    now_ms = int(clock() * 1000)
     attachments = owned_attachments(
         session,
         attachment_urls,

@@ -6,11 +6,12 @@ it holds; a tab nobody confirmed for a while leaves its room.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, col, delete, func, select, update
+from sqlmodel import Session, and_, col, delete, func, or_, select, update
 
 from chat_app.db import take_turn
-from chat_app.models import Presence
+from chat_app.models import Presence, RevokedToken
 from chat_app.rooms.read_marks import mark_read
 
 
@@ -79,16 +80,24 @@ class Arrival:
         newcomer: The user was not in the room before.
         left_rooms: Rooms the user is no longer in (a user is in one room at a
             time, so entering one takes all their tabs out of the others).
-        moved_tabs: Whether other tabs of the user were moved along.
+        moved_sids: The sockets of the user's other tabs, moved along.
     """
 
     newcomer: bool
     left_rooms: set[str]
-    moved_tabs: bool
+    moved_sids: list[str]
 
 
 def enter(
-    session: Session, *, room: str, username: str, tab: str, sid: str, now: float
+    session: Session,
+    *,
+    room: str,
+    username: str,
+    tab: str,
+    sid: str,
+    now: float,
+    token_id: str | None = None,
+    token_expires_at: int | None = None,
 ) -> Arrival:
     """Put a tab in a room; the user's other tabs follow it there.
 
@@ -99,6 +108,8 @@ def enter(
         tab: The tab's id.
         sid: The tab's current socket.
         now: The current time.
+        token_id: The id of the session the tab was verified with.
+        token_expires_at: When that session expires (seconds since the epoch).
 
     Returns:
         What changed.
@@ -107,13 +118,13 @@ def enter(
     was_there = username in members(session, room)
     own_tabs = session.exec(select(Presence).where(Presence.username == username))
     left_rooms: set[str] = set()
-    moved = False
+    moved: list[str] = []
     for other in own_tabs:
         if other.tab != tab and other.room != room:
             left_rooms.add(other.room)
             other.room, other.typing_since, other.entered_at = room, None, now
             session.add(other)
-            moved = True
+            moved.append(other.sid)
     existing = session.get(Presence, tab)
     if existing is None:
         session.add(
@@ -124,6 +135,8 @@ def enter(
                 sid=sid,
                 entered_at=now,
                 seen_at=now,
+                token_id=token_id,
+                token_expires_at=token_expires_at,
             )
         )
     else:
@@ -133,6 +146,7 @@ def enter(
             existing.typing_since = None
         existing.room, existing.username = room, username
         existing.sid, existing.seen_at = sid, now
+        existing.token_id, existing.token_expires_at = token_id, token_expires_at
         session.add(existing)
     session.flush()
     return Arrival(
@@ -140,7 +154,7 @@ def enter(
         left_rooms={
             left for left in left_rooms if username not in members(session, left)
         },
-        moved_tabs=moved,
+        moved_sids=moved,
     )
 
 
@@ -157,19 +171,25 @@ def _own_tab(session: Session, tab: str) -> Presence | None:
     return session.get(Presence, tab, populate_existing=True)
 
 
-def _delete_tab(
-    session: Session, tab: str, *, seen_before: float | None = None
-) -> bool:
-    """Delete a tab's presence (only if not seen since ``seen_before``).
+def _delete_tab(session: Session, tab: str, *conditions: Any) -> bool:
+    """Delete a tab's presence (only if the conditions still hold for its row).
 
     Returns:
-        False if it was already gone, or seen again meanwhile.
+        False if it was already gone, or changed meanwhile.
     """
-    query = delete(Presence).where(col(Presence.tab) == tab)
-    if seen_before is not None:
-        # Re-checked on the current row: a tab that re-entered meanwhile stays.
-        query = query.where(col(Presence.seen_at) < seen_before)
+    query = delete(Presence).where(col(Presence.tab) == tab, *conditions)
     return session.exec(query).rowcount > 0
+
+
+def _ended(now: float) -> Any:
+    """Rows of tabs whose session was revoked or has expired."""
+    # Never NULL (tabs from before sessions were recorded are not ended), so
+    # that its negation selects those tabs too.
+    expires_at, token_id = col(Presence.token_expires_at), col(Presence.token_id)
+    return or_(
+        and_(expires_at.is_not(None), expires_at <= now),
+        and_(token_id.is_not(None), token_id.in_(select(RevokedToken.jti))),
+    )
 
 
 @dataclass(frozen=True)
@@ -283,13 +303,17 @@ class Sweep:
     """What the periodic presence check changed.
 
     Attributes:
-        member_rooms: Rooms where a user left (their last tab went silent).
+        member_rooms: Rooms where a user left (their last tab went silent, or
+            its session ended).
         typists: Rooms whose typists changed because typing expired, with the
             new lists.
+        evicted_sids: Sockets of tabs whose session was revoked or expired:
+            they must stop receiving their room.
     """
 
     member_rooms: set[str]
     typists: dict[str, list[str]]
+    evicted_sids: list[str]
 
 
 def confirm_tabs(session: Session, *, live_sids: set[str], now: float) -> None:
@@ -317,7 +341,9 @@ def sweep(
 
     A tab whose socket was not seen for ``stale_after`` seconds (closed, or its
     network lost) leaves its room; a tab that reconnects before then stays, so
-    nobody sees it leave and come back. Typing older than ``typing_ttl`` ends.
+    nobody sees it leave and come back. A tab whose session was revoked (logout)
+    or expired leaves too, however alive its socket. Typing older than
+    ``typing_ttl`` ends.
 
     Args:
         session: The database session.
@@ -331,18 +357,26 @@ def sweep(
     # One sweep at a time across processes; users' own work takes turns with it.
     # Every turn is taken before any row is written, so nothing waits in a cycle.
     take_turn(session, "presence-sweep")
-    stale = session.exec(
-        select(Presence.tab, Presence.room, Presence.username).where(
-            Presence.seen_at < now - stale_after
-        )
-    ).all()
+    # Re-checked on each row when deleting: a tab that re-entered meanwhile (seen
+    # again, or with a new session) stays.
+    silent = col(Presence.seen_at) < now - stale_after
+    ended = _ended(now)
+    columns = (Presence.tab, Presence.room, Presence.username, Presence.sid)
+    ended_rows = session.exec(select(*columns).where(ended)).all()
+    silent_rows = session.exec(select(*columns).where(silent, ~ended)).all()
+    leaving = [(row, ended) for row in ended_rows] + [
+        (row, silent) for row in silent_rows
+    ]
     gone: set[tuple[str, str]] = set()
-    for username in sorted({username for _, _, username in stale}):
+    evicted: list[str] = []
+    for username in sorted({row[2] for row, _ in leaving}):
         take_turn(session, f"user:{username}")
-    for tab, room, username in stale:
-        if _delete_tab(session, tab, seen_before=now - stale_after):
+    for (tab, room, username, sid), condition in leaving:
+        if _delete_tab(session, tab, condition):
             mark_read(session, username=username, room=room)
             gone.add((room, username))
+            if condition is ended:
+                evicted.append(sid)
     expired = session.exec(
         update(Presence)
         .where(
@@ -361,4 +395,5 @@ def sweep(
             room: typists(session, room, now=now, ttl=typing_ttl)
             for room in typing_rooms
         },
+        evicted_sids=evicted,
     )

@@ -89,7 +89,11 @@ class AuthState(rx.State):
         fields = form_data if isinstance(form_data, dict) else {}
         try:
             signed_in = await db.run(
-                accounts.sign_up, fields, settings=get_settings(), now=time.time()
+                accounts.sign_up,
+                fields,
+                client=self._client(),
+                settings=get_settings(),
+                now=time.time(),
             )
         except FieldError as error:
             self._refused(error, error.field)

@@ -18,14 +18,18 @@ from redis.exceptions import RedisError
 from chat_app import db, sessions
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
+from chat_app.domain.history import OlderHistory
+from chat_app.domain.limits import seconds_to_wait
+from chat_app.domain.messages import window_start
 from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_message
-from chat_app.realtime import hub
+from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import (
     announce_members,
+    announce_message,
     announce_typists,
-    block_var,
+    show_older_page,
     show_room,
     view_delta,
 )
@@ -59,10 +63,9 @@ class ChatState(rx.State):
     max_file_bytes: rx.Field[int] = rx.field(get_settings().max_file_bytes)
     _typing: bool = False
     _typing_at: float = 0.0
-    # Where this tab's view of its room starts: the live window's first message
-    # on arrival, and the oldest page loaded since.
-    _window_start: int = 1
-    _oldest_shown: int = 1
+    _typing_reports: tuple[float, ...] = ()
+    # The older history this tab loaded above its live window.
+    _older: OlderHistory = OlderHistory()
 
     @rx.var
     def room_name(self) -> str:
@@ -136,7 +139,7 @@ class ChatState(rx.State):
         self.username = ""
         self.error = reason
 
-    async def _enter(self, room: Room) -> None:
+    async def _enter(self, room: Room, caller: sessions.Caller) -> None:
         """Put this tab in a room, tell the others, and show the room."""
         now = time.time()
         arrival = await db.run(
@@ -146,19 +149,23 @@ class ChatState(rx.State):
             tab=self._tab(),
             sid=self._sid(),
             now=now,
+            token_id=caller.token_id,
+            token_expires_at=caller.expires_at,
         )
-        await hub.enter(self._sid(), room.slug, self.username, ROOM_SLUGS)
+        await sockets.enter(self._sid(), room.slug, self.username, ROOM_SLUGS)
         if arrival.newcomer:
             announce_members(room.slug)
         for left in arrival.left_rooms:
             announce_members(left)
-        if arrival.moved_tabs:
-            # The user's other tabs were moved here too: have them show it.
-            await hub.publish(
-                hub.user_channel(self.username),
-                events=[OPEN_CHAT_EVENT],
-                skip_sid=self._sid(),
-            )
+        # The user's other tabs were moved here too: their sockets follow on the
+        # server, and they are asked to show the room.
+        await hub.reseat(
+            arrival.moved_sids,
+            room=room.slug,
+            username=self.username,
+            rooms=ROOM_SLUGS,
+            events=[OPEN_CHAT_EVENT],
+        )
         view = await db.run(
             messages.view,
             room=room.slug,
@@ -167,7 +174,7 @@ class ChatState(rx.State):
             now=now,
             typing_ttl=get_settings().typing_ttl_seconds,
         )
-        self._oldest_shown = self._window_start = view.oldest
+        self._older = OlderHistory.on_arrival(view.oldest)
         await show_room(self._sid(), view)
         logger.info(
             "Entered a room.", extra={"username": self.username, "room": room.slug}
@@ -184,7 +191,7 @@ class ChatState(rx.State):
                 "Left a room.",
                 extra={"username": departure.username, "room": departure.room},
             )
-            await hub.leave(self._sid(), departure.room)
+            await sockets.leave(self._sid(), departure.room)
             if departure.user_left:
                 announce_members(departure.room)
         await show_room(self._sid(), None)
@@ -193,7 +200,9 @@ class ChatState(rx.State):
             latest, marks = await db.run(
                 read_marks.read_state, username=departure.username, rooms=ROOM_SLUGS
             )
-            await hub.send_to(self._sid(), view_delta(latest=latest, last_read=marks))
+            await sockets.send_to(
+                self._sid(), view_delta(latest=latest, last_read=marks)
+            )
         self._typing = False
         self.draft = ""
         self.room_slug = ""
@@ -205,8 +214,9 @@ class ChatState(rx.State):
         A tab already in a room (a refresh or a reconnect) is shown that room as it
         is now, catching up on what it missed; a new tab enters the default room.
         """
-        current = (await self._caller()).room
-        await self._enter(next((r for r in ROOMS if r.slug == current), ROOMS[0]))
+        caller = await self._caller()
+        room = next((r for r in ROOMS if r.slug == caller.room), ROOMS[0])
+        await self._enter(room, caller)
 
     @chat_event
     async def enter_room(self, slug: str):
@@ -215,14 +225,14 @@ class ChatState(rx.State):
         Args:
             slug: The slug of the room to enter.
         """
-        current = (await self._caller()).room
+        caller = await self._caller()
         target = find_room(ROOMS, slug if isinstance(slug, str) else "")
-        if current == target.slug:
+        if caller.room == target.slug:
             self.sidebar_open = False
             return
-        if current is not None:
+        if caller.room is not None:
             await self._depart()
-        await self._enter(target)
+        await self._enter(target, caller)
 
     @chat_event
     async def leave_room(self):
@@ -266,15 +276,13 @@ class ChatState(rx.State):
             value: The composer's current text.
         """
         self._keep_draft(value)
-        typing = is_typing(self.draft)
-        refresh = get_settings().typing_refresh_seconds
-        now = time.time()
+        typing, now = is_typing(self.draft), time.time()
         if must_report(
             typing=typing,
             reported=self._typing,
             reported_at=self._typing_at,
             now=now,
-            refresh=refresh,
+            refresh=get_settings().typing_refresh_seconds,
         ):
             await self._report_typing(typing, now)
 
@@ -285,18 +293,28 @@ class ChatState(rx.State):
             await self._report_typing(False, time.time())
 
     async def _report_typing(self, typing: bool, now: float) -> None:
-        """Record typing or its end; tell the room if its typists changed."""
+        """Record typing or its end; tell the room if its typists changed.
+
+        However fast a client toggles its draft, a tab's typing reaches the
+        database and the room a few times per window; a change skipped here is
+        caught up by the next keystroke, the idle stop, the send or the expiry.
+        """
         await self._room()
+        settings = get_settings()
+        limit, window = settings.typing_report_limit, settings.typing_report_window
+        if seconds_to_wait(self._typing_reports, now=now, limit=limit, window=window):
+            return
+        self._typing_reports = (*self._typing_reports, now)[-limit:]
         changed = await db.run(
             presence.set_typing,
             tab=self._tab(),
             typing=typing,
             now=now,
-            ttl=get_settings().typing_ttl_seconds,
+            ttl=settings.typing_ttl_seconds,
         )
         self._typing, self._typing_at = typing, now
         if changed is not None:
-            await announce_typists(changed.room, changed.typists)
+            announce_typists(changed.room)
 
     @chat_event
     async def send(self, form_data: dict[str, Any]):
@@ -321,18 +339,11 @@ class ChatState(rx.State):
             room=room,
             author=self.username,
             text=text,
-            now_ms=int(time.time() * 1000),
+            clock=time.time,
             rooms=ROOM_SLUGS,
             attachment_urls=links,
             settings=settings,
         )
-        changes: dict[str, Any] = {
-            block_var(posted.slot): posted.block,
-            "head": posted.slot,
-            "latest": posted.latest,
-        }
-        if posted.typists is not None:
-            changes["typists"] = posted.typists
         self._typing = False
         self.draft = ""
         self.error = ""
@@ -347,25 +358,38 @@ class ChatState(rx.State):
             },
         )
         try:
-            await hub.broadcast(room, view_delta(**changes))
-            # Tabs elsewhere only need the number, for their unread count.
-            await hub.publish(
-                hub.watch_channel(room), delta=view_delta(latest=posted.latest)
-            )
+            await announce_message(room, posted)
         except RedisError:  # stored, so not to be sent again: say what happened
             logger.warning("A sent message could not be announced (Redis).")
             self._fail(SAVED_NOT_ANNOUNCED)
 
     @chat_event
     async def load_older(self):
-        """Show the previous page of the room's history above what is shown."""
+        """Show the next page of the room's history above what is shown.
+
+        Only that page is sent. Messages the live window let go of while the tab
+        stayed open come first, so every message stays in reach.
+        """
         room = await self._room()
-        first = max(1, self._oldest_shown - get_settings().history_page_size)
-        older = await db.run(
-            messages.history, room=room, first=first, last=self._window_start - 1
+        settings = get_settings()
+        asked = self._older.asked(
+            now=time.time(),
+            limit=settings.history_rate_limit,
+            window=settings.history_rate_window_seconds,
         )
-        self._oldest_shown = first
-        await hub.send_to(self._sid(), view_delta(older=older, has_older=first > 1))
+        self._older = asked
+        latest = await db.run(read_marks.latest_seq, room=room)
+        page = asked.next_page(
+            ring_start=window_start(latest), size=settings.history_page_size
+        )
+        if page is not None:
+            shown = await db.run(
+                messages.history, room=room, first=page[0], last=page[1]
+            )
+            self._older = asked.loaded(*page)
+            await show_older_page(
+                self._sid(), slot=asked.pages, page=shown, older=self._older
+            )
 
     @rx.event
     def dismiss_error(self):
@@ -379,4 +403,4 @@ class ChatState(rx.State):
 
 
 # Sent to tabs to have them enter (and show) their room again.
-OPEN_CHAT_EVENT = hub.tab_event(f"{ChatState.get_full_name()}.open_chat")
+OPEN_CHAT_EVENT = sockets.tab_event(f"{ChatState.get_full_name()}.open_chat")

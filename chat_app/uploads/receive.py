@@ -7,18 +7,25 @@ complete; anything refused (too big, too many, empty) leaves nothing behind.
 """
 
 import contextlib
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiofiles
 import aiofiles.os
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import (
+    MultipartParser,
+    MultipartState,
+    parse_options_header,
+)
 from starlette.requests import Request
 
 from chat_app.domain.files import (
     FileType,
     display_name,
     is_stored_name,
+    size_text,
     sniff,
     stored_name,
 )
@@ -27,6 +34,8 @@ FILE_FIELD = b"files"
 HEAD_BYTES = 16
 # Room for the multipart boundaries and headers around the files themselves.
 ENVELOPE_BYTES = 64 * 1024
+# How often, in bytes written, the free disk space is looked at again.
+DISK_CHECK_BYTES = 4 * 1024 * 1024
 
 
 class UploadError(Exception):
@@ -102,6 +111,8 @@ async def receive_files(
     max_file_bytes: int,
     max_files: int,
     max_upload_bytes: int,
+    max_stored_bytes: int | None = None,
+    min_free_disk_bytes: int = 0,
 ) -> list[ReceivedFile]:
     """Stream the ``files`` parts of a multipart request into ``directory``.
 
@@ -111,13 +122,17 @@ async def receive_files(
         max_file_bytes: The largest file accepted.
         max_files: The most files accepted.
         max_upload_bytes: The largest request accepted.
+        max_stored_bytes: The most bytes of files the sender's quota has left
+            (None: no quota).
+        min_free_disk_bytes: The free space the upload folder's disk keeps.
 
     Returns:
         The files, in the order sent.
 
     Raises:
-        UploadError: 413 over a limit, 400 for no file, an empty file or a body
-            that is not multipart; nothing stays on disk then.
+        UploadError: 413 over a limit or the quota, 507 when the disk is nearly
+            full, 400 for no file, an empty file or a body that is not
+            well-formed multipart; nothing stays on disk then.
     """
     content_type, options = parse_options_header(request.headers.get("content-type"))
     boundary = options.get(b"boundary")
@@ -126,17 +141,26 @@ async def receive_files(
             400, "not_multipart", "Send the files as multipart/form-data."
         )
     declared = request.headers.get("content-length", "")
+    size = int(declared) if declared.isdigit() else 0
     limit = max_upload_bytes + ENVELOPE_BYTES
-    if declared.isdigit() and int(declared) > limit:
+    if size > limit:
         raise UploadError(
-            413, "upload_too_large", f"An upload has at most {_mb(max_upload_bytes)}."
+            413,
+            "upload_too_large",
+            f"An upload has at most {size_text(max_upload_bytes)}.",
         )
+    if max_stored_bytes is not None and size > max_stored_bytes + ENVELOPE_BYTES:
+        raise _over_quota(max_stored_bytes)
     await aiofiles.os.makedirs(directory, exist_ok=True)
+    _check_disk(directory, size, min_free_disk_bytes)
     parse = _Parse()
-    parser = _parser(boundary, parse)
+    try:
+        parser = _parser(boundary, parse)
+    except FormParserError as error:
+        raise _malformed(error) from error
     parts: list[_Part] = []
     current: _Part | None = None
-    received = 0
+    received = stored = checked = 0
     try:
         async for chunk in request.stream():
             received += len(chunk)
@@ -144,9 +168,12 @@ async def receive_files(
                 raise UploadError(
                     413,
                     "upload_too_large",
-                    f"An upload has at most {_mb(max_upload_bytes)}.",
+                    f"An upload has at most {size_text(max_upload_bytes)}.",
                 )
-            parser.write(chunk)
+            try:
+                parser.write(chunk)
+            except FormParserError as error:
+                raise _malformed(error) from error
             for event, data in parse.events:
                 current = await _handle(
                     event, data, parse, parts, current, directory, max_files
@@ -156,10 +183,24 @@ async def receive_files(
                         413,
                         "file_too_large",
                         f"{current.original_name} is larger than "
-                        f"{_mb(max_file_bytes)}.",
+                        f"{size_text(max_file_bytes)}.",
                     )
             parse.events.clear()
+            stored = sum(part.size for part in parts)
+            if max_stored_bytes is not None and stored > max_stored_bytes:
+                raise _over_quota(max_stored_bytes)
+            if stored - checked >= DISK_CHECK_BYTES:
+                _check_disk(directory, 0, min_free_disk_bytes)
+                checked = stored
         parser.finalize()
+        # python-multipart's finalize() does not check the end; a body cut short
+        # would otherwise be stored as if complete.
+        if parser.state != MultipartState.END:
+            raise UploadError(
+                400,
+                "malformed_multipart",
+                "The upload ended before its closing boundary: it was cut short.",
+            )
         if not parts:
             raise UploadError(400, "no_files", "Choose at least one file.")
         for part in parts:
@@ -169,6 +210,31 @@ async def receive_files(
     except BaseException:
         await _discard(parts)
         raise
+
+
+def _malformed(error: FormParserError) -> UploadError:
+    return UploadError(
+        400, "malformed_multipart", f"The upload is not well-formed multipart: {error}."
+    )
+
+
+def _over_quota(left: int) -> UploadError:
+    return UploadError(
+        413,
+        "quota_exceeded",
+        f"This upload is over your upload quota, which has {size_text(left)} left.",
+    )
+
+
+def _check_disk(directory: Path, incoming: int, min_free: int) -> None:
+    """Refuse (507) when writing ``incoming`` more bytes leaves under ``min_free``."""
+    if min_free and shutil.disk_usage(directory).free - incoming < min_free:
+        raise UploadError(
+            507,
+            "storage_full",
+            "The server's storage is nearly full, so it takes no uploads now. "
+            "Try again later.",
+        )
 
 
 async def _handle(
@@ -269,7 +335,3 @@ async def remove_stored(directory: Path, names: list[str]) -> None:
         if is_stored_name(name):  # never a path: names come from the database
             with contextlib.suppress(FileNotFoundError):
                 await aiofiles.os.remove(directory / name)
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from chat_app import settings
@@ -54,16 +56,72 @@ def test_login_then_me(client):
     assert "$2b$" not in me.text
 
 
-def test_duplicates_answer_409_naming_the_field(client):
+def test_duplicates_answer_409_without_saying_whether_the_email_is_registered(
+    client,
+):
     register(client)
-    error = assert_error(
+    by_username = assert_error(
         register(client, username="MARIA", email="x@example.com"), 409, "duplicate"
     )
-    assert error["field"] == "username"
-    error = assert_error(
+    by_email = assert_error(
         register(client, username="other", email="Maria@Example.com"), 409, "duplicate"
     )
-    assert error["field"] == "email"
+    assert by_username == by_email
+    assert "field" not in by_email
+
+
+def test_registrations_from_one_address_are_throttled_with_retry_after(
+    client, monkeypatch
+):
+    monkeypatch.setenv("CHAT_REGISTRATION_MAX_PER_ADDRESS", "2")
+    settings.get_settings.cache_clear()
+    register(client)
+    register(client)  # a duplicate counts too: it answers a question
+    response = register(client, username="other", email="other@example.com")
+    error = assert_error(response, 429, "throttled")
+    assert "try again in" in error["message"]
+    assert int(response.headers["retry-after"]) > 0
+
+
+def test_a_password_with_nul_is_a_validation_error_and_a_failed_login(client):
+    error = assert_error(
+        register(client, password="senha\x00segura"), 422, "validation_error"
+    )
+    assert error["field"] == "password"
+    assert "NUL" in error["message"]
+    register(client)
+    assert_error(login(client, password="senha\x00segura"), 401, "invalid_credentials")
+
+
+def post_raw_json(client, path, fields):
+    # json.dumps keeps a lone surrogate as the escape "\\ud800", as a client may.
+    return client.post(
+        path,
+        content=json.dumps(fields).encode(),
+        headers={"content-type": "application/json"},
+    )
+
+
+def test_a_lone_surrogate_is_a_validation_error_or_a_failed_login(client):
+    broken = "senha\ud800segura"
+    error = assert_error(
+        post_raw_json(client, "/api/auth/register", {**ACCOUNT, "password": broken}),
+        422,
+        "validation_error",
+    )
+    assert error["field"] == "password"
+    register(client)
+    for fields in ({"login": "maria", "password": broken}, {"login": broken}):
+        response = post_raw_json(
+            client, "/api/auth/login", {"password": "senha-segura", **fields}
+        )
+        assert_error(response, 401, "invalid_credentials")
+
+
+def test_a_login_of_400_characters_is_a_failed_login_and_counts(client):
+    for _ in range(5):
+        assert_error(login(client, login="x" * 400), 401, "invalid_credentials")
+    assert_error(login(client, login="x" * 400), 429, "throttled")
 
 
 @pytest.mark.parametrize(
@@ -126,6 +184,17 @@ def test_wrong_password_and_unknown_user_answer_the_same_401(client):
     assert wrong["message"] == unknown["message"]
 
 
+def test_failures_of_others_behind_the_same_address_do_not_lock_out_an_account(
+    client,
+):
+    register(client)
+    for attempt in range(5):
+        assert_error(
+            login(client, login=f"nobody{attempt}"), 401, "invalid_credentials"
+        )
+    assert login(client).status_code == 200
+
+
 def test_the_sixth_attempt_after_five_failures_answers_429(client):
     register(client)
     for _ in range(5):
@@ -168,7 +237,7 @@ def test_behind_a_trusted_proxy_throttling_counts_the_real_client(client, monkey
     for _ in range(5):
         client.post(
             "/api/auth/login",
-            json={"login": "nobody", "password": "wrong-password"},
+            json={"login": "maria", "password": "wrong-password"},
             headers=attacker,
         )
     refused = client.post(

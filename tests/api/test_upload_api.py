@@ -5,8 +5,10 @@ import zlib
 
 import pytest
 
+from chat_app import db
 from chat_app.settings import get_settings
 from chat_app.upkeep import clean_unsent_uploads
+from chat_app.uploads import records
 
 
 def png() -> bytes:
@@ -192,3 +194,171 @@ def test_uploads_never_sent_are_removed_after_a_day_with_their_files(client, aut
     assert stored_files() == []
     links = [entry["url"] for entry in response.json()["files"]]
     assert client.get(links[0]).status_code == 404
+
+
+def raw_upload(client, auth, body: bytes, boundary: str = "b0undary"):
+    return client.post(
+        "/api/upload",
+        headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        content=body,
+    )
+
+
+def part(boundary: str, headers: list[str], data: bytes) -> bytes:
+    head = "".join(f"{line}\r\n" for line in headers)
+    return f"--{boundary}\r\n{head}\r\n".encode() + data + b"\r\n"
+
+
+FILE_HEADER = 'Content-Disposition: form-data; name="files"; filename="a.txt"'
+
+
+@pytest.mark.parametrize(
+    ("boundary", "body"),
+    [
+        ("b0undary", part("b0undary", [FILE_HEADER, "X-Long: " + "h" * 5000], b"hi")),
+        (
+            "b0undary",
+            part("b0undary", [FILE_HEADER] + [f"X-H{n}: v" for n in range(20)], b"hi"),
+        ),
+        ("q" * 300, part("q" * 300, [FILE_HEADER], b"hi") + b"--" + b"q" * 300 + b"--"),
+        ("b0undary", b"\x00garbage\xff" * 100),
+        # Every part complete, but the closing boundary never comes.
+        ("b0undary", part("b0undary", [FILE_HEADER], b"hello")),
+    ],
+    ids=["long-header", "many-headers", "long-boundary", "garbage", "unclosed"],
+)
+def test_malformed_multipart_answers_400_and_stores_nothing(
+    client, auth, boundary, body
+):
+    response = raw_upload(client, auth, body, boundary)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "malformed_multipart"
+    assert stored_files() == []
+
+
+def test_the_daily_quota_refuses_413_saying_what_is_left(client, auth, monkeypatch):
+    monkeypatch.setattr(get_settings(), "upload_bytes_per_day", 100_000)
+    assert upload(client, auth, ("a.bin", b"a" * 60_000)).status_code == 201
+    before = stored_files()
+    response = upload(client, auth, ("b.bin", b"b" * 60_000))
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "quota_exceeded"
+    assert "39.1 KB left" in error["message"], error["message"]
+    assert stored_files() == before
+    assert upload(client, auth, ("c.bin", b"c" * 40_000)).status_code == 201
+
+
+def test_the_quota_of_bytes_kept_counts_every_earlier_day(client, auth, monkeypatch):
+    settings = get_settings()
+    monkeypatch.setattr(settings, "upload_bytes_kept", 150_000)
+    db.run_in_session(
+        records.record_attachments,
+        [("0" * 32 + ".bin", "old.bin", "file", "application/octet-stream", 100_000)],
+        owner="uploader",
+        now=time.time() - 30 * 24 * 3600,
+    )
+    response = upload(client, auth, ("new.bin", b"n" * 60_000))
+    assert response.status_code == 413
+    assert "48.8 KB left" in response.json()["error"]["message"]
+    assert stored_files() == []
+
+
+def test_a_declared_body_over_the_quota_is_refused_before_it_is_read(
+    client, auth, monkeypatch
+):
+    monkeypatch.setattr(get_settings(), "upload_bytes_per_day", 100_000)
+    events = call_upload(client.app, auth, body=b"x" * 300_000, chunk=10_000)
+    status = next(e for e in events if isinstance(e, int))
+    assert status == 413
+    # The answer went out before a byte of the body was asked for.
+    assert events.index(status) < events.index("receive")
+    assert stored_files() == []
+
+
+def test_too_many_uploads_a_minute_answer_429_with_retry_after(
+    client, auth, monkeypatch
+):
+    monkeypatch.setattr(get_settings(), "uploads_per_minute", 2)
+    for name in ("a.txt", "b.txt"):
+        assert upload(client, auth, (name, b"hello")).status_code == 201
+    response = upload(client, auth, ("c.txt", b"hello"))
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "too_many_uploads"
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+    assert len(stored_files()) == 2
+
+
+def test_uploads_are_refused_507_when_the_disk_is_nearly_full(
+    client, auth, monkeypatch
+):
+    monkeypatch.setattr(get_settings(), "min_free_disk_bytes", 10**18)
+    response = upload(client, auth, ("a.txt", b"hello"))
+    assert response.status_code == 507
+    assert response.json()["error"]["code"] == "storage_full"
+    assert stored_files() == []
+
+
+def test_an_upload_the_client_abandons_leaves_nothing_and_no_error(
+    client, auth, caplog
+):
+    head = (
+        b'--b0undary\r\nContent-Disposition: form-data; name="files"; '
+        b'filename="a.txt"\r\n\r\n'
+    )
+    body = head + b"x" * 50_000
+    events = call_upload(client.app, auth, body=body, chunk=10_000, disconnect=True)
+    assert 400 in events  # said to nobody, but said without a failure
+    assert stored_files() == []
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def call_upload(
+    app, auth, *, body: bytes, chunk: int, disconnect: bool = False
+) -> list[object]:
+    """Call the app's upload route directly, as a server would.
+
+    With ``disconnect``, the client goes away after the chunks instead of ending
+    the body.
+
+    Returns:
+        What happened, in order: "receive" for each body chunk asked for, and
+        the response's status.
+    """
+    events: list[object] = []
+    chunks = [body[i : i + chunk] for i in range(0, len(body), chunk)]
+    multipart = "multipart/form-data; boundary=b0undary"
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/upload",
+        "raw_path": b"/api/upload",
+        "query_string": b"",
+        "root_path": "",
+        "client": ("10.0.0.1", 5000),
+        "server": ("testserver", 80),
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", multipart.encode()),
+            (b"content-length", str(len(body)).encode()),
+            *[(k.lower().encode(), v.encode()) for k, v in auth.items()],
+        ],
+    }
+
+    async def receive():
+        events.append("receive")
+        if chunks:
+            return {"type": "http.request", "body": chunks.pop(0), "more_body": True}
+        if disconnect:
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            events.append(message["status"])
+
+    asyncio.run(app(scope, receive, send))
+    return events

@@ -146,6 +146,60 @@ def test_older_history_loads_above_keeping_the_reader_in_place(people):
     expect(load).to_have_count(0)
 
 
+def test_a_tab_left_open_while_150_messages_arrive_can_still_read_them_all(people):
+    reader = people("vigia")
+    url = reader.server.url
+    tag = uuid.uuid4().hex[:4]
+    reader.enter()
+    reader.page.click("#room-sala-2")
+    expect(reader.page.locator("#room-title")).to_have_text("Sala 2")
+
+    async def fill_sala_2() -> None:
+        # 150 messages from 15 people (10 each keeps within the rate limit),
+        # in the room's order, while the reader's page stays open.
+        tabs = []
+        for number in range(15):
+            account = create_account(url, f"v{number}")
+            tab = await ChatClient(url, account.token).connect()
+            await tab.enter_room("sala-2")
+            await tab.wait_for(lambda t=tab: t.room_slug() == "sala-2")
+            tabs.append(tab)
+        for number in range(150):
+            text = f"vigilia {tag} {number:03d}"
+            await tabs[number % 15].send(text)
+            await tabs[0].wait_for(
+                lambda t=text: any(m["text"] == t for m in tabs[0].messages())
+            )
+        for tab in tabs:
+            await tab.leave_room()
+            await tab.close()
+
+    run_async(fill_sala_2())
+    expect(reader.messages().filter(has_text=f"vigilia {tag} 149")).to_have_count(1)
+    # The live window let the first ones go; scrolling up brings them back.
+    first = reader.messages().filter(has_text=f"vigilia {tag} 000")
+    expect(first).to_have_count(0)
+    scroller = reader.page.locator("#message-list")
+    for _ in range(10):
+        if first.count():
+            break
+        shown = reader.messages().count()
+        # At the very top the next page loads by itself.
+        scroller.evaluate("list => list.scrollTo({top: -list.scrollHeight})")
+        expect(reader.messages()).not_to_have_count(shown)
+    expect(first).to_have_count(1)
+    # In the order they are laid out on screen (blocks are placed by CSS order).
+    texts = reader.messages().evaluate_all(
+        """bubbles => bubbles
+            .map(b => [b.getBoundingClientRect().top, b.innerText])
+            .sort((a, b) => a[0] - b[0])
+            .map(pair => pair[1])"""
+    )
+    marker = f"vigilia {tag} "
+    numbers = [int(text.split(marker)[1][:3]) for text in texts if marker in text]
+    assert numbers == list(range(150))
+
+
 def test_scrolled_up_the_reader_gets_a_jump_to_latest_button(people):
     writers = [people("conta").enter(), people("conta2").enter()]
     reader = people("rola", viewport={"width": 900, "height": 500}).enter()

@@ -6,6 +6,7 @@ password included), listens on 127.0.0.1 only, keeps its socket in its own folde
 and is deleted when the run ends.
 """
 
+import contextlib
 import glob
 import os
 import shutil
@@ -115,10 +116,9 @@ class PostgresServer:
         popen = self.process.popen
         if popen is not None and popen.poll() is None:
             os.killpg(popen.pid, signal.SIGINT)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 popen.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.stop()
+        self.process.stop()  # forgets it, and kills it if it did not stop
 
     def resume(self) -> None:
         """Start the halted server again on the same port and data."""

@@ -12,9 +12,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from chat_app import accounts, sessions
-from chat_app.accounts import ThrottledError
+from chat_app.accounts import RegistrationThrottledError, ThrottledError
 from chat_app.db import is_unavailable, make_engine, upgrade
-from chat_app.models import Message, Presence, ReadMark
+from chat_app.models import Message, Presence, ReadMark, User
 from chat_app.rooms import messages, presence
 from chat_app.rooms.messages import RateLimitedError
 from chat_app.security import AuthError
@@ -54,7 +54,7 @@ def post(session: Session, settings: Settings, author: str, text: str = "x"):
         room="sala-1",
         author=author,
         text=text,
-        now_ms=NOW_MS,
+        clock=lambda: NOW_MS / 1000,
         rooms=["sala-1"],
         attachment_urls=[],
         settings=settings,
@@ -172,6 +172,59 @@ def test_parallel_wrong_passwords_get_only_the_allowed_attempts(settings, in_par
     assert (len(checked), len(throttled)) == (settings.login_max_failures, 11)
 
 
+def test_parallel_guesses_that_read_the_clock_before_their_turn_are_all_counted(
+    settings, in_parallel
+):
+    run, _engine = in_parallel
+
+    def guess(session: Session, index: int) -> object:
+        # Each request read the clock on arrival, then waited for its turn: a
+        # later turn may carry an earlier time than failures already counted.
+        return accounts.log_in(
+            session,
+            "victim",
+            f"guess-{index}",
+            client="203.0.113.9",
+            settings=settings,
+            now=NOW_MS / 1000 - index * 0.01,
+        )
+
+    results = run(guess, 30)
+    checked = [
+        result
+        for result in results
+        if isinstance(result, AuthError) and not isinstance(result, ThrottledError)
+    ]
+    assert len(checked) == settings.login_max_failures, results
+
+
+def test_parallel_registrations_from_one_address_stop_at_the_limit(
+    settings, in_parallel
+):
+    run, engine = in_parallel
+
+    def register(session: Session, index: int) -> object:
+        return accounts.sign_up(
+            session,
+            {
+                "name": f"User {index}",
+                "username": f"user{index}",
+                "email": f"user{index}@example.com",
+                "password": "password-123",
+            },
+            client="203.0.113.9",
+            settings=settings,
+            now=NOW_MS / 1000 - index * 0.01,
+        )
+
+    results = run(register, 30)
+    limit = settings.registration_max_per_address
+    throttled = [r for r in results if isinstance(r, RegistrationThrottledError)]
+    assert len(throttled) == 30 - limit, results
+    with Session(engine) as session:
+        assert len(session.exec(select(User)).all()) == limit
+
+
 def test_the_sweep_spares_a_tab_that_came_back_while_it_waited(settings, in_parallel):
     _run, engine = in_parallel
     stale_at = NOW_MS / 1000 - 60
@@ -226,6 +279,7 @@ def test_two_logouts_of_one_session_at_once_both_succeed(settings, in_parallel):
                 "email": "ana@example.com",
                 "password": "password-123",
             },
+            client="203.0.113.9",
             settings=settings,
             now=NOW_MS / 1000,
         )

@@ -21,6 +21,7 @@ def test_concurrent_registrations_all_succeed(settings):
                     "email": f"user{index}@example.com",
                     "password": "password-123",
                 },
+                client=f"203.0.113.{index}",
                 settings=settings,
                 now=1_800_000_000.0,
             )
@@ -36,3 +37,11 @@ def test_concurrent_registrations_all_succeed(settings):
 def test_upgrade_is_idempotent(settings):
     upgrade(settings.database_url)
     upgrade(settings.database_url)
+
+
+def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/durable.db")
+    with engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    engine.dispose()
+    assert mode == 2  # FULL

@@ -1,10 +1,14 @@
 import base64
 import json
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
 
+from chat_app import security
 from chat_app.security import (
     AuthError,
     create_token,
@@ -45,6 +49,40 @@ def test_verify_refuses_garbage_hashes_instead_of_raising():
 def test_the_dummy_hash_is_a_real_bcrypt_hash_of_the_same_cost():
     assert dummy_hash(4).startswith("$2b$04$")
     assert not verify_password("", dummy_hash(4))
+
+
+def test_no_more_bcrypt_work_runs_at_once_than_there_are_cores(monkeypatch):
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    class SlowBcrypt:
+        def _work(self) -> None:
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+            time.sleep(0.02)
+            with lock:
+                running -= 1
+
+        def hash(self, _password: str) -> str:
+            self._work()
+            return "hashed"
+
+        def verify(self, _password: str, _hash: str) -> bool:
+            self._work()
+            return False
+
+    monkeypatch.setattr(security, "_context", lambda _rounds: SlowBcrypt())
+
+    def one(index: int) -> object:
+        if index % 2:
+            return hash_password("password", rounds=4)
+        return verify_password("password", "hashed")
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(one, range(48)))
+    assert 1 <= most <= (os.cpu_count() or 1)
 
 
 def test_a_token_carries_the_required_claims():

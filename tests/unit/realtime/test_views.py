@@ -7,7 +7,7 @@ it names states or vars on the wire, these tests fail before any browser does.
 from importlib.metadata import version
 
 from chat_app.domain.messages import RING_BLOCKS, ChatMessage
-from chat_app.realtime import hub
+from chat_app.realtime import sockets
 from chat_app.realtime.views import RoomViewState, block_var, view_delta
 from chat_app.states.chat import ChatState
 
@@ -44,7 +44,7 @@ def test_every_ring_slot_is_a_var_of_the_view_state():
 
 
 def test_a_tab_event_is_what_reflex_clients_run():
-    event = hub.tab_event(f"{ChatState.get_full_name()}.open_chat")
+    event = sockets.tab_event(f"{ChatState.get_full_name()}.open_chat")
     assert event == {
         "name": "reflex___state____state.chat_app___states___chat____chat_state"
         ".open_chat",

@@ -36,7 +36,7 @@ def post(
         room=room,
         author=author,
         text=text,
-        now_ms=at,
+        clock=lambda: at / 1000,
         rooms=ROOMS,
         attachment_urls=[],
         settings=settings,

@@ -1,6 +1,7 @@
 import pytest
 
 from chat_app.domain.messages import BLOCK_SIZE, RING_BLOCKS
+from chat_app.domain.validation import validate_message
 from chat_app.rooms import messages
 from chat_app.rooms.messages import RateLimitedError
 from tests.unit.rooms.steps import NOW, enter, post, set_typing, unlimited, view
@@ -70,3 +71,12 @@ def test_history_pages_go_back_from_the_window(session, settings):
     assert [m.id for m in page(-10, 2)] == [1, 2]
     assert page(1, 0) == []
     assert page(4, 6)[0].previous_sent_at_ms == 3
+
+
+def test_a_text_sent_with_nul_characters_is_stored_on_every_database(session, settings):
+    text = validate_message("nul\x00 inside\x00", settings.max_message_length)
+    posted = post(session, settings, "ana", text=text)
+    session.commit()
+    assert posted.message.text == "nul inside"
+    stored = messages.history(session, room="sala-1", first=1, last=1)
+    assert [m.text for m in stored] == ["nul inside"]

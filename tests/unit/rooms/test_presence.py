@@ -1,3 +1,4 @@
+from chat_app.models import RevokedToken
 from chat_app.rooms import presence
 from tests.unit.rooms.steps import NOW, TTL, enter, set_typing
 
@@ -33,7 +34,7 @@ def test_entering_another_room_moves_the_tab(session):
     enter(session, "t1", "joao")
     arrival = enter(session, "t1", "joao", room="sala-2")
     assert arrival.left_rooms == {"sala-1"}
-    assert not arrival.moved_tabs
+    assert arrival.moved_sids == []
     assert presence.members(session, "sala-1") == []
     assert presence.members(session, "sala-2") == ["joao"]
     tab = presence.presence_of(session, "t1")
@@ -94,10 +95,42 @@ def test_a_user_is_in_one_room_at_a_time_across_tabs(session):
     enter(session, "t2", "joao")
     enter(session, "t3", "pedro")
     arrival = enter(session, "t2", "joao", room="sala-2")
-    assert arrival.moved_tabs
+    assert arrival.moved_sids == ["sid-t1"]
     assert arrival.left_rooms == {"sala-1"}
     assert presence.members(session, "sala-1") == ["pedro"]
     assert presence.members(session, "sala-2") == ["joao"]
     moved = presence.presence_of(session, "t1")
     assert moved is not None
     assert moved.room == "sala-2"
+
+
+def test_the_sweep_evicts_tabs_whose_session_was_revoked_or_expired(session):
+    def enter_with(tab, username, token_id, expires_at):
+        presence.enter(
+            session,
+            room="sala-1",
+            username=username,
+            tab=tab,
+            sid=f"sid-{tab}",
+            now=NOW,
+            token_id=token_id,
+            token_expires_at=expires_at,
+        )
+        session.commit()
+
+    enter_with("t1", "joao", "revoked-jti", int(NOW) + 3600)
+    enter_with("t2", "joao", "live-jti", int(NOW) + 3600)
+    enter_with("t3", "pedro", "old-jti", int(NOW) + 5)
+    enter(session, "t4", "ana")  # entered before sessions were recorded
+    session.add(RevokedToken(jti="revoked-jti", expires_at=NOW + 3600))
+    session.commit()
+    live = {"sid-t1", "sid-t2", "sid-t3", "sid-t4"}
+    swept = sweep(session, live, now=NOW + 2)
+    # The revoked tab goes, however alive its socket; joao stays with t2.
+    assert swept.evicted_sids == ["sid-t1"]
+    assert swept.member_rooms == set()
+    assert presence.presence_of(session, "t1") is None
+    swept = sweep(session, live, now=NOW + 6)
+    assert swept.evicted_sids == ["sid-t3"]
+    assert swept.member_rooms == {"sala-1"}
+    assert sorted(presence.members(session, "sala-1")) == ["ana", "joao"]

@@ -35,7 +35,7 @@ def post(session, settings, text: str, at: float, links: list[object]):
         room="sala-1",
         author="ana",
         text=text,
-        now_ms=int(at * 1000),
+        clock=lambda: at,
         rooms=["sala-1"],
         attachment_urls=links,
         settings=settings,

@@ -1,0 +1,103 @@
+"""The older history a tab loads above its live window, page by page.
+
+A tab shows the live window (from the ring's start) and, above it, the older
+pages it loaded: a run from ``first`` to ``last``. While the tab stays open the
+window moves on and lets its oldest blocks go; those messages come first (oldest
+first), so none is ever out of reach. Then the page before the oldest loaded.
+"""
+
+from dataclasses import dataclass, replace
+
+from chat_app.domain.errors import ChatError
+from chat_app.domain.limits import seconds_to_wait
+
+# Pages of older history one tab holds above its live window.
+OLDER_SLOTS = 32
+
+
+@dataclass(frozen=True)
+class OlderHistory:
+    """What a tab loaded above its live window, and when it loaded it.
+
+    Attributes:
+        first: The oldest message loaded (the window's start on arrival).
+        last: The newest older message loaded (``first - 1`` on arrival).
+        pages: How many pages were loaded (each went in its own slot).
+        loads: When the latest loads were asked for, for the rate limit.
+    """
+
+    first: int = 1
+    last: int = 0
+    pages: int = 0
+    loads: tuple[float, ...] = ()
+
+    @classmethod
+    def on_arrival(cls, window_start: int) -> "OlderHistory":
+        """Nothing loaded yet above a window that starts at ``window_start``.
+
+        Args:
+            window_start: The first message of the live window.
+
+        Returns:
+            The history.
+        """
+        return cls(first=window_start, last=window_start - 1)
+
+    def asked(self, *, now: float, limit: int, window: float) -> "OlderHistory":
+        """Count a request for a page, refusing one too many or too fast.
+
+        Args:
+            now: The current time.
+            limit: Loads allowed...
+            window: ...within this many seconds.
+
+        Returns:
+            The history with this load counted.
+
+        Raises:
+            ChatError: If the tab asked too often, or holds all it can.
+        """
+        wait = seconds_to_wait(self.loads, now=now, limit=limit, window=window)
+        if wait:
+            raise ChatError(f"Slow down: older messages load again in {wait} s.")
+        if self.pages >= OLDER_SLOTS:
+            raise ChatError(
+                "This tab holds as much history as it can: reopen the room to "
+                "start again from the latest messages."
+            )
+        return replace(self, loads=(*self.loads, now)[-limit:])
+
+    def next_page(self, *, ring_start: int, size: int) -> tuple[int, int] | None:
+        """The first and last message of the next page to load.
+
+        Args:
+            ring_start: Where the live window starts now.
+            size: Messages per page.
+
+        Returns:
+            The range, or None when the tab holds the room's whole history.
+        """
+        if self.last + 1 < ring_start:
+            return self.last + 1, min(self.last + size, ring_start - 1)
+        if self.first > 1:
+            return max(1, self.first - size), self.first - 1
+        return None
+
+    def loaded(self, first: int, last: int) -> "OlderHistory":
+        """The history once a page is in.
+
+        Args:
+            first: The page's first message.
+            last: Its last message.
+
+        Returns:
+            The history with the page (the next slot taken).
+        """
+        if first < self.first:
+            return replace(self, first=first, pages=self.pages + 1)
+        return replace(self, last=last, pages=self.pages + 1)
+
+    @property
+    def has_older(self) -> bool:
+        """Whether messages before the oldest loaded remain."""
+        return self.first > 1

@@ -1,0 +1,155 @@
+"""The sockets of this process and the socket.io rooms ("channels") they are in.
+
+A tab's socket is in its chat room's channel, in its user's channel, and in the
+watch channel of every other room (which carries only that room's latest message
+number, for unread counts). Also the shape of what is sent to a tab: a delta of
+state vars, or events for it to run.
+"""
+
+from typing import Any
+
+from reflex_base.registry import RegistrationContext
+
+NAMESPACE = "/_event"
+CHAT_PREFIX = "chat-"
+ROOM_PREFIX = "chat-room:"
+WATCH_PREFIX = "chat-watch:"
+
+Delta = dict[str, dict[str, Any]]
+
+
+def room_channel(room: str) -> str:
+    """The socket.io room of a chat room's tabs.
+
+    Args:
+        room: The chat room's slug.
+
+    Returns:
+        The socket.io room name.
+    """
+    return f"{ROOM_PREFIX}{room}"
+
+
+def user_channel(username: str) -> str:
+    """The socket.io room of all of one user's tabs.
+
+    Args:
+        username: The user.
+
+    Returns:
+        The socket.io room name.
+    """
+    return f"chat-user:{username}"
+
+
+def watch_channel(room: str) -> str:
+    """The socket.io room of the tabs outside a chat room (for its unread count).
+
+    Args:
+        room: The chat room's slug.
+
+    Returns:
+        The socket.io room name.
+    """
+    return f"{WATCH_PREFIX}{room}"
+
+
+def tab_event(handler: str) -> dict[str, Any]:
+    """An event for tabs to run, as Reflex's client expects it in an update.
+
+    Args:
+        handler: The handler's full name (``<state full name>.<handler>``).
+
+    Returns:
+        The event, without arguments.
+    """
+    return {"name": handler, "payload": {}, "router_data": {}}
+
+
+def socket_server():
+    """The app's socket.io server (this process's sockets).
+
+    Returns:
+        The server.
+
+    Raises:
+        RuntimeError: If the app has none.
+    """
+    sio = RegistrationContext.get().app.sio
+    if sio is None:
+        raise RuntimeError("The app has no socket server.")
+    return sio
+
+
+async def enter(sid: str, room: str, username: str, rooms: list[str]) -> None:
+    """Make a tab's socket receive its room, its user, and the others' counters.
+
+    A socket is in exactly one chat room's channel, and in the watch channel of
+    every other room, which only carries that room's latest message number.
+
+    Args:
+        sid: The socket id (held by this process).
+        room: The chat room's slug.
+        username: The tab's user.
+        rooms: Every room's slug.
+    """
+    sio = socket_server()
+    for other in sio.rooms(sid, namespace=NAMESPACE):
+        if other.startswith(ROOM_PREFIX) and other != room_channel(room):
+            await sio.leave_room(sid, other, namespace=NAMESPACE)
+    await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
+    await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
+    for slug in rooms:
+        if slug == room:
+            await sio.leave_room(sid, watch_channel(slug), namespace=NAMESPACE)
+        else:
+            await sio.enter_room(sid, watch_channel(slug), namespace=NAMESPACE)
+
+
+async def leave(sid: str, room: str) -> None:
+    """Stop a socket receiving a room's broadcasts; it watches the room's count.
+
+    Args:
+        sid: The socket id.
+        room: The chat room's slug.
+    """
+    sio = socket_server()
+    await sio.leave_room(sid, room_channel(room), namespace=NAMESPACE)
+    await sio.enter_room(sid, watch_channel(room), namespace=NAMESPACE)
+
+
+async def drop(sid: str) -> None:
+    """Take a socket out of every channel of the chat (rooms, watches, its user).
+
+    Args:
+        sid: The socket id (held by this process).
+    """
+    sio = socket_server()
+    for name in sio.rooms(sid, namespace=NAMESPACE):
+        if isinstance(name, str) and name.startswith(CHAT_PREFIX):
+            await sio.leave_room(sid, name, namespace=NAMESPACE)
+
+
+def local_sids() -> set[str]:
+    """The sockets of this process that are in a chat room.
+
+    Returns:
+        Their ids.
+    """
+    rooms = socket_server().manager.rooms.get(NAMESPACE, {})
+    return {
+        sid
+        for name, members in rooms.items()
+        if isinstance(name, str) and name.startswith(ROOM_PREFIX)
+        for sid in members
+    }
+
+
+async def send_to(sid: str, delta: Delta) -> None:
+    """Send a delta to one socket of this process (a tab's own view of its room).
+
+    Args:
+        sid: The socket id.
+        delta: ``{state name: {var name: value}}`` with JSON-ready values.
+    """
+    await socket_server().emit("event", {"delta": delta}, to=sid, namespace=NAMESPACE)

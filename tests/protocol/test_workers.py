@@ -1,0 +1,146 @@
+"""Two backend workers sharing Redis: what one decides reaches the other's sockets.
+
+Moving a user's other tabs, evicting the tabs of a session that ended, and the
+order of room deliveries, each with the people involved on different workers.
+"""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from harness.protocol import CHAT, ROOM, ChatClient
+from harness.servers import (
+    ChatServer,
+    chat_environment,
+    migrate,
+    start_chat,
+    start_redis,
+)
+from tests.protocol.test_room_events import has_text, unique
+from tests.support.accounts import Account, create_account
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[list[ChatServer]]:
+    redis, redis_url = start_redis("workers-redis")
+    env = chat_environment(
+        "workers", {"REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "1"}
+    )
+    migrate(env)
+    servers: list[ChatServer] = []
+    try:
+        # The browser suite's names: the same frontend build serves both.
+        for name in ("browser-redis-a", "browser-redis-b"):
+            servers.append(start_chat(name, env=env))
+        yield servers
+    finally:
+        for server in servers:
+            server.process.stop()
+        redis.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_worker_errors(workers):
+    for server in workers:
+        server.process.mark_log()
+    yield
+    bad = [line for server in workers for line in server.process.new_bad_lines()]
+    assert not bad, "A worker logged errors:\n" + "\n".join(bad)
+
+
+@pytest.fixture
+async def tab(workers) -> AsyncIterator:
+    """Open a logged-in tab on worker 0 or 1; all are closed after the test."""
+    clients: list[ChatClient] = []
+
+    async def open_tab(account: Account, worker: int) -> ChatClient:
+        client = ChatClient(workers[worker].url, account.token)
+        clients.append(client)
+        await client.connect()
+        await client.wait_for(lambda: account.username in client.members())
+        return client
+
+    yield open_tab
+    for client in clients:
+        if client.sio.connected:
+            await client.close()
+
+
+def account(workers: list[ChatServer], prefix: str) -> Account:
+    return create_account(workers[0].url, prefix)
+
+
+async def test_a_logout_on_one_worker_evicts_tabs_on_the_other(workers, tab):
+    victim = account(workers, "victim")
+    watcher = await tab(account(workers, "watcher"), 0)
+    elsewhere = await tab(victim, 1)
+    httpx.post(
+        workers[0].url + "api/auth/logout",
+        headers={"Authorization": f"Bearer {victim.token}"},
+        timeout=10,
+    ).raise_for_status()
+    await watcher.wait_for(lambda: victim.username not in watcher.members(), 15)
+    await elsewhere.wait_for(lambda: f"{CHAT}.open_chat" in elsewhere.asked, 15)
+    probe = unique("after-logout-")
+    witness = await tab(account(workers, "witness"), 1)
+    await watcher.send(probe)
+    await witness.wait_for(lambda: has_text(witness, probe))
+    assert not elsewhere.carried(probe)
+
+
+async def test_a_tab_on_another_worker_follows_its_user_on_the_server(workers, tab):
+    person = account(workers, "mover")
+    leader, lurker = await tab(person, 0), await tab(person, 1)
+    stays = await tab(account(workers, "stays"), 1)
+    await leader.enter_room("sala-3")
+    await leader.wait_for(lambda: leader.room_slug() == "sala-3")
+    there = await tab(account(workers, "there"), 0)
+    await there.enter_room("sala-3")
+    await there.wait_for(lambda: person.username in there.members())
+    await stays.wait_for(lambda: person.username not in stays.members())
+    old_room, new_room = unique("old-room-"), unique("new-room-")
+    await stays.send(old_room)
+    await there.send(new_room)
+    await lurker.wait_for(lambda: lurker.carried(new_room))
+    await stays.wait_for(lambda: has_text(stays, old_room))
+    assert not lurker.carried(old_room)
+
+
+async def test_room_deliveries_never_go_backwards_across_workers(workers, tab):
+    receivers = [await tab(account(workers, f"r{worker}"), worker) for worker in (0, 1)]
+    senders = [
+        await tab(account(workers, f"s{index}"), index % 2) for index in range(6)
+    ]
+    for client in [*receivers, *senders]:
+        await client.enter_room("sala-2")
+    for client in [*receivers, *senders]:
+        await client.wait_for(lambda c=client: c.room_slug() == "sala-2")
+    start = [len(receiver.raw) for receiver in receivers]
+
+    async def send_eight(sender: ChatClient) -> None:
+        for number in range(8):
+            await sender.send(f"ordered-{number}-{unique('')}")
+
+    await asyncio.gather(*(send_eight(sender) for sender in senders))
+    for receiver in receivers:
+        await receiver.wait_for(lambda r=receiver: len(r.messages()) >= 48, 30)
+        assert [m["id"] for m in receiver.messages()] == list(range(1, 49))
+    for receiver, first in zip(receivers, start, strict=True):
+        newest_in_slot: dict[str, int] = {}
+        newest_head = 0
+        for raw in receiver.raw[first:]:
+            values = (json.loads(raw).get("delta") or {}).get(ROOM, {})
+            for name, value in values.items():
+                if name.startswith("block_") and value:
+                    newest = max(message["id"] for message in value)
+                    assert newest >= newest_in_slot.get(name, 0), "a block went back"
+                    newest_in_slot[name] = newest
+            # 48 messages fill 6 blocks: the ring never wraps, so the head only
+            # moves forward.
+            if "head_rx_state_" in values:
+                head = values["head_rx_state_"]
+                assert head >= newest_head, "the head went back"
+                newest_head = head

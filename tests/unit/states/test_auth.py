@@ -1,0 +1,47 @@
+"""The registration form's refusals, on an AuthState instantiated directly."""
+
+import asyncio
+
+import pytest
+import reflex as rx
+
+from chat_app import db
+from chat_app import settings as chat_settings
+from chat_app.states.auth import AuthState
+
+FORM = {
+    "name": "Ana",
+    "username": "ana",
+    "email": "ana@example.com",
+    "password": "password-1",
+}
+
+
+@pytest.fixture
+def auth(settings, monkeypatch):
+    """The page's AuthState over a migrated database (SQLite, then PostgreSQL)."""
+    monkeypatch.setenv("CHAT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("CHAT_JWT_SECRET", "t" * 32)
+    monkeypatch.setenv("CHAT_BCRYPT_ROUNDS", "4")
+    monkeypatch.setenv("CHAT_REGISTRATION_MAX_PER_ADDRESS", "2")
+    chat_settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.upgrade(settings.database_url)
+    root = rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
+    state = root.substates[AuthState.get_name()]
+    assert isinstance(state, AuthState)
+    yield state
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+    chat_settings.get_settings.cache_clear()
+
+
+def test_the_form_says_taken_without_naming_the_field_then_when_to_retry(auth):
+    asyncio.run(auth.sign_up(FORM))
+    assert auth.auth_error == ""
+    asyncio.run(auth.sign_up({**FORM, "username": "other"}))
+    assert "already taken" in auth.auth_error
+    assert auth.auth_field == ""
+    asyncio.run(auth.sign_up({**FORM, "username": "bia", "email": "b@example.com"}))
+    assert "try again in 3600 s" in auth.auth_error
+    assert auth.auth_field == ""
