@@ -33,10 +33,18 @@
       if (count) count.textContent = waiting > 0 ? String(waiting) : "";
     };
 
+    // One page at a time: scrolling at the top asks again only once the page
+    // asked for has arrived (or after a while, if it never comes).
+    let asked = null;
     const loadOlderAtTop = () => {
+      const shown = list.querySelectorAll(".message").length;
+      if (asked && asked.shown === shown && Date.now() - asked.at < 5000) return;
       const fromTop = list.scrollHeight - list.clientHeight + list.scrollTop;
       const button = document.getElementById("load-older");
-      if (fromTop < TOP_PX && button && !button.disabled) button.click();
+      if (fromTop < TOP_PX && button && !button.disabled) {
+        asked = { shown, at: Date.now() };
+        button.click();
+      }
     };
 
     list.addEventListener("scroll", refresh, { passive: true });

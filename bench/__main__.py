@@ -46,6 +46,8 @@ DELIVERY_TIMEOUT = 30.0
 PRODUCTION_BCRYPT_ROUNDS = 12
 STORM_LOGINS = 20
 STORM_REGISTRATIONS = 20
+# A client toggling its draft as fast as it can (issue 12's typing amplification).
+TYPING_TOGGLES = 300
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -460,6 +462,49 @@ async def scenario_login_storm(chat: ChatServer, members: int, count: int) -> di
     }
 
 
+async def scenario_typing_storm(chat: ChatServer, members: int, count: int) -> dict:
+    """Scenario: one member toggles their draft 300 times while the room chats.
+
+    Args:
+        chat: The chat server.
+        members: Room size.
+        count: Messages per measurement.
+
+    Returns:
+        Fan-out p99 without and with the toggling, and how many typing updates
+        (and bytes) one other member received for the 300 toggles.
+    """
+    clients = await chat_members([chat.url], members)
+    quiet = await fan_out(clients[0], clients[2:], count, 0.1)
+    [token] = await make_tokens(chat.url, 1, "listener")
+    listener = ChatClient(chat.url, token)  # keeps its frames, to count them
+    await enter(listener)
+    await settle([*clients, listener])
+    start = len(listener.raw)
+
+    async def toggle() -> None:
+        for index in range(TYPING_TOGGLES):
+            await clients[1].set_draft("x" if index % 2 == 0 else "")
+        await clients[1].set_draft("")
+        await clients[1].typing_stopped()
+
+    storm = asyncio.create_task(toggle())
+    stormy = await fan_out(clients[0], clients[2:], count, 0.1)
+    await storm
+    await settle([listener], quiet=3.0)
+    typing = [raw for raw in listener.raw[start:] if "typists_rx_state_" in raw]
+    await close_all([*clients, listener])
+    result = {
+        "p99_ms_quiet": quiet["p99_ms"],
+        "p99_ms_typing": stormy["p99_ms"],
+        "toggles": TYPING_TOGGLES,
+        "typing_updates_per_recipient": len(typing),
+        "typing_bytes_per_recipient": sum(len(raw.encode()) for raw in typing),
+    }
+    print(f"typing storm: {result}")
+    return result
+
+
 async def scenario_upload(chat: ChatServer, members: int, count: int) -> dict:
     """Scenario 5: a 200 MB upload while a room chats.
 
@@ -586,6 +631,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             results["payload"] = await scenario_payload(chat)
         if "memory" in args.scenarios:
             results["memory"] = await scenario_memory(chat, max(args.members))
+        if "typing" in args.scenarios:
+            results["typing_storm"] = await scenario_typing_storm(
+                chat, min(100, max(args.members)), args.messages
+            )
         if "upload" in args.scenarios:
             results["upload"] = await scenario_upload(
                 chat, min(100, max(args.members)), args.messages
@@ -626,8 +675,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="20 members, 5 messages")
     parser.add_argument(
         "--scenarios",
-        default="fanout,payload,memory,login,upload,workers",
-        help="comma-separated: fanout,payload,memory,login,upload,workers",
+        default="fanout,payload,memory,typing,login,upload,workers",
+        help="comma-separated: fanout,payload,memory,typing,login,upload,workers",
     )
     parser.add_argument("--members", default="10,100,500")
     parser.add_argument("--messages", type=int, default=100)

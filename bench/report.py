@@ -54,9 +54,23 @@ def table(results: dict) -> str:
         )
     if storm := results.get("login_storm"):
         lines.append(
-            f"| fan-out p99, 100 members, quiet / during 20 logins "
+            f"| fan-out p99, 100 members, quiet / during {storm.get('logins', 20)} "
+            f"logins and {storm.get('registrations', 0)} registrations at bcrypt "
+            f"cost {storm.get('bcrypt_rounds', 12)} "
             f"| {storm['p99_ms_quiet']} / {storm['p99_ms_storm']} ms "
             "| at most +20 % |"
+        )
+    if typing := results.get("typing_storm"):
+        lines.append(
+            f"| fan-out p99, 100 members, quiet / while one member toggles typing "
+            f"{typing['toggles']} times "
+            f"| {typing['p99_ms_quiet']} / {typing['p99_ms_typing']} ms "
+            "| at most +20 % |"
+        )
+        lines.append(
+            f"| typing updates (bytes) per recipient for {typing['toggles']} "
+            f"toggles | {typing['typing_updates_per_recipient']} "
+            f"({typing['typing_bytes_per_recipient']}) | at most 20 |"
         )
     if upload := results.get("upload"):
         lines.append(

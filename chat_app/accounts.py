@@ -7,12 +7,14 @@ gives sign-up and login threads of their own (``db.cpu_bound``).
 bcrypt runs between two short transactions, never inside one: on SQLite every
 transaction holds the one write lock that each chat message waits for, and
 bcrypt takes a quarter of a second. So these functions commit what they counted
-before hashing.
+before hashing, and each transaction is retried alone when it loses a race
+(``db.commit_alone``): the whole function never runs twice, counting twice.
 Registrations, logins and logouts are logged here, whichever way they came (HTTP
 or the page's socket); never a password, token or hash.
 """
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,9 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chat_app import attempts
-from chat_app.db import cpu_bound
+from chat_app.db import commit_alone, cpu_bound
 from chat_app.domain.errors import ChatError
-from chat_app.domain.limits import LoginLimits
 from chat_app.domain.validation import (
     username_skeleton,
     validate_email,
@@ -31,12 +32,7 @@ from chat_app.domain.validation import (
     validate_username,
 )
 from chat_app.models import User
-from chat_app.security import (
-    AuthError,
-    dummy_hash,
-    hash_password,
-    verify_password,
-)
+from chat_app.security import AuthError, dummy_hash, hash_password, verify_password
 from chat_app.sessions import issue_token
 from chat_app.settings import Settings
 
@@ -202,21 +198,14 @@ def _normalised_login(login: str) -> str:
         return typed.casefold()
 
 
-def _login_limits(settings: Settings) -> LoginLimits:
-    return LoginLimits(
-        per_account_and_address=settings.login_max_failures,
-        per_address=settings.login_address_max_failures,
-        account_free=settings.login_account_free_failures,
-        account_first_delay=settings.login_account_first_delay_seconds,
-        account_max_delay=settings.login_account_max_delay_seconds,
-        window=settings.login_window_seconds,
-    )
-
-
 def _find_by_login(session: Session, normalised: str) -> User | None:
-    try:
-        normalised.encode()
-    except UnicodeEncodeError:  # lone surrogates, which JSON allows, name no one
+    """The account a login names.
+
+    No username or email holds a control character (PostgreSQL refuses a NUL in
+    any text, even to compare it) or a lone surrogate (which JSON allows, UTF-8
+    does not): such a login names no one, and is never looked up.
+    """
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in normalised):
         return None
     column = User.email if "@" in normalised else User.username_key
     return session.exec(select(User).where(column == normalised)).first()
@@ -264,7 +253,8 @@ def sign_up(
 
     A valid form is counted against the client's address and committed first
     (a taken username or email counts too: each answer tells something); the
-    password is hashed with no transaction open; then the account is stored.
+    password is hashed with no transaction open; then the account is stored,
+    with the client's address as one it logged in from.
 
     Args:
         session: The database session.
@@ -282,8 +272,9 @@ def sign_up(
     """
     try:
         registration = validate_registration(fields)
-        wait = attempts.count_registration(
+        wait = commit_alone(
             session,
+            attempts.count_registration,
             client,
             limit=settings.registration_max_per_address,
             window=settings.registration_window_seconds,
@@ -291,13 +282,22 @@ def sign_up(
         )
         if wait:
             raise RegistrationThrottledError(wait)
-        session.commit()
         password_hash = hash_password(
             registration.password, rounds=settings.bcrypt_rounds
         )
-        user = create_account(
-            session, registration, password_hash=password_hash, now=now
-        )
+
+        def store(session: Session) -> User:
+            user = create_account(
+                session, registration, password_hash=password_hash, now=now
+            )
+            keys = attempts.LoginKeys.of(
+                user.id, user.username_key, client, secret=settings.signing_secret()
+            )
+            known_until = now + settings.login_known_address_seconds
+            attempts.remember_address(session, keys, until=known_until)
+            return user
+
+        user = commit_alone(session, store)
     except RegistrationThrottledError as error:
         logger.warning(
             "Registration throttled.",
@@ -327,9 +327,11 @@ def log_in(
     """Check a username or email and a password, and start a session.
 
     The attempt is counted as a failure and committed before bcrypt runs, with
-    no transaction open; a right password then takes its count back. Unknown
-    accounts cost a dummy bcrypt check, so timing tells nothing. The limits:
-    see ``domain.limits.login_wait``.
+    no transaction open; a right password then takes its count back and
+    remembers the address as the account's. Unknown accounts cost a dummy
+    bcrypt check, so timing tells nothing. A login that could name no account
+    (a control character, a lone surrogate) is never looked up: it fails, and
+    counts. The limits: see ``domain.limits.login_wait``.
 
     Args:
         session: The database session.
@@ -350,22 +352,32 @@ def log_in(
         _log_refused_login("Login failed.", None, client)
         raise AuthError(BAD_CREDENTIALS)
     normalised = _normalised_login(login)
-    user = _find_by_login(session, normalised)
     secret = settings.signing_secret()
-    account = attempts.account_key(user.id if user else None, normalised, secret=secret)
-    keys = attempts.LoginKeys.of(account, client)
-    count = attempts.count_login(session, keys, limits=_login_limits(settings), now=now)
-    if count.wait:
-        _log_refused_login("Login throttled.", user, client, count.wait)
-        raise ThrottledError(count.wait)
-    # Read before the commit, which ends the transaction bcrypt must not hold.
-    stored = user.password_hash if user else None
-    session.commit()
+
+    def count(
+        session: Session,
+    ) -> tuple[User | None, str | None, attempts.LoginKeys, attempts.LoginCount]:
+        user = _find_by_login(session, normalised)
+        user_id = user.id if user else None
+        keys = attempts.LoginKeys.of(user_id, normalised, client, secret=secret)
+        limits = attempts.login_limits(settings)
+        counted = attempts.count_login(session, keys, limits=limits, now=now)
+        # Read before the commit, which ends the transaction bcrypt must not hold.
+        return user, user.password_hash if user else None, keys, counted
+
+    # Committed even when throttled: the attempt may have been given a turn.
+    user, stored, keys, counted = commit_alone(session, count)
+    if counted.wait:
+        _log_refused_login("Login throttled.", user, client, counted.wait)
+        raise ThrottledError(counted.wait)
     matches = verify_password(password, stored or dummy_hash(settings.bcrypt_rounds))
     if user is None or not matches:
         _log_refused_login("Login failed.", user, client)
         raise AuthError(BAD_CREDENTIALS)
-    attempts.forgive_login(session, keys, count.ids)
+    known_until = now + settings.login_known_address_seconds
+    commit_alone(
+        session, attempts.forgive_login, keys, counted.ids, known_until=known_until
+    )
     token, claims = issue_token(user, settings=settings, now=now)
     logger.info("Logged in.", extra={"username": user.username, "address": client})
     return SignedIn(profile=user.public(), token=token, expires_at=claims.expires_at)

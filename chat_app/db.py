@@ -5,11 +5,13 @@ run``, the container and the test fixtures do so before starting the app.
 """
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -202,6 +204,58 @@ def take_turn(session: Session, key: str) -> None:
     session.exec(select(func.pg_advisory_xact_lock(number))).one()
 
 
+def _lost_a_race(error: BaseException) -> bool:
+    """Whether work failed only because a concurrent transaction got in first.
+
+    A row it updated was deleted meanwhile (``StaleDataError``), or PostgreSQL
+    gave up on it (serialization failure, deadlock): run again, it may succeed.
+    """
+    if isinstance(error, StaleDataError):
+        return True
+    return isinstance(error, DBAPIError) and _sqlstate(error) in RETRYABLE_STATES
+
+
+def commit_alone(
+    session: Session,
+    step: Callable[Concatenate[Session, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run one transaction's work and commit it, running it again if it lost a race.
+
+    For work that commits more than once (counting an attempt, then bcrypt,
+    then the rest): each of its transactions is retried alone, since
+    :func:`run_in_session` never runs work again once it has committed.
+
+    Args:
+        session: The database session; what it holds uncommitted is part of
+            the step's transaction.
+        step: The transaction's work, taking the session first, with no side
+            effect outside it (it may run more than once).
+        *args: Its other positional arguments.
+        **kwargs: Its keyword arguments.
+
+    Returns:
+        What ``step`` returned.
+
+    Raises:
+        DatabaseUnavailableError: If it lost every race.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            result = step(session, *args, **kwargs)
+            session.commit()
+        except Exception as error:
+            if not _lost_a_race(error):
+                raise
+            session.rollback()
+            if attempt == ATTEMPTS:  # too busy to answer now
+                raise DatabaseUnavailableError() from error
+            continue
+        return result
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
 def run_in_session(
     work: Callable[Concatenate[Session, P], T],
     *args: P.args,
@@ -209,8 +263,13 @@ def run_in_session(
 ) -> T:
     """Run database work in one transaction, retrying it when it lost a race.
 
+    Work is run again only if it committed nothing: once part of it is
+    committed (a login attempt counted), repeating it would do that part twice.
+    Such work retries each of its transactions alone (:func:`commit_alone`).
+
     Args:
-        work: A function taking the session first; it may run more than once.
+        work: A function taking the session first; it may run more than once
+            if it never commits by itself.
         *args: Its other positional arguments.
         **kwargs: Its keyword arguments.
 
@@ -218,24 +277,24 @@ def run_in_session(
         What ``work`` returned.
 
     Raises:
-        DatabaseUnavailableError: If the database cannot be reached.
+        DatabaseUnavailableError: If the database cannot be reached, or the
+            work lost a race after committing part of itself.
     """
     for attempt in range(1, ATTEMPTS + 1):
-        last = attempt == ATTEMPTS
+        committed: list[Session] = []
         try:
             with session_scope() as session:
+                event.listen(session, "after_commit", committed.append)
                 return work(session, *args, **kwargs)
-        except StaleDataError:
-            # A row this work updated was deleted by another process meanwhile.
-            if last:
-                raise
         except PoolTimeoutError as error:  # every connection is busy or stuck
             raise DatabaseUnavailableError() from error
-        except DBAPIError as error:
-            if _sqlstate(error) in RETRYABLE_STATES:
-                if last:  # lost every race: too busy to answer now
-                    raise DatabaseUnavailableError() from error
-                continue
+        except (StaleDataError, DBAPIError) as error:
+            if _lost_a_race(error):
+                if attempt < ATTEMPTS and not committed:
+                    continue
+                if isinstance(error, StaleDataError):
+                    raise
+                raise DatabaseUnavailableError() from error
             if is_unavailable(error):
                 raise DatabaseUnavailableError() from error
             raise
@@ -258,15 +317,36 @@ def cpu_bound(work: Callable[P, T]) -> Callable[P, T]:
     return work
 
 
+def cpu_slots() -> int:
+    """How much CPU-bound work (bcrypt) may run at once: all cores but one.
+
+    The core left over is the event loop's, which delivers every room's
+    messages; a storm of logins only waits longer.
+
+    Returns:
+        At least 1.
+    """
+    return max(1, (len(os.sched_getaffinity(0)) or 1) - 1)
+
+
+def _yield_to_the_chat() -> None:
+    """Run this worker thread at a lower priority than the event loop's."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux only; best effort
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 @lru_cache(maxsize=1)
 def _cpu_threads() -> ThreadPoolExecutor:
-    """Threads for CPU-bound work, one per core.
+    """Threads for CPU-bound work, fewer than the cores, at a lower priority.
 
     A storm of logins queues here, not in the default executor in front of every
     chat message's database work (which would wait for the whole storm).
     """
-    cores = len(os.sched_getaffinity(0)) or 1
-    return ThreadPoolExecutor(max_workers=cores, thread_name_prefix="cpu-bound")
+    return ThreadPoolExecutor(
+        max_workers=cpu_slots(),
+        thread_name_prefix="cpu-bound",
+        initializer=_yield_to_the_chat,
+    )
 
 
 async def run(

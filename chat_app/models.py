@@ -145,6 +145,9 @@ class Attachment(SQLModel, table=True):
     created_at: float
     # When a message first carried it; uploads never sent are removed after a while.
     sent_at: float | None = None
+    # The client address it came from (``api.web.client_address``), for the daily
+    # quota of one address; None for uploads recorded before addresses were kept.
+    address: str | None = Field(default=None, max_length=64, index=True)
 
     def public(self) -> dict[str, object]:
         """What a message and the upload route say about the file.
@@ -159,3 +162,21 @@ class Attachment(SQLModel, table=True):
             "kind": self.kind,
             "content_type": self.content_type,
         }
+
+
+class UploadReservation(SQLModel, table=True):
+    """Bytes an upload still streaming holds of its uploader's and address's quotas.
+
+    Taken before the body is read and given back when the files are recorded or
+    refused, so parallel uploads, on any process, count each other. A process
+    that dies mid-upload leaves its rows, which stop counting at ``expires_at``.
+    """
+
+    __tablename__ = "upload_reservations"  # pyright: ignore[reportAssignmentType]
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(max_length=32, index=True)
+    address: str = Field(max_length=64, index=True)
+    size: int = Field(sa_type=BigInteger)
+    created_at: float
+    expires_at: float = Field(index=True)

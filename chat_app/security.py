@@ -9,7 +9,10 @@ Session tokens are HS256 JWTs with ``sub``, ``iat``, ``exp`` and ``jti``.
 
 import os
 import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,9 +24,33 @@ from chat_app.domain.errors import ChatError
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("sub", "iat", "exp", "jti")
 CLOCK_SKEW_SECONDS = 60
-# bcrypt keeps a core busy and releases the GIL: more hashes at once than cores
-# only slow each other down, and take the event loop's core too.
-BCRYPT_SLOTS = threading.BoundedSemaphore(len(os.sched_getaffinity(0)) or 1)
+# bcrypt keeps a core busy and releases the GIL: more hashes at once than all the
+# cores but one only slow each other down, and take the event loop's core too.
+BCRYPT_SLOTS = threading.BoundedSemaphore(
+    max(1, (len(os.sched_getaffinity(0)) or 1) - 1)
+)
+# And each slot rests after a hash for as long as the hash took (times this), so
+# a storm of logins takes at most half a core from the chat: logins wait longer
+# in a storm, messages do not.
+BCRYPT_REST = 1.0
+_slot_ready_at: list[float] = []
+_pace = threading.Lock()
+
+
+@contextmanager
+def _bcrypt_slot() -> Iterator[None]:
+    """Hold a bcrypt slot, paced so that hashing leaves the chat its CPU."""
+    with BCRYPT_SLOTS:
+        with _pace:
+            ready_at = _slot_ready_at.pop(0) if _slot_ready_at else 0.0
+        time.sleep(max(0.0, ready_at - time.monotonic()))
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            ended = time.monotonic()
+            with _pace:
+                _slot_ready_at.append(ended + (ended - started) * BCRYPT_REST)
 
 
 class AuthError(ChatError):
@@ -45,7 +72,7 @@ def hash_password(password: str, *, rounds: int) -> str:
     Returns:
         The bcrypt hash string.
     """
-    with BCRYPT_SLOTS:
+    with _bcrypt_slot():
         return _context(rounds).hash(password)
 
 
@@ -65,7 +92,7 @@ def verify_password(password: str, password_hash: str) -> bool:
     except UnicodeEncodeError:  # lone surrogates, which JSON allows: not a password
         return False
     try:
-        with BCRYPT_SLOTS:
+        with _bcrypt_slot():
             return _context(12).verify(password, password_hash)
     except ValueError:  # an unusable hash, or a NUL in the password
         return False

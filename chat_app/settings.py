@@ -54,10 +54,14 @@ class Settings(BaseSettings):
             whatever the accounts, in the window (high: an office or a mobile
             network shares one address).
         login_account_free_failures: Failed logins of one account, from every
-            address, before addresses that failed on it wait growing delays.
+            address, from which its attempts from addresses it is not known at
+            take turns, spaced by growing delays.
         login_account_first_delay_seconds: The first of those delays...
         login_account_max_delay_seconds: ...doubling with each failure up to
             this.
+        login_known_address_seconds: How long after a successful login from an
+            address (an IPv6 /64) the account counts as known there: its
+            attempts from there take no turn, whatever is guessed elsewhere.
         registration_max_per_address: Registrations (taken names included)
             allowed from one address...
         registration_window_seconds: ...within this many seconds.
@@ -97,11 +101,20 @@ class Settings(BaseSettings):
             minute.
         min_free_disk_bytes: Uploads are refused (507) while the upload folder's
             disk has less free space than this.
+        upload_bytes_per_address_per_day: The most bytes uploaded from one
+            client address (every account on it together) in 24 hours.
         body_timeout_seconds: A request whose body stops arriving for this long
             is answered 408 and closed.
+        body_grace_seconds: A request body may take this long at any pace...
+        body_min_bytes_per_second: ...then it must keep up this average rate
+            (each byte received buys ``1 / rate`` seconds more), or it is
+            answered 408 and closed: a body trickling in cannot hold a
+            connection for ever.
         refusal_drain_seconds: A refused request's unread body is still read
             (and thrown away) for up to this long, so the client, still sending,
-            receives the answer.
+            receives the answer; only up to the route's own limit
+            (``max_upload_bytes`` on ``/api/upload``, ``max_json_body_bytes``
+            elsewhere).
         allowed_origins: The web origins (``https://chat.example.com``) allowed
             to call the API and open the socket from a browser, comma-separated
             (``CHAT_ALLOWED_ORIGINS``, or Reflex's
@@ -142,6 +155,7 @@ class Settings(BaseSettings):
     login_account_free_failures: int = Field(default=10, ge=1)
     login_account_first_delay_seconds: float = Field(default=1, gt=0)
     login_account_max_delay_seconds: float = Field(default=60, gt=0)
+    login_known_address_seconds: int = Field(default=30 * 24 * 3600, ge=1)
     registration_max_per_address: int = Field(default=20, ge=1)
     registration_window_seconds: int = Field(default=3600, ge=1)
     max_json_body_bytes: int = Field(default=16 * 1024, ge=1024)
@@ -172,7 +186,10 @@ class Settings(BaseSettings):
     upload_bytes_kept: int = Field(default=2 * 1024 * 1024 * 1024, ge=1)
     uploads_per_minute: int = Field(default=20, ge=1)
     min_free_disk_bytes: int = Field(default=1024 * 1024 * 1024, ge=0)
+    upload_bytes_per_address_per_day: int = Field(default=2 * 1024 * 1024 * 1024, ge=1)
     body_timeout_seconds: float = Field(default=30, gt=0)
+    body_grace_seconds: float = Field(default=10, gt=0)
+    body_min_bytes_per_second: int = Field(default=16 * 1024, ge=1)
     refusal_drain_seconds: float = Field(default=5, ge=0)
     allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

@@ -1,4 +1,4 @@
-"""Background upkeep each backend process runs: presence, and unsent uploads."""
+"""Background upkeep each backend process runs: presence, sockets, clean-ups."""
 
 import asyncio
 import logging
@@ -13,7 +13,7 @@ from chat_app import attempts, db, logs
 from chat_app.db import DatabaseUnavailableError
 from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import announce_members, announce_typists
-from chat_app.rooms import presence
+from chat_app.rooms import liveness
 from chat_app.settings import get_settings
 from chat_app.uploads import records
 from chat_app.uploads.receive import remove_stored
@@ -48,9 +48,9 @@ async def _every(seconds: float, task: str, step: Callable[[], Awaitable[None]])
 async def _sweep_presence(on_evict: list[dict[str, Any]]) -> None:
     settings = get_settings()
     now = time.time()
-    await db.run(presence.confirm_tabs, live_sids=sockets.local_sids(), now=now)
+    await db.run(liveness.confirm_tabs, live_sids=sockets.local_sids(), now=now)
     swept = await db.run(
-        presence.sweep,
+        liveness.sweep,
         now=now,
         stale_after=settings.presence_stale_seconds,
         typing_ttl=settings.typing_ttl_seconds,
@@ -64,11 +64,32 @@ async def _sweep_presence(on_evict: list[dict[str, Any]]) -> None:
         logger.info(
             "Tabs of ended sessions evicted.", extra={"count": len(swept.evicted_sids)}
         )
-    await hub.reseat(swept.evicted_sids, room=None, events=on_evict)
     for room in swept.member_rooms:
         announce_members(room)
     for room in swept.typists:
         announce_typists(room)
+    # Should this message be lost, each process's next tick mends its sockets.
+    await hub.reseat(swept.evicted_sids, room=None, events=on_evict)
+    await _follow_the_database(on_evict)
+
+
+async def _follow_the_database(on_move: list[dict[str, Any]]) -> None:
+    """Put this process's sockets where the database says their tabs are.
+
+    Moves and evictions travel between processes once, as messages that can be
+    lost (Redis restarting, a race with the tab's own next move): every tick,
+    each process checks its own sockets against the database and mends them, so
+    a socket never hears a room its tab is not listed in.
+    """
+    held = sockets.local_rooms()
+    truth = await db.run(liveness.rooms_of_sockets, sids=set(held))
+    rooms = [room.slug for room in get_settings().room_list()]
+    for sid, room in held.items():
+        if sid not in truth:
+            await sockets.drop(sid)  # its tab left, or its session ended
+        elif truth[sid][0] != room:
+            await sockets.enter(sid, truth[sid][0], truth[sid][1], rooms)
+            await sockets.send_to(sid, {}, events=on_move)
 
 
 async def clean_unsent_uploads(now: float | None = None) -> int:

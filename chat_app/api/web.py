@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from chat_app import db, sessions
@@ -66,16 +66,22 @@ async def read_json(request: Request, limit: int) -> dict[str, Any]:
         The object.
 
     Raises:
-        ApiError: 413 when too big, 400 when not JSON, 422 when not an object.
+        ApiError: 413 when too big, 400 when not JSON, 422 when not an object,
+            400 when the client went away before the end of it.
     """
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise ApiError(413, "payload_too_large", f"The body exceeds {limit} bytes.")
     body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise ApiError(413, "payload_too_large", f"The body exceeds {limit} bytes.")
+    try:
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise ApiError(
+                    413, "payload_too_large", f"The body exceeds {limit} bytes."
+                )
+    except ClientDisconnect as error:  # said to nobody, but not a failure
+        raise ApiError(400, "disconnected", "The request was interrupted.") from error
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:

@@ -34,7 +34,7 @@ def attachment_links(value: object) -> list[object]:
         return []
     try:
         links = json.loads(value) if isinstance(value, str) else value
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # not JSON, or nested absurdly
         raise ChatError("The attachments could not be read.") from error
     if not isinstance(links, list):
         raise ChatError("The attachments could not be read.")

@@ -62,8 +62,8 @@ class OlderHistory:
             raise ChatError(f"Slow down: older messages load again in {wait} s.")
         if self.pages >= OLDER_SLOTS:
             raise ChatError(
-                "This tab holds as much history as it can: reopen the room to "
-                "start again from the latest messages."
+                "This tab holds as much history as it can: click the room in the "
+                "menu to start again from its latest messages."
             )
         return replace(self, loads=(*self.loads, now)[-limit:])
 

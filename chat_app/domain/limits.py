@@ -36,38 +36,32 @@ def seconds_to_wait(
     return max(1, math.ceil(oldest_that_must_expire + window - now))
 
 
-def growing_delay(
-    failures: Iterable[float],
-    *,
-    now: float,
-    free: int,
-    first_delay: float,
-    max_delay: float,
-    window: float,
-) -> int:
-    """How long before another attempt, when each failure beyond a few doubles it.
+def account_delay(
+    failures: int, *, free: int, first_delay: float, max_delay: float
+) -> float:
+    """The gap between an account's attempts, once it has failed a few times.
 
-    The first ``free - 1`` failures in the window cost nothing; from the
-    ``free``-th on, the next attempt waits ``first_delay`` after the latest
-    failure, twice as long after each further one, at most ``max_delay``.
+    The first ``free - 1`` failures cost nothing; from the ``free``-th on, the
+    gap is ``first_delay``, twice as long after each further one, at most
+    ``max_delay``.
 
     Args:
-        failures: When earlier attempts failed, seconds since the epoch.
-        now: The current time.
-        free: Failures in the window from which attempts wait.
-        first_delay: The first wait, in seconds.
-        max_delay: The longest wait.
-        window: How long a failure counts, in seconds.
+        failures: The account's failures in the window (and attempts already
+            given a turn, which may fail too).
+        free: Failures from which attempts are spaced.
+        first_delay: The first gap, in seconds.
+        max_delay: The longest gap.
 
     Returns:
-        0 if an attempt is allowed now; otherwise the whole seconds to wait.
+        0 when attempts need no spacing; otherwise the gap in seconds.
     """
-    recent = sorted(at for at in failures if now - window < at)
-    if len(recent) < free:
+    if failures < free:
         return 0
-    doublings = min(len(recent) - free, MAX_DOUBLINGS)
-    delay = min(max_delay, first_delay * 2**doublings)
-    return max(0, math.ceil(recent[-1] + delay - now))
+    return min(max_delay, first_delay * 2 ** min(failures - free, MAX_DOUBLINGS))
+
+
+def _whole_seconds(seconds: float) -> int:
+    return max(1, math.ceil(seconds)) if seconds > 0 else 0
 
 
 @dataclass(frozen=True)
@@ -79,8 +73,9 @@ class LoginLimits:
             address in the window; then that pair waits until one expires.
         per_address: Failures allowed from one address in the window, whatever
             the accounts (much higher: many people may share it).
-        account_free: Failures of one account, from every address, before the
-            addresses that have themselves failed on it wait growing delays.
+        account_free: Failures of one account, from every address, from which
+            the account's attempts from addresses it is not known at take
+            turns, spaced by growing delays.
         account_first_delay: The first of those delays, in seconds...
         account_max_delay: ...doubling up to this.
         window: How long a failure counts, in seconds.
@@ -94,48 +89,80 @@ class LoginLimits:
     window: float
 
 
+@dataclass(frozen=True)
+class LoginWait:
+    """How long a login attempt must wait.
+
+    Attributes:
+        seconds: 0 if the attempt may be checked now; otherwise the whole
+            seconds to wait.
+        turn: When the address's turn on the account comes, if it was just
+            given one (the caller records it); otherwise None.
+    """
+
+    seconds: int
+    turn: float | None = None
+
+
 def login_wait(
     *,
     pair: Iterable[float],
     account: Iterable[float],
     address: Iterable[float],
+    known: bool,
+    turn: float | None,
+    turns: Iterable[float],
     now: float,
     limits: LoginLimits,
-) -> int:
+) -> LoginWait:
     """How long a login attempt must wait, from the failures it would add to.
 
-    The account's growing delay holds back only addresses that have failed on
-    the account themselves: someone guessing from elsewhere never keeps the
-    owner, typing the right password from an address of their own, out.
+    Every address has its own limits: for the account (the pair) and for every
+    account. Beyond them, once an account has failed ``account_free`` times
+    from anywhere, its attempts from addresses where it has not logged in
+    lately take turns, one per growing delay, however many addresses guess: a
+    botnet or a whole IPv6 network gets no more guesses than one address. An
+    address given a turn keeps it: once it has waited, its attempt is checked,
+    whatever others failed meanwhile. An address where the account logged in
+    lately (its owner's) takes no turn: guesses from elsewhere never keep the
+    owner out.
 
     Args:
         pair: Failures of this account from this address.
         account: Failures of this account from every address.
         address: Failures from this address, whatever the account.
+        known: Whether the account logged in from this address lately.
+        turn: The turn on the account this address was given, if any.
+        turns: The turns on the account given to addresses and not yet taken.
         now: The current time.
         limits: The limits.
 
     Returns:
-        0 if the attempt may be checked now; otherwise the whole seconds to wait.
+        The wait, and the turn given if one was.
     """
-    pair = [at for at in pair if now - limits.window < at]
-    waits = [
+    window = limits.window
+    own = max(
         seconds_to_wait(
-            pair, now=now, limit=limits.per_account_and_address, window=limits.window
+            pair, now=now, limit=limits.per_account_and_address, window=window
         ),
-        seconds_to_wait(
-            address, now=now, limit=limits.per_address, window=limits.window
-        ),
-    ]
-    if pair:
-        waits.append(
-            growing_delay(
-                account,
-                now=now,
-                free=limits.account_free,
-                first_delay=limits.account_first_delay,
-                max_delay=limits.account_max_delay,
-                window=limits.window,
-            )
-        )
-    return max(waits)
+        seconds_to_wait(address, now=now, limit=limits.per_address, window=window),
+    )
+    recent = [at for at in account if now - window < at <= now]
+    pending = [at for at in turns if now - window < at]
+    delay = account_delay(
+        len(recent) + len(pending),
+        free=limits.account_free,
+        first_delay=limits.account_first_delay,
+        max_delay=limits.account_max_delay,
+    )
+    if known or not delay:
+        return LoginWait(own)
+    if turn is not None:
+        return LoginWait(max(own, _whole_seconds(turn - now)))
+    # After the latest attempt, failed or given a turn, and once this address
+    # itself may try: a turn it cannot take would be lost for everyone.
+    earliest = max([*recent, *pending]) + delay
+    next_turn = max(earliest, now + own)
+    if next_turn <= now:
+        return LoginWait(0)
+    return LoginWait(_whole_seconds(next_turn - now), turn=next_turn)

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from chat_app.realtime.sockets import (
     enter,
     local_sids,
     room_channel,
+    send_to,
     socket_server,
 )
 from chat_app.settings import get_settings
@@ -103,9 +105,7 @@ async def _reseat_locally(
             await drop(sid)
         else:
             await enter(sid, room, username, rooms)
-        await sio.emit(
-            "event", {"delta": {}, "events": events}, to=sid, namespace=NAMESPACE
-        )
+        await send_to(sid, {}, events=events)
 
 
 async def _carry_out(message: dict[str, Any]) -> None:
@@ -244,7 +244,10 @@ _pending: dict[str, asyncio.Task] = {}
 
 
 def announce_soon(
-    room: str, key: str, make_delta: Callable[[], Awaitable[Delta]]
+    room: str,
+    key: str,
+    make_delta: Callable[[], Awaitable[Delta]],
+    var_keys: list[str],
 ) -> None:
     """Broadcast a room-wide change shortly, once for all changes of the same kind.
 
@@ -255,6 +258,8 @@ def announce_soon(
         room: The chat room's slug.
         key: What kind of change (e.g. ``members:sala-1``).
         make_delta: Builds the delta from the current truth when it is sent.
+        var_keys: The vars it sets: versioned by when the truth was read, so an
+            announcement read earlier on another process never overwrites it.
     """
     if key in _pending:
         return
@@ -265,7 +270,9 @@ def announce_soon(
         finally:
             _pending.pop(key, None)
         try:
-            await broadcast(room, await make_delta())
+            read_at = time.time_ns() // 1000
+            delta = await make_delta()
+            await broadcast(room, delta, versions={key: (read_at, var_keys)})
         except Exception as error:  # an outage: the next change announces again
             logger.warning(
                 "A room announcement was lost.", extra={"key": key, "error": str(error)}

@@ -145,11 +145,32 @@ def local_sids() -> set[str]:
     }
 
 
-async def send_to(sid: str, delta: Delta) -> None:
+def local_rooms() -> dict[str, str]:
+    """The chat room each socket of this process is in.
+
+    Returns:
+        Socket id to the room's slug.
+    """
+    rooms = socket_server().manager.rooms.get(NAMESPACE, {})
+    return {
+        sid: name.removeprefix(ROOM_PREFIX)
+        for name, members in rooms.items()
+        if isinstance(name, str) and name.startswith(ROOM_PREFIX)
+        for sid in members
+    }
+
+
+async def send_to(
+    sid: str, delta: Delta, *, events: list[dict[str, Any]] | None = None
+) -> None:
     """Send a delta to one socket of this process (a tab's own view of its room).
 
     Args:
         sid: The socket id.
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
+        events: Reflex events for the tab to run.
     """
-    await socket_server().emit("event", {"delta": delta}, to=sid, namespace=NAMESPACE)
+    update: dict[str, Any] = {"delta": delta}
+    if events:
+        update["events"] = events
+    await socket_server().emit("event", update, to=sid, namespace=NAMESPACE)

@@ -235,7 +235,10 @@ async def announce_message(room: str, posted: Posted) -> None:
         changes["typists"] = posted.typists
     versions = {
         f"block:{room}:{slot}": (seq, [var_key(block_var(slot))]),
-        f"head:{room}": (seq, [var_key("head"), var_key("ring_start")]),
+        f"head:{room}": (
+            seq,
+            [var_key("head"), var_key("ring_start"), var_key("typists")],
+        ),
     }
     counters = [var_key("latest")]
     await hub.broadcast(
@@ -264,7 +267,9 @@ def announce_members(room: str) -> None:
         )
         return view_delta(members=members, typists=typists)
 
-    hub.announce_soon(room, f"members:{room}", delta)
+    hub.announce_soon(
+        room, f"members:{room}", delta, [var_key("members"), var_key("typists")]
+    )
 
 
 def announce_typists(room: str) -> None:
@@ -286,4 +291,4 @@ def announce_typists(room: str) -> None:
         )
         return view_delta(typists=typists)
 
-    hub.announce_soon(room, f"typists:{room}", delta)
+    hub.announce_soon(room, f"typists:{room}", delta, [var_key("typists")])

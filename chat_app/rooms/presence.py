@@ -1,17 +1,16 @@
-"""Who is in which room, who is typing, and the sweep of silent tabs.
+"""Who is in which room and who is typing.
 
 A tab is in one room at a time, and so is its user: entering a room takes all
-of the user's tabs there. Each backend process confirms the tabs whose sockets
-it holds; a tab nobody confirmed for a while leaves its room.
+of the user's tabs there. Which tabs are still there at all is ``liveness``.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, and_, col, delete, func, or_, select, update
+from sqlmodel import Session, col, delete, func, select, update
 
 from chat_app.db import take_turn
-from chat_app.models import Presence, RevokedToken
+from chat_app.models import Presence
 from chat_app.rooms.read_marks import mark_read
 
 
@@ -171,7 +170,7 @@ def _own_tab(session: Session, tab: str) -> Presence | None:
     return session.get(Presence, tab, populate_existing=True)
 
 
-def _delete_tab(session: Session, tab: str, *conditions: Any) -> bool:
+def delete_tab(session: Session, tab: str, *conditions: Any) -> bool:
     """Delete a tab's presence (only if the conditions still hold for its row).
 
     Returns:
@@ -179,17 +178,6 @@ def _delete_tab(session: Session, tab: str, *conditions: Any) -> bool:
     """
     query = delete(Presence).where(col(Presence.tab) == tab, *conditions)
     return session.exec(query).rowcount > 0
-
-
-def _ended(now: float) -> Any:
-    """Rows of tabs whose session was revoked or has expired."""
-    # Never NULL (tabs from before sessions were recorded are not ended), so
-    # that its negation selects those tabs too.
-    expires_at, token_id = col(Presence.token_expires_at), col(Presence.token_id)
-    return or_(
-        and_(expires_at.is_not(None), expires_at <= now),
-        and_(token_id.is_not(None), token_id.in_(select(RevokedToken.jti))),
-    )
 
 
 @dataclass(frozen=True)
@@ -222,7 +210,7 @@ def leave(session: Session, *, tab: str) -> Departure | None:
         return None
     room, username = presence.room, presence.username
     # A bulk delete: the sweep of another process may have removed it meanwhile.
-    if not _delete_tab(session, tab):
+    if not delete_tab(session, tab):
         return None
     mark_read(session, username=username, room=room)
     session.flush()
@@ -296,104 +284,3 @@ def stop_typing(session: Session, *, room: str, username: str) -> bool:
         .values(typing_since=None)
     )
     return stopped.rowcount > 0
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """What the periodic presence check changed.
-
-    Attributes:
-        member_rooms: Rooms where a user left (their last tab went silent, or
-            its session ended).
-        typists: Rooms whose typists changed because typing expired, with the
-            new lists.
-        evicted_sids: Sockets of tabs whose session was revoked or expired:
-            they must stop receiving their room.
-    """
-
-    member_rooms: set[str]
-    typists: dict[str, list[str]]
-    evicted_sids: list[str]
-
-
-def confirm_tabs(session: Session, *, live_sids: set[str], now: float) -> None:
-    """Mark the tabs whose sockets this process holds as seen now.
-
-    Each backend process calls this every few seconds, in a transaction of its
-    own (it takes no turns, so it never waits on a user's work while holding
-    rows), then :func:`sweep`.
-
-    Args:
-        session: The database session.
-        live_sids: The connected sockets of the calling process.
-        now: The current time.
-    """
-    if live_sids:
-        session.exec(
-            update(Presence).where(col(Presence.sid).in_(live_sids)).values(seen_at=now)
-        )
-
-
-def sweep(
-    session: Session, *, now: float, stale_after: float, typing_ttl: float
-) -> Sweep:
-    """Drop the silent tabs and end stale typing.
-
-    A tab whose socket was not seen for ``stale_after`` seconds (closed, or its
-    network lost) leaves its room; a tab that reconnects before then stays, so
-    nobody sees it leave and come back. A tab whose session was revoked (logout)
-    or expired leaves too, however alive its socket. Typing older than
-    ``typing_ttl`` ends.
-
-    Args:
-        session: The database session.
-        now: The current time.
-        stale_after: Seconds without being seen before a tab leaves.
-        typing_ttl: Seconds a typing report lasts.
-
-    Returns:
-        What changed.
-    """
-    # One sweep at a time across processes; users' own work takes turns with it.
-    # Every turn is taken before any row is written, so nothing waits in a cycle.
-    take_turn(session, "presence-sweep")
-    # Re-checked on each row when deleting: a tab that re-entered meanwhile (seen
-    # again, or with a new session) stays.
-    silent = col(Presence.seen_at) < now - stale_after
-    ended = _ended(now)
-    columns = (Presence.tab, Presence.room, Presence.username, Presence.sid)
-    ended_rows = session.exec(select(*columns).where(ended)).all()
-    silent_rows = session.exec(select(*columns).where(silent, ~ended)).all()
-    leaving = [(row, ended) for row in ended_rows] + [
-        (row, silent) for row in silent_rows
-    ]
-    gone: set[tuple[str, str]] = set()
-    evicted: list[str] = []
-    for username in sorted({row[2] for row, _ in leaving}):
-        take_turn(session, f"user:{username}")
-    for (tab, room, username, sid), condition in leaving:
-        if _delete_tab(session, tab, condition):
-            mark_read(session, username=username, room=room)
-            gone.add((room, username))
-            if condition is ended:
-                evicted.append(sid)
-    expired = session.exec(
-        update(Presence)
-        .where(
-            col(Presence.typing_since).is_not(None),
-            col(Presence.typing_since) <= now - typing_ttl,
-        )
-        .values(typing_since=None)
-        .returning(col(Presence.room))
-    )
-    typing_rooms = set(expired.scalars())
-    return Sweep(
-        member_rooms={
-            room for room, username in gone if username not in members(session, room)
-        },
-        typists={
-            room: typists(session, room, now=now, ttl=typing_ttl)
-            for room in typing_rooms
-        },
-        evicted_sids=evicted,
-    )

@@ -16,9 +16,7 @@ from chat_app.domain.forms import form_field
 from chat_app.models import User
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
-
-LOGIN_ROUTE = "/login"
-CHAT_ROUTE = "/"
+from chat_app.states.guard import CHAT_ROUTE, chat_event
 
 
 class AuthState(rx.State):
@@ -54,11 +52,15 @@ class AuthState(rx.State):
         self.auth_field = ""
         return rx.redirect(CHAT_ROUTE)
 
+    async def _refuse(self, error: ChatError) -> None:
+        """Show a refusal on the form (the guard's hook)."""
+        self._refused(error)
+
     def _refused(self, error: ChatError, field: str = "") -> None:
         self.auth_error = str(error)
         self.auth_field = field
 
-    @rx.event
+    @chat_event
     async def log_in(self, form_data: dict[str, Any]):
         """Log in with a username or email and a password.
 
@@ -79,7 +81,7 @@ class AuthState(rx.State):
             return None
         return self._signed_in(signed_in)
 
-    @rx.event
+    @chat_event
     async def sign_up(self, form_data: dict[str, Any]):
         """Create an account and log it in.
 
@@ -100,7 +102,7 @@ class AuthState(rx.State):
             return None
         return self._signed_in(signed_in)
 
-    @rx.event
+    @chat_event
     async def skip_if_signed_in(self):
         """On the login and registration pages: go to the chat if already in."""
         self.auth_error = ""

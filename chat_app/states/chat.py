@@ -36,8 +36,8 @@ from chat_app.realtime.views import (
 from chat_app.rooms import messages, presence, read_marks
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
-from chat_app.states.auth import LOGIN_ROUTE, AuthState
-from chat_app.states.guard import SignedOut, chat_event
+from chat_app.states.auth import AuthState
+from chat_app.states.guard import LOGIN_ROUTE, SignedOut, chat_event
 
 ROOMS: tuple[Room, ...] = get_settings().room_list()
 ROOM_SLUGS = [room.slug for room in ROOMS]
@@ -222,16 +222,17 @@ class ChatState(rx.State):
     async def enter_room(self, slug: str):
         """Move this tab's user to a room, from another one or from none.
 
+        Entering the room the tab is in shows it again from its latest
+        messages (and forgets the older pages loaded).
+
         Args:
             slug: The slug of the room to enter.
         """
         caller = await self._caller()
         target = find_room(ROOMS, slug if isinstance(slug, str) else "")
-        if caller.room == target.slug:
-            self.sidebar_open = False
-            return
-        if caller.room is not None:
+        if caller.room is not None and caller.room != target.slug:
             await self._depart()
+        # The room it is in already opens again, from its latest messages.
         await self._enter(target, caller)
 
     @chat_event
@@ -241,7 +242,7 @@ class ChatState(rx.State):
         await self._depart()
         self.error = ""
 
-    @rx.event
+    @chat_event
     async def log_out(self):
         """Leave the room, revoke the session everywhere and go to the login page."""
         auth = await self.get_state(AuthState)
@@ -299,12 +300,13 @@ class ChatState(rx.State):
         database and the room a few times per window; a change skipped here is
         caught up by the next keystroke, the idle stop, the send or the expiry.
         """
-        await self._room()
         settings = get_settings()
         limit, window = settings.typing_report_limit, settings.typing_report_window
+        # Counted before anything reaches the database, even the identity check.
         if seconds_to_wait(self._typing_reports, now=now, limit=limit, window=window):
             return
         self._typing_reports = (*self._typing_reports, now)[-limit:]
+        await self._room()
         changed = await db.run(
             presence.set_typing,
             tab=self._tab(),
@@ -370,14 +372,14 @@ class ChatState(rx.State):
         Only that page is sent. Messages the live window let go of while the tab
         stayed open come first, so every message stays in reach.
         """
-        room = await self._room()
         settings = get_settings()
         asked = self._older.asked(
             now=time.time(),
             limit=settings.history_rate_limit,
             window=settings.history_rate_window_seconds,
         )
-        self._older = asked
+        self._older = asked  # counted before anything reaches the database
+        room = await self._room()
         latest = await db.run(read_marks.latest_seq, room=room)
         page = asked.next_page(
             ring_start=window_start(latest), size=settings.history_page_size
@@ -391,12 +393,12 @@ class ChatState(rx.State):
                 self._sid(), slot=asked.pages, page=shown, older=self._older
             )
 
-    @rx.event
+    @chat_event
     def dismiss_error(self):
         """Hide the error banner."""
         self.error = ""
 
-    @rx.event
+    @chat_event
     def toggle_sidebar(self):
         """Open or close the sidebar on narrow screens."""
         self.sidebar_open = not self.sidebar_open

@@ -62,7 +62,7 @@ class DialogState(rx.State):
         self.viewer_url = url
         self.viewer_name = name if isinstance(name, str) else ""
 
-    @rx.event
+    @chat_event
     def close_viewer(self, is_open: bool = False):
         """Close the picture viewer.
 
@@ -72,7 +72,7 @@ class DialogState(rx.State):
         if not is_open:
             self.viewer_url = ""
 
-    @rx.event
+    @chat_event
     def set_profile_open(self, is_open: bool):
         """Open or close the profile dialog.
 

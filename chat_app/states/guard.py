@@ -7,14 +7,14 @@ a session that ended into the login page.
 """
 
 import functools
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, TypeVarTuple, cast
 
 import reflex as rx
 
 from chat_app.db import DatabaseUnavailableError
 from chat_app.domain.errors import ChatError
-from chat_app.states.auth import LOGIN_ROUTE
 
 
 class Guarded(Protocol):
@@ -29,6 +29,9 @@ class Guarded(Protocol):
         ...
 
 
+LOGIN_ROUTE = "/login"
+CHAT_ROUTE = "/"
+
 Args = TypeVarTuple("Args")
 S = TypeVar("S", bound=rx.State)
 
@@ -37,13 +40,16 @@ class SignedOut(Exception):
     """The tab's session is not valid (any more); the tab was expelled."""
 
 
-def chat_event(handler: Callable[[S, *Args], Awaitable[Any]]):
+def chat_event(handler: Callable[[S, *Args], Any]):
     """Make a handler an event that refuses cleanly.
 
     A refusal (a ``ChatError`` such as "not in this room" or "too fast") shows
     in the tab's error banner and changes nothing else; a session that is no
     longer valid sends the tab to the login page. An unreachable database is not
     a refusal: it goes on to the backend exception handler, which says so.
+
+    Every handler of the app's states goes through it: arguments a handler
+    does not take, or missing ones, are refused the same clear way.
 
     Args:
         handler: A handler of a state with ``_refuse``; it raises ``ChatError``
@@ -53,12 +59,18 @@ def chat_event(handler: Callable[[S, *Args], Awaitable[Any]]):
         The event handler.
     """
     # Reflex calls handlers with keyword arguments, named as the handler's own.
-    call = cast(Callable[..., Awaitable[Any]], handler)
+    call = cast(Callable[..., Any], handler)
+    signature = inspect.signature(handler)
 
     @functools.wraps(handler)
     async def guarded(self: S, *args: Any, **kwargs: Any) -> Any:
         try:
-            return await call(self, *args, **kwargs)
+            try:
+                signature.bind(self, *args, **kwargs)
+            except TypeError as error:  # arguments missing, or unknown ones
+                raise ChatError("That request was not understood.") from error
+            result = call(self, *args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
         except SignedOut:
             return rx.redirect(LOGIN_ROUTE)
         except DatabaseUnavailableError:
@@ -67,4 +79,4 @@ def chat_event(handler: Callable[[S, *Args], Awaitable[Any]]):
             await cast(Guarded, self)._refuse(error)
             return None
 
-    return rx.event(cast("Callable[[S, *Args], Awaitable[Any]]", guarded))
+    return rx.event(cast("Callable[[S, *Args], Any]", guarded))

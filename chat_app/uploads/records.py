@@ -1,63 +1,34 @@
 """Attachment records: who uploaded what, which a message may carry, expiry.
 
-An upload is recorded as its uploader's; a message may carry only its sender's
-own uploads, which are then marked as sent. Uploads no message carried expire.
-Each uploader has a quota (bytes a day, bytes kept, uploads a minute), counted
-from these records.
+An upload is recorded as its uploader's, with the client address it came from; a
+message may carry only its sender's own uploads, which are then marked as sent.
+Uploads no message carried expire. The quotas counted from these records are in
+``quotas``.
 """
 
-from dataclasses import dataclass
+import hashlib
 
-from sqlalchemy import func
 from sqlmodel import Session, col, delete, select, update
 
-from chat_app.db import take_turn
 from chat_app.domain.errors import ChatError
-from chat_app.domain.files import size_text
-from chat_app.domain.limits import seconds_to_wait
+from chat_app.domain.files import is_stored_name
 from chat_app.models import Attachment
 
-DAY_SECONDS = 24 * 3600
-MINUTE_SECONDS = 60
+MAX_ADDRESS = 64  # the columns' length
 
 
-@dataclass(frozen=True)
-class UploadQuota:
-    """What one user may upload: bytes a day, bytes kept, uploads a minute."""
+def address_key(address: str) -> str:
+    """A client address as the records keep it (a digest if too long to fit).
 
-    bytes_per_day: int
-    bytes_kept: int
-    uploads_per_minute: int
+    Args:
+        address: The client's address (``api.web.client_address``).
 
-
-@dataclass(frozen=True)
-class Allowance:
-    """What a user may upload now.
-
-    Attributes:
-        bytes_left: The most bytes of files the next upload may store (0 or
-            more).
-        wait_seconds: 0, or the seconds until another upload is allowed.
-        message: Which limit binds and how much of it is left, for the sender.
+    Returns:
+        The key.
     """
-
-    bytes_left: int
-    wait_seconds: int
-    message: str
-
-
-class QuotaError(ChatError):
-    """An upload over the sender's quota (``retry_after`` 0) or rate (> 0)."""
-
-    def __init__(self, message: str, *, retry_after: int = 0) -> None:
-        """Describe the refusal.
-
-        Args:
-            message: What the sender reads.
-            retry_after: Seconds until another upload is allowed, for a rate.
-        """
-        super().__init__(message)
-        self.retry_after = retry_after
+    if len(address) <= MAX_ADDRESS:
+        return address
+    return "#" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
 
 
 def record_attachments(
@@ -66,6 +37,7 @@ def record_attachments(
     *,
     owner: str,
     now: float,
+    address: str | None = None,
 ) -> list[dict[str, object]]:
     """Record received files as the owner's attachments.
 
@@ -74,6 +46,7 @@ def record_attachments(
         files: (stored name, original name, kind, content type, size) per file.
         owner: The uploader's username.
         now: The current time.
+        address: The client address they came from, if known.
 
     Returns:
         The public descriptions, in order.
@@ -87,118 +60,13 @@ def record_attachments(
             size=size,
             owner=owner,
             created_at=now,
+            address=None if address is None else address_key(address),
         )
         for stored, original, kind, content_type, size in files
     ]
     session.add_all(rows)
     session.flush()
     return [row.public() for row in rows]
-
-
-def upload_allowance(
-    session: Session, *, owner: str, now: float, quota: UploadQuota
-) -> Allowance:
-    """How much the owner may upload now, counted from their recorded uploads.
-
-    The files of one upload share its ``created_at``, so the uploads of the last
-    minute are its distinct times.
-
-    Args:
-        session: The database session.
-        owner: The uploader's username.
-        now: The current time, seconds since the epoch.
-        quota: The limits.
-
-    Returns:
-        The allowance.
-    """
-    mine = col(Attachment.owner) == owner
-    kept = session.exec(
-        select(func.coalesce(func.sum(Attachment.size), 0)).where(mine)
-    ).one()
-    today = session.exec(
-        select(func.coalesce(func.sum(Attachment.size), 0)).where(
-            mine, col(Attachment.created_at) > now - DAY_SECONDS
-        )
-    ).one()
-    recent = session.exec(
-        select(Attachment.created_at)
-        .distinct()
-        .where(mine, col(Attachment.created_at) > now - MINUTE_SECONDS)
-    ).all()
-    wait = seconds_to_wait(
-        recent, now=now, limit=quota.uploads_per_minute, window=MINUTE_SECONDS
-    )
-    day_left = quota.bytes_per_day - int(today)
-    kept_left = quota.bytes_kept - int(kept)
-    if day_left <= kept_left:
-        message = (
-            f"Uploads are limited to {size_text(quota.bytes_per_day)} a day; "
-            f"you have {size_text(day_left)} left today."
-        )
-    else:
-        message = (
-            f"Uploads kept are limited to {size_text(quota.bytes_kept)} per person; "
-            f"you have {size_text(kept_left)} left."
-        )
-    return Allowance(
-        bytes_left=max(0, min(day_left, kept_left)), wait_seconds=wait, message=message
-    )
-
-
-def check_allowance(allowance: Allowance, size: int, quota: UploadQuota) -> None:
-    """Refuse an upload of ``size`` bytes the allowance does not cover.
-
-    Args:
-        allowance: The sender's allowance.
-        size: The bytes of files to store (0 before any are received).
-        quota: The limits, for the message.
-
-    Raises:
-        QuotaError: Over the rate (with ``retry_after``) or over the bytes left
-            (``size`` 0 is over when none are left).
-    """
-    if allowance.wait_seconds:
-        raise QuotaError(
-            f"At most {quota.uploads_per_minute} uploads a minute: try again in "
-            f"{allowance.wait_seconds} s.",
-            retry_after=allowance.wait_seconds,
-        )
-    if size > allowance.bytes_left or allowance.bytes_left == 0:
-        raise QuotaError(f"This upload is over your quota. {allowance.message}")
-
-
-def record_within_quota(
-    session: Session,
-    files: list[tuple[str, str, str, str, int]],
-    *,
-    owner: str,
-    now: float,
-    quota: UploadQuota,
-) -> list[dict[str, object]]:
-    """Record received files if the owner's quota and rate still allow them.
-
-    The check and the record take the owner's turn (one transaction at a time
-    per owner, across processes), so parallel uploads of one user never store
-    more than the quota together.
-
-    Args:
-        session: The database session.
-        files: As for :func:`record_attachments`.
-        owner: The uploader's username.
-        now: The current time.
-        quota: The limits.
-
-    Returns:
-        The public descriptions, in order.
-
-    Raises:
-        QuotaError: Over the quota or the rate; nothing is recorded.
-    """
-    take_turn(session, f"uploads:{owner}")
-    allowance = upload_allowance(session, owner=owner, now=now, quota=quota)
-    check_allowance(allowance, sum(file[4] for file in files), quota)
-    return record_attachments(session, files, owner=owner, now=now)
 
 
 def owned_attachments(
@@ -226,9 +94,13 @@ def owned_attachments(
         raise ChatError(f"A message carries at most {limit} files.")
     names = []
     for url in urls:
-        if not isinstance(url, str) or not url.startswith("/static/"):
+        linked = isinstance(url, str) and url.startswith("/static/")
+        name = str(url).removeprefix("/static/") if linked else ""
+        # Only a name the server could have made reaches the database: anything
+        # else (a NUL, which PostgreSQL refuses outright, a path...) is not one.
+        if not is_stored_name(name):
             raise ChatError("That attachment is not one of your uploads.")
-        names.append(url.removeprefix("/static/"))
+        names.append(name)
     if not names:
         return []
     mine = (col(Attachment.stored_name).in_(names), col(Attachment.owner) == owner)

@@ -93,6 +93,14 @@ def test_a_password_with_nul_is_a_validation_error_and_a_failed_login(client):
     assert_error(login(client, password="senha\x00segura"), 401, "invalid_credentials")
 
 
+def test_a_login_with_nul_is_a_counted_401_never_a_500(client):
+    # PostgreSQL refused the NUL in the query: a DataError answered 500.
+    register(client)
+    for _ in range(5):
+        assert_error(login(client, login="maria\x00"), 401, "invalid_credentials")
+    assert_error(login(client, login="maria\x00"), 429, "throttled")
+
+
 def post_raw_json(client, path, fields):
     # json.dumps keeps a lone surrogate as the escape "\\ud800", as a client may.
     return client.post(

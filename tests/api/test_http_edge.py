@@ -6,6 +6,7 @@ The real server's side of the same (granian) is in
 """
 
 import asyncio
+import time
 
 from starlette.types import Message
 
@@ -104,6 +105,68 @@ def test_a_slow_but_steady_body_is_not_cut(client, monkeypatch):
     assert slow.status() == 401  # read whole: a wrong password, not a timeout
 
 
+def test_a_json_body_the_client_abandons_is_answered_400_not_failed(client, caplog):
+    class Leaving(Client):
+        async def receive(self) -> dict:
+            if self.asked:
+                return {"type": "http.disconnect"}
+            self.asked += 1
+            return {"type": "http.request", "body": b'{"login": ', "more_body": True}
+
+    sender = Leaving([])
+    serve(client.app, scope_of("/api/auth/login", 100), sender)
+    assert sender.status() == 400  # said to nobody, but said without a failure
+    assert b'"disconnected"' in sender.body()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+class ByteByByte(Client):
+    """A client sending one byte at a time, each well within the idle timeout."""
+
+    def __init__(self, pause: float) -> None:
+        super().__init__([])
+        self.pause = pause
+
+    async def receive(self) -> dict:
+        self.asked += 1
+        await asyncio.sleep(self.pause)
+        return {"type": "http.request", "body": b"x", "more_body": True}
+
+
+def test_a_body_trickling_in_below_the_minimum_rate_is_answered_408(
+    client, monkeypatch
+):
+    settings = get_settings()
+    monkeypatch.setattr(settings, "body_timeout_seconds", 1)
+    monkeypatch.setattr(settings, "body_grace_seconds", 0.3)
+    monkeypatch.setattr(settings, "body_min_bytes_per_second", 1000)
+    # A byte every 0.1 s never waits out the idle timeout: only a rate stops it.
+    sender = ByteByByte(0.1)
+    scope = scope_of("/api/auth/login", 10_000, content_type="application/json")
+    started = time.monotonic()
+    serve(client.app, scope, sender, limit=5)
+    assert sender.status() == 408
+    assert b'"request_timeout"' in sender.body()
+    assert b"too slowly" in sender.body()
+    assert time.monotonic() - started < 2
+
+
+def test_a_body_above_the_minimum_rate_outlasts_the_grace(client, monkeypatch):
+    settings = get_settings()
+    monkeypatch.setattr(settings, "body_grace_seconds", 0.5)
+    monkeypatch.setattr(settings, "body_min_bytes_per_second", 1000)
+    body = b'{"login": "ana", "password": "wrong", "pad": "' + b"p" * 2000 + b'"}'
+
+    class Steady(Client):
+        async def receive(self) -> dict:
+            await asyncio.sleep(0.05)  # 100 bytes each: 2000 B/s for over 1 s
+            return await super().receive()
+
+    steady = Steady([body[i : i + 100] for i in range(0, len(body), 100)])
+    serve(client.app, scope_of("/api/auth/login", len(body)), steady)
+    assert steady.status() == 401  # read whole: a wrong password, not a timeout
+
+
 def test_a_refused_upload_is_answered_then_its_body_drained(client):
     chunks = [b"x" * 65536] * 40
     sender = Client(chunks)
@@ -125,6 +188,27 @@ def test_a_refused_body_beyond_any_upload_is_not_drained(client):
     serve(client.app, scope, sender)
     assert sender.status() == 401
     assert sender.asked == 0  # closed unread: it would never be over
+
+
+def test_a_refused_body_elsewhere_is_drained_only_up_to_a_json_body(client):
+    # 1 MB, far under an upload's limit but far over a JSON body's.
+    for path in ("/api/auth/login", "/nowhere"):
+        sender = Client([b"x" * 65536] * 16)
+        scope = scope_of(path, 65536 * 16, content_type="application/json")
+        serve(client.app, scope, sender)
+        assert sender.status() in (404, 413)
+        assert sender.asked == 0, path  # closed unread
+
+
+def test_a_refused_body_of_no_declared_length_is_drained_up_to_its_route_limit(
+    client,
+):
+    sender = Client([b"x" * 4096] * 256)  # 1 MB in chunks, no Content-Length
+    scope = scope_of("/nowhere", None, transfer_encoding="chunked")
+    serve(client.app, scope, sender)
+    assert sender.status() == 404
+    limit = get_settings().max_json_body_bytes
+    assert sender.asked <= limit // 4096 + 2  # then closed: no more was read
 
 
 def test_draining_stops_after_its_time(client, monkeypatch):

@@ -4,6 +4,7 @@ import time
 import zlib
 
 import pytest
+from starlette.testclient import TestClient
 
 from chat_app import db
 from chat_app.settings import get_settings
@@ -327,26 +328,7 @@ def call_upload(
     """
     events: list[object] = []
     chunks = [body[i : i + chunk] for i in range(0, len(body), chunk)]
-    multipart = "multipart/form-data; boundary=b0undary"
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/api/upload",
-        "raw_path": b"/api/upload",
-        "query_string": b"",
-        "root_path": "",
-        "client": ("10.0.0.1", 5000),
-        "server": ("testserver", 80),
-        "headers": [
-            (b"host", b"testserver"),
-            (b"content-type", multipart.encode()),
-            (b"content-length", str(len(body)).encode()),
-            *[(k.lower().encode(), v.encode()) for k, v in auth.items()],
-        ],
-    }
+    scope = upload_scope(auth, len(body))
 
     async def receive():
         events.append("receive")
@@ -362,3 +344,108 @@ def call_upload(
 
     asyncio.run(app(scope, receive, send))
     return events
+
+
+def upload_scope(auth, length: int) -> dict:
+    """The scope of a multipart upload of ``length`` bytes from 10.0.0.1."""
+    multipart = "multipart/form-data; boundary=b0undary"
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/upload",
+        "raw_path": b"/api/upload",
+        "query_string": b"",
+        "root_path": "",
+        "client": ("10.0.0.1", 5000),
+        "server": ("testserver", 80),
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", multipart.encode()),
+            (b"content-length", str(length).encode()),
+            *[(k.lower().encode(), v.encode()) for k, v in auth.items()],
+        ],
+    }
+
+
+def multipart(name: str, data: bytes) -> bytes:
+    header = f'Content-Disposition: form-data; name="files"; filename="{name}"'
+    return part("b0undary", [header], data) + b"--b0undary--\r\n"
+
+
+def test_an_upload_still_streaming_holds_its_bytes_of_the_quota(
+    client, auth, monkeypatch
+):
+    settings = get_settings()
+    monkeypatch.setattr(settings, "max_file_bytes", 1024 * 1024)
+    monkeypatch.setattr(settings, "upload_bytes_per_day", 1_000_000)
+    first = multipart("a.bin", b"a" * 600_000)
+    second = multipart("b.bin", b"b" * 600_000)
+    events: dict[str, list[object]] = {"first": [], "second": []}
+
+    async def both() -> None:
+        halfway, resume = asyncio.Event(), asyncio.Event()
+
+        def channels(name: str, chunks: list[bytes], *, pause_at: int = -1):
+            async def receive():
+                events[name].append("receive")
+                if len(chunks) == pause_at:
+                    halfway.set()  # what came so far is on disk; the rest waits
+                    await resume.wait()
+                body = chunks.pop(0) if chunks else b""
+                return {"type": "http.request", "body": body, "more_body": bool(chunks)}
+
+            async def send(message):
+                if message["type"] == "http.response.start":
+                    events[name].append(message["status"])
+
+            return receive, send
+
+        streaming = asyncio.create_task(
+            client.app(
+                upload_scope(auth, len(first)),
+                *channels("first", [first[:300_000], first[300_000:]], pause_at=1),
+            )
+        )
+        await halfway.wait()
+        await client.app(upload_scope(auth, len(second)), *channels("second", [second]))
+        resume.set()
+        await streaming
+
+    asyncio.run(both())
+    # The second was answered before a byte of it was read (then drained): the
+    # first held the quota while it streamed. The first then completed.
+    assert events["second"][0] == 413
+    assert 201 in events["first"]
+    assert len(stored_files()) == 1
+
+
+def test_every_account_of_one_address_shares_its_daily_upload_quota(
+    client, auth, monkeypatch
+):
+    monkeypatch.setattr(get_settings(), "upload_bytes_per_address_per_day", 100_000)
+    assert upload(client, auth, ("a.bin", b"a" * 60_000)).status_code == 201
+    fields = {
+        "name": "Other One",
+        "username": "other",
+        "email": "other@example.com",
+        "password": "password-123",
+    }
+    assert client.post("/api/auth/register", json=fields).status_code == 201
+    token = client.post(
+        "/api/auth/login", json={"login": "other", "password": "password-123"}
+    ).json()["access_token"]
+    other = {"Authorization": f"Bearer {token}"}
+    before = stored_files()
+    response = upload(client, other, ("b.bin", b"b" * 60_000))
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "quota_exceeded"
+    assert "from your address" in error["message"], error["message"]
+    assert "39.1 KB left" in error["message"], error["message"]
+    assert stored_files() == before
+    # The same account from another address is held only by its own quota.
+    elsewhere = TestClient(client.app, client=("10.0.0.2", 5000))
+    assert upload(elsewhere, other, ("c.bin", b"c" * 60_000)).status_code == 201

@@ -16,6 +16,9 @@ from tests.support.accounts import create_account
 OWN_ORIGIN = "https://chat.example"
 EVIL_ORIGIN = "https://evil.example"
 BODY_TIMEOUT = 2
+BODY_GRACE = 1
+# Low enough that the body which stalls below meets the idle timeout first.
+BODY_MIN_RATE = 100
 THIRTY_MB = 30 * 1024 * 1024
 
 
@@ -33,6 +36,8 @@ def chat_server():
             "CHAT_JWT_SECRET": secrets.token_hex(32),
             "CHAT_ALLOWED_ORIGINS": OWN_ORIGIN,
             "CHAT_BODY_TIMEOUT_SECONDS": str(BODY_TIMEOUT),
+            "CHAT_BODY_GRACE_SECONDS": str(BODY_GRACE),
+            "CHAT_BODY_MIN_BYTES_PER_SECOND": str(BODY_MIN_RATE),
         },
     )
     yield server
@@ -105,7 +110,33 @@ def test_a_body_that_stalls_is_answered_408(chat_server):
         answer = sock.recv(4096).decode(errors="replace")
     assert answer.startswith("HTTP/1.1 408"), answer
     assert '"request_timeout"' in answer
+    assert f"arrived for {BODY_TIMEOUT} seconds" in answer
     assert time.monotonic() - started < BODY_TIMEOUT + 3
+
+
+def test_a_body_that_trickles_in_is_answered_408(chat_server):
+    head = (
+        "POST /api/auth/login HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{chat_server.port}\r\n"
+        "Content-Type: application/json\r\n"
+        "Content-Length: 1000\r\n\r\n"
+    ).encode()
+    answer = b""
+    with socket.create_connection(("127.0.0.1", chat_server.port), timeout=10) as sock:
+        sock.sendall(head + b"{")
+        started = time.monotonic()
+        # A byte every half second: never silent for the idle timeout (2 s).
+        sock.settimeout(0.5)
+        while not answer and time.monotonic() - started < BODY_GRACE + 8:
+            try:
+                answer = sock.recv(4096)
+            except TimeoutError:
+                sock.sendall(b" ")
+        elapsed = time.monotonic() - started
+    text = answer.decode(errors="replace")
+    assert text.startswith("HTTP/1.1 408"), text
+    assert "too slowly" in text
+    assert elapsed < BODY_GRACE + 3
 
 
 @pytest.mark.parametrize(

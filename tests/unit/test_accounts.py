@@ -1,11 +1,12 @@
 import asyncio
 import sqlite3
-import time
+import threading
 
 import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from chat_app import accounts, attempts, db, sessions
@@ -22,7 +23,7 @@ from chat_app.models import LoginFailure, User
 from chat_app.security import AuthError
 
 NOW = 1_800_000_000.0
-FORM = {
+FORM: dict[str, object] = {
     "name": "  João   Silva ",
     "username": "Joao",
     "email": " Joao@Example.COM ",
@@ -236,33 +237,116 @@ def test_an_address_failing_for_many_accounts_is_throttled_at_its_own_limit(
     assert log_in(session, settings, "joao", "segredo123", NOW + 8, "9.9.9.9").token
 
 
-def test_guesses_from_elsewhere_never_lock_the_owner_out_from_their_own_address(
-    session, settings
-):
-    sign_up(session, settings)
-    for attempt in range(30):
-        address = f"203.0.113.{attempt}"
-        assert_fails(session, settings, "joao", "wrong", now=NOW, client=address)
-    assert log_in(session, settings, "joao", "segredo123", client="198.51.100.7")
+def outcome(session, settings, login, password, now=NOW, client="1.2.3.4"):
+    """ "in", "failed", or the seconds a throttled attempt is told to wait."""
+    try:
+        log_in(session, settings, login, password, now=now, client=client)
+    except ThrottledError as error:
+        return error.retry_after
+    except AuthError:
+        return "failed"
+    return "in"
 
 
-def test_an_account_guessed_from_many_addresses_makes_them_wait_longer_each_time(
-    session, settings
-):
-    sign_up(session, settings)
+def guess_ten_times(session, settings, now=NOW):
+    """Ten failures on joao's account from ten addresses: from now on it is paced."""
     for attempt in range(10):
-        assert_fails(session, settings, "joao", "wrong", client=f"g{attempt}")
-    # Ten failures on the account: an address that has failed on it waits 1 s,
-    # then 2 s after the next failure, then 4 s...
-    assert assert_throttled(session, settings, "joao", "wrong", client="g0") == 1
-    assert_fails(session, settings, "joao", "wrong", now=NOW + 1, client="g0")
-    assert assert_throttled(session, settings, "joao", "x", NOW + 1, "g1") == 2
-    assert_fails(session, settings, "joao", "wrong", now=NOW + 3, client="g1")
-    assert assert_throttled(session, settings, "joao", "x", NOW + 3, "g2") == 4
-    # ...whether it types the username or the email: one account, one count.
-    assert assert_throttled(session, settings, "joao@example.com", "x", NOW + 3, "g2")
-    # The owner, from an address that never failed on the account, gets in.
-    assert log_in(session, settings, "Joao", "segredo123", now=NOW + 3, client="home")
+        assert_fails(session, settings, "joao", "wrong", now, f"203.0.113.{attempt}")
+
+
+def test_ipv6_addresses_of_one_64_network_count_as_one_ipv4_ones_each_alone():
+    key = attempts.address_key
+    assert key("2001:db8:1:2::1") == key("2001:db8:1:2:ffff:ee:dd:cc")
+    assert key("2001:db8:1:2::1") == "address:2001:db8:1:2::/64"
+    assert key("2001:db8:1:2::1") != key("2001:db8:1:3::1")
+    assert key("[2001:DB8:1:2::7]") == key("2001:db8:1:2::1")
+    assert key("192.0.2.1") != key("192.0.2.2")
+    assert key("::ffff:192.0.2.1") == key("192.0.2.1") == "address:192.0.2.1"
+    assert key("unknown") == "address:unknown"
+
+
+def test_addresses_of_one_ipv6_network_share_the_limit_of_one_address(
+    session, settings
+):
+    sign_up(session, settings)
+    for attempt in range(5):
+        client = f"2001:db8:1:2::{attempt + 1}"
+        assert_fails(session, settings, "joao", "wrong", NOW + attempt, client)
+    assert assert_throttled(session, settings, "joao", "x", NOW + 5, "2001:db8:1:2::99")
+    assert log_in(session, settings, "joao", "segredo123", NOW + 5, "2001:db8:1:3::1")
+
+
+def test_fresh_addresses_take_turns_on_a_guessed_account_spaced_ever_wider(
+    session, settings
+):
+    sign_up(session, settings)
+    guess_ten_times(session, settings)
+    # An address that never failed on the account waits too: a turn each,
+    # 1 s after the latest failure, then 2 s after that turn, then 4 s...
+    waits = [
+        outcome(session, settings, "joao", "x", NOW, f"198.51.100.{index}")
+        for index in range(9)
+    ]
+    assert waits == [1, 3, 7, 15, 31, 63, 123, 183, 243]
+    # ...whether it types the username or the email: one account, one queue.
+    assert outcome(session, settings, "JOAO@example.com", "x", NOW, "a") == 303
+    # Asking again keeps the address's turn, and gives it no second one.
+    assert outcome(session, settings, "joao", "x", NOW + 2, "198.51.100.1") == 1
+    assert outcome(session, settings, "joao", "x", NOW + 100, "b") == 263
+
+
+def test_an_address_that_waits_its_turn_gets_it_whatever_others_fail_meanwhile(
+    session, settings
+):
+    sign_up(session, settings, client="192.0.2.80")
+    guess_ten_times(session, settings)
+    assert outcome(session, settings, "joao", "x", NOW, "198.51.100.1") == 1
+    assert outcome(session, settings, "joao", "x", NOW, "198.51.100.2") == 3
+    # The owner mistypes, from home, just before the turns come.
+    assert_fails(session, settings, "joao", "typo", NOW + 0.5, "192.0.2.80")
+    assert outcome(session, settings, "joao", "x", NOW + 1, "198.51.100.2") == 2
+    assert outcome(session, settings, "joao", "x", NOW + 1, "198.51.100.1") == "failed"
+    assert outcome(session, settings, "joao", "x", NOW + 3, "198.51.100.2") == "failed"
+    # A turn is one attempt: the next waits for a turn of its own.
+    assert outcome(session, settings, "joao", "x", NOW + 3, "198.51.100.1") == 8
+
+
+def test_the_owner_gets_in_from_a_known_address_whatever_is_guessed_elsewhere(
+    session, settings
+):
+    sign_up(session, settings)
+    assert log_in(session, settings, "joao", "segredo123", NOW, "198.51.100.7")
+    guess_ten_times(session, settings, NOW + 1)
+    assert_fails(session, settings, "joao", "typo", NOW + 2, "198.51.100.7")
+    # Guessed at from a fresh address every minute (throttled or not)...
+    for minute in range(1, 10):
+        outcome(session, settings, "joao", "x", NOW + 60 * minute, f"g{minute}")
+    # ...the owner, at home after a typo, is held back by their own limit only.
+    for address in ("198.51.100.7", "1.2.3.4"):  # logged in, registered there
+        login_at = NOW + 60 * 9 + 1
+        assert log_in(session, settings, "joao", "segredo123", login_at, address)
+    # From an address it was never used at, it takes its turn like any other.
+    assert isinstance(
+        outcome(session, settings, "joao", "segredo123", NOW + 542, "x"), int
+    )
+
+
+def test_a_known_address_keeps_the_limit_of_its_pair(session, settings):
+    sign_up(session, settings)
+    for attempt in range(5):
+        assert_fails(session, settings, "joao", "wrong", now=NOW + attempt)
+    assert assert_throttled(session, settings, "joao", "segredo123", NOW + 5) == 895
+
+
+def test_an_address_is_known_for_as_long_as_the_setting_after_a_login(
+    session, settings
+):
+    settings = settings.model_copy(update={"login_known_address_seconds": 3600})
+    sign_up(session, settings)
+    guess_ten_times(session, settings, NOW + 1800)
+    assert log_in(session, settings, "joao", "segredo123", NOW + 1800)
+    guess_ten_times(session, settings, NOW + 1800 + 3601)
+    assert assert_throttled(session, settings, "joao", "segredo123", NOW + 5401)
 
 
 def test_a_right_password_clears_that_addresss_failures_for_the_account(
@@ -274,6 +358,17 @@ def test_a_right_password_clears_that_addresss_failures_for_the_account(
     log_in(session, settings, "joao", "segredo123", now=NOW + 5)
     for attempt in range(4):
         assert_fails(session, settings, "joao", "wrong", now=NOW + 6 + attempt)
+
+
+@pytest.mark.parametrize("typed", ["joao\x00", "jo\x00ao@example.com", "jo\x1bao"])
+def test_a_login_with_a_control_character_is_a_counted_failure(
+    session, settings, typed
+):
+    # PostgreSQL refused the NUL in the query: a DataError, not a failed login.
+    sign_up(session, settings)
+    for attempt in range(5):
+        assert_fails(session, settings, typed, "segredo123", now=NOW + attempt)
+    assert_throttled(session, settings, typed, "segredo123", now=NOW + 5)
 
 
 def test_a_login_too_long_for_any_column_is_a_counted_failure(session, settings):
@@ -333,22 +428,35 @@ def test_bcrypt_runs_outside_every_transaction(session, settings, monkeypatch):
     assert checks == [("hash", True)] * 2 + [("verify", True)] * 3
 
 
-def test_a_storm_of_logins_does_not_hold_up_the_chats_database_work(
-    settings, monkeypatch
-):
+@pytest.fixture
+def configured(settings, monkeypatch):
+    """The process's settings and engine on the test's database; the engine."""
     monkeypatch.setenv("CHAT_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("CHAT_JWT_SECRET", "t" * 32)
     chat_settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     upgrade(settings.database_url)
+    yield db.get_engine()
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+    chat_settings.get_settings.cache_clear()
 
-    def slow_bcrypt(_password: str, _hash: str) -> bool:
-        time.sleep(0.15)
+
+def test_a_storm_of_logins_leaves_the_database_to_the_chat(
+    settings, configured, monkeypatch
+):
+    slots = db.cpu_slots()
+    inside = threading.Semaphore(0)
+    release = threading.Event()
+
+    def held_bcrypt(_password: str, _hash: str) -> bool:
+        inside.release()
+        release.wait(timeout=60)
         return False
 
-    monkeypatch.setattr(accounts, "verify_password", slow_bcrypt)
+    monkeypatch.setattr(accounts, "verify_password", held_bcrypt)
 
-    async def storm_then_ping() -> float:
+    async def storm_then_ping() -> None:
         storm = [
             asyncio.create_task(
                 db.run(
@@ -360,21 +468,117 @@ def test_a_storm_of_logins_does_not_hold_up_the_chats_database_work(
                     now=NOW,
                 )
             )
-            for index in range(24)
+            for index in range(slots + 8)
         ]
-        await asyncio.sleep(0.05)
-        started = time.monotonic()
-        await db.run(db.ping)
-        waited = time.monotonic() - started
-        await asyncio.gather(*storm, return_exceptions=True)
-        return waited
+        try:
+            for _ in range(slots):
+                assert await asyncio.to_thread(inside.acquire, timeout=30)
+            # Every bcrypt thread is busy, more logins queue behind them, and
+            # none holds a transaction...
+            assert writer_is_free(configured)
+            # ...so the chat's database work goes through meanwhile.
+            await asyncio.wait_for(db.run(db.ping), timeout=30)
+        finally:
+            release.set()
+            await asyncio.gather(*storm, return_exceptions=True)
 
-    try:
-        assert asyncio.run(storm_then_ping()) < 0.3
-    finally:
-        db.get_engine().dispose()
-        db.get_engine.cache_clear()
-        chat_settings.get_settings.cache_clear()
+    asyncio.run(storm_then_ping())
+
+
+class LostRace(Exception):
+    """What psycopg raises when PostgreSQL gave up a transaction."""
+
+    sqlstate = "40001"  # serialization_failure
+
+
+def lose_a_race_once(monkeypatch, module, name: str) -> list[str]:
+    """Make ``module.name`` fail as a transaction that lost a race, once."""
+    real = getattr(module, name)
+    lost: list[str] = []
+
+    def once(*args, **kwargs):
+        if not lost:
+            lost.append(name)
+            raise OperationalError("COMMIT", {}, LostRace())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, once)
+    return lost
+
+
+def calls_of(monkeypatch, module, name: str) -> list[str]:
+    """Count the calls of ``module.name``."""
+    real = getattr(module, name)
+    calls: list[str] = []
+
+    def counted(*args, **kwargs):
+        calls.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def counted_keys(engine) -> list[str]:
+    with Session(engine) as session:
+        return sorted(failure.key for failure in session.exec(select(LoginFailure)))
+
+
+def test_work_that_committed_is_never_run_again_when_it_then_loses_a_race(
+    configured,
+):
+    runs: list[int] = []
+
+    def count_then_lose(session: Session) -> None:
+        runs.append(1)
+        session.add(LoginFailure(key="address:x", at=NOW))
+        session.commit()
+        raise OperationalError("UPDATE", {}, LostRace())
+
+    with pytest.raises(db.DatabaseUnavailableError):
+        db.run_in_session(count_then_lose)
+    assert (runs, counted_keys(configured)) == ([1], ["address:x"])
+
+
+def test_a_login_that_loses_a_race_after_counting_is_counted_and_checked_once(
+    settings, configured, monkeypatch
+):
+    with Session(configured) as session:
+        sign_up(session, settings)
+    checks = calls_of(monkeypatch, accounts, "verify_password")
+    lost = lose_a_race_once(monkeypatch, attempts, "forgive_login")
+    signed_in = db.run_in_session(
+        accounts.log_in,
+        "joao",
+        "segredo123",
+        client="1.2.3.4",
+        settings=settings,
+        now=NOW,
+    )
+    assert signed_in.token
+    assert (lost, checks) == (["forgive_login"], ["verify_password"])
+    # Nothing left of the attempt, once counted: only the registration and
+    # the address the account is known at.
+    assert counted_keys(configured) == [
+        "known:account:1|address:1.2.3.4",
+        "register:address:1.2.3.4",
+    ]
+
+
+def test_a_registration_that_loses_a_race_after_counting_is_counted_once(
+    settings, configured, monkeypatch
+):
+    hashes = calls_of(monkeypatch, accounts, "hash_password")
+    lost = lose_a_race_once(monkeypatch, accounts, "create_account")
+    signed_in = db.run_in_session(
+        accounts.sign_up, FORM, client="1.2.3.4", settings=settings, now=NOW
+    )
+    assert signed_in.profile["username"] == "Joao"
+    assert (lost, hashes) == (["create_account"], ["hash_password"])
+    assert counted_keys(configured) == [
+        "known:account:1|address:1.2.3.4",
+        "register:address:1.2.3.4",
+    ]
 
 
 def test_registrations_from_one_address_are_throttled_duplicates_included(

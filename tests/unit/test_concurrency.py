@@ -15,7 +15,7 @@ from chat_app import accounts, sessions
 from chat_app.accounts import RegistrationThrottledError, ThrottledError
 from chat_app.db import is_unavailable, make_engine, upgrade
 from chat_app.models import Message, Presence, ReadMark, User
-from chat_app.rooms import messages, presence
+from chat_app.rooms import liveness, messages, presence
 from chat_app.rooms.messages import RateLimitedError
 from chat_app.security import AuthError
 from chat_app.settings import Settings
@@ -106,7 +106,7 @@ def test_sweeps_of_several_processes_and_leaving_tabs_do_not_collide(in_parallel
     def sweep_or_leave(session: Session, index: int) -> object:
         if index % 2:
             return presence.leave(session, tab=f"tab{index}")
-        return presence.sweep(session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6)
+        return liveness.sweep(session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6)
 
     results = run(sweep_or_leave, 12)
     assert not [result for result in results if isinstance(result, Exception)]
@@ -198,6 +198,45 @@ def test_parallel_guesses_that_read_the_clock_before_their_turn_are_all_counted(
     assert len(checked) == settings.login_max_failures, results
 
 
+def test_parallel_fresh_addresses_on_a_guessed_account_get_a_turn_each(
+    settings, in_parallel
+):
+    run, engine = in_parallel
+    now = NOW_MS / 1000
+    with Session(engine, expire_on_commit=False) as session:
+        accounts.sign_up(
+            session,
+            {
+                "name": "Ana",
+                "username": "ana",
+                "email": "ana@example.com",
+                "password": "password-123",
+            },
+            client="192.0.2.1",
+            settings=settings,
+            now=now,
+        )
+        session.commit()
+
+    def guess(session: Session, index: int) -> object:
+        return accounts.log_in(
+            session,
+            "ana",
+            "wrong",
+            client=f"2001:db8:{index}::1",
+            settings=settings,
+            now=now,
+        )
+
+    assert all(type(result) is AuthError for result in run(guess, 10))
+    results = run(lambda session, index: guess(session, 100 + index), 16)
+    waits = [
+        result.retry_after for result in results if isinstance(result, ThrottledError)
+    ]
+    # None slips through, and no two share a turn.
+    assert len(waits) == 16 and len(set(waits)) == 16, results
+
+
 def test_parallel_registrations_from_one_address_stop_at_the_limit(
     settings, in_parallel
 ):
@@ -240,9 +279,9 @@ def test_the_sweep_spares_a_tab_that_came_back_while_it_waited(settings, in_para
     )
     with ThreadPoolExecutor(max_workers=1) as pool:
 
-        def sweep() -> presence.Sweep:
+        def sweep() -> liveness.Sweep:
             with Session(engine) as session:
-                swept = presence.sweep(
+                swept = liveness.sweep(
                     session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6
                 )
                 session.commit()

@@ -61,9 +61,28 @@ def test_services_never_import_reflex_the_states_or_the_realtime_layer():
     for folder in ("chat_app/rooms", "chat_app/uploads"):
         forbidden = ("reflex", "reflex_base", "chat_app.states", "chat_app.realtime")
         assert offending(folder, *forbidden) == []
-    for module in ("chat_app/accounts.py", "chat_app/sessions.py"):
+    services = ("chat_app/accounts.py", "chat_app/sessions.py", "chat_app/attempts.py")
+    upper = ("reflex", "chat_app.states", "chat_app.realtime", "chat_app.api")
+    for module in services:
         imported = [name for file, name in imports_of("chat_app") if file == module]
-        assert not [n for n in imported if n.startswith(("reflex", "chat_app.st"))]
+        assert not [name for name in imported if name.startswith(upper)]
+
+
+def test_the_http_api_never_imports_reflex_the_states_or_the_realtime_layer():
+    forbidden = ("reflex", "reflex_base", "chat_app.states", "chat_app.realtime")
+    assert offending("chat_app/api", *forbidden) == []
+
+
+def test_the_app_uses_absolute_imports_only():
+    relative = []
+    for path in sorted((ROOT / "chat_app").rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        relative += [
+            str(path.relative_to(ROOT))
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level
+        ]
+    assert relative == []
 
 
 def test_upkeep_and_the_realtime_layer_never_import_the_states():

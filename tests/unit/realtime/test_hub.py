@@ -16,14 +16,28 @@ def update(**values):
 
 
 def test_an_earlier_block_snapshot_arriving_late_is_not_delivered():
-    newer = update(block_3=["m41", "m42"], head=3, typists=[])
-    older = update(block_3=["m41"], head=3, typists=["ana"])
-    versions_42 = {"block:sala-1:3": (42, ["block_3"]), "head:sala-1": (42, ["head"])}
-    versions_41 = {"block:sala-1:3": (41, ["block_3"]), "head:sala-1": (41, ["head"])}
-    assert hub._fresh(newer, versions_42, None) == newer
-    # Published first on another process, it reached this one second: only the
-    # parts no newer version covers (who types) still go out.
-    assert hub._fresh(older, versions_41, None) == update(typists=["ana"])
+    newer = update(block_3=["m41", "m42"], head=3, typists=[], latest={"a": 42})
+    older = update(block_3=["m41"], head=3, typists=["bob"], latest={"a": 41})
+
+    def versions(seq):
+        return {
+            "block:sala-1:3": (seq, ["block_3"]),
+            "head:sala-1": (seq, ["head", "typists"]),
+        }
+
+    assert hub._fresh(newer, versions(42), ["latest"]) == newer
+    # Published first on another process, it reached this one second: nothing of
+    # it may take the block, the head, who types or the count back.
+    assert hub._fresh(older, versions(41), ["latest"]) == update(latest={"a": 42})
+
+
+def test_an_announcement_read_earlier_never_overwrites_a_later_one():
+    later = update(members=["ana", "bia"])
+    earlier = update(members=["ana"])
+    assert hub._fresh(later, {"members:sala-1": (2000, ["members"])}, None) == later
+    assert hub._fresh(earlier, {"members:sala-1": (1000, ["members"])}, None) == (
+        update()
+    )
 
 
 def test_blocks_are_versioned_apart_from_each_other_and_from_other_rooms():

@@ -1,13 +1,17 @@
 """The registration form's refusals, on an AuthState instantiated directly."""
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 import reflex as rx
 
 from chat_app import db
 from chat_app import settings as chat_settings
+from chat_app.states import auth as auth_module
 from chat_app.states.auth import AuthState
+
+NOW = 1_800_000_000.0
 
 FORM = {
     "name": "Ana",
@@ -24,6 +28,8 @@ def auth(settings, monkeypatch):
     monkeypatch.setenv("CHAT_JWT_SECRET", "t" * 32)
     monkeypatch.setenv("CHAT_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("CHAT_REGISTRATION_MAX_PER_ADDRESS", "2")
+    # A fixed clock: the wait the form shows depends on no call's duration.
+    monkeypatch.setattr(auth_module, "time", SimpleNamespace(time=lambda: NOW))
     chat_settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
     db.upgrade(settings.database_url)

@@ -56,11 +56,22 @@ def test_room_name_follows_the_room_slug(chat):
     assert chat.room_name == "Sala 3"
 
 
-def test_error_dismissal_and_sidebar_toggle(chat):
+async def test_error_dismissal_and_sidebar_toggle(chat):
     chat.error = "boom"
-    chat.dismiss_error()
+    await chat.dismiss_error()
     assert chat.error == ""
-    chat.toggle_sidebar()
+    await chat.toggle_sidebar()
     assert chat.sidebar_open
-    chat.toggle_sidebar()
+    await chat.toggle_sidebar()
     assert not chat.sidebar_open
+
+
+async def test_arguments_a_handler_does_not_take_are_refused_clearly(chat):
+    await chat.toggle_sidebar(unexpected=1)
+    assert chat.error == "That request was not understood."
+    assert not chat.sidebar_open
+
+
+def test_attachments_nested_absurdly_deep_are_refused_clearly():
+    with pytest.raises(ChatError, match="could not be read"):
+        attachment_links("[" * 100_000)

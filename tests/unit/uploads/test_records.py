@@ -104,3 +104,28 @@ def test_the_migration_marks_uploads_that_messages_carry_as_sent(settings):
         rows = {name: sent_at for name, sent_at in result}
     engine.dispose()
     assert rows == {"sent.png": 5.0, "unsent.png": None}
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/static/\x00.png",
+        "/static/" + "0" * 32 + "\x00.png",
+        "/static/../../etc/passwd",
+        "/static/" + "a" * 5000,
+        "/static/",
+    ],
+    ids=["nul", "nul-in-a-name", "path", "long", "empty"],
+)
+def test_a_link_that_is_no_stored_name_is_not_one_of_the_senders_uploads(session, link):
+    mine = upload(session, "ana", NOW - 60)
+    with pytest.raises(ChatError, match="not one of your uploads"):
+        records.owned_attachments(
+            session, [f"/static/{mine}", link], owner="ana", limit=10, now=NOW
+        )
+    session.rollback()
+    # The session is still good (PostgreSQL aborts a transaction a query failed in).
+    [carried] = records.owned_attachments(
+        session, [f"/static/{mine}"], owner="ana", limit=10, now=NOW
+    )
+    assert carried["url"] == f"/static/{mine}"
