@@ -7,7 +7,6 @@ cores.
 Session tokens are HS256 JWTs with ``sub``, ``iat``, ``exp`` and ``jti``.
 """
 
-import os
 import threading
 import time
 import uuid
@@ -19,6 +18,7 @@ from functools import lru_cache
 import jwt
 from passlib.context import CryptContext
 
+from chat_app.db import cpu_slots
 from chat_app.domain.errors import ChatError
 
 ALGORITHM = "HS256"
@@ -26,9 +26,7 @@ REQUIRED_CLAIMS = ("sub", "iat", "exp", "jti")
 CLOCK_SKEW_SECONDS = 60
 # bcrypt keeps a core busy and releases the GIL: more hashes at once than all the
 # cores but one only slow each other down, and take the event loop's core too.
-BCRYPT_SLOTS = threading.BoundedSemaphore(
-    max(1, (len(os.sched_getaffinity(0)) or 1) - 1)
-)
+BCRYPT_SLOTS = threading.BoundedSemaphore(cpu_slots())
 # And each slot rests after a hash for as long as the hash took (times this), so
 # a storm of logins takes at most half a core from the chat: logins wait longer
 # in a storm, messages do not.

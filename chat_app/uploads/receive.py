@@ -6,6 +6,7 @@ its own connection. Files are written under a temporary name and renamed when
 complete; anything refused (too big, too many, empty) leaves nothing behind.
 """
 
+import asyncio
 import contextlib
 import shutil
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ async def receive_files(
     if max_stored_bytes is not None and size > max_stored_bytes + ENVELOPE_BYTES:
         raise _over_quota(max_stored_bytes)
     await aiofiles.os.makedirs(directory, exist_ok=True)
-    _check_disk(directory, size, min_free_disk_bytes)
+    await _check_disk(directory, size, min_free_disk_bytes)
     parse = _Parse()
     try:
         parser = _parser(boundary, parse)
@@ -190,7 +191,7 @@ async def receive_files(
             if max_stored_bytes is not None and stored > max_stored_bytes:
                 raise _over_quota(max_stored_bytes)
             if stored - checked >= DISK_CHECK_BYTES:
-                _check_disk(directory, 0, min_free_disk_bytes)
+                await _check_disk(directory, 0, min_free_disk_bytes)
                 checked = stored
         parser.finalize()
         # python-multipart's finalize() does not check the end; a body cut short
@@ -226,9 +227,13 @@ def _over_quota(left: int) -> UploadError:
     )
 
 
-def _check_disk(directory: Path, incoming: int, min_free: int) -> None:
+async def _check_disk(directory: Path, incoming: int, min_free: int) -> None:
     """Refuse (507) when writing ``incoming`` more bytes leaves under ``min_free``."""
-    if min_free and shutil.disk_usage(directory).free - incoming < min_free:
+    if not min_free:
+        return
+    # A network disk (EFS) may answer slowly: never on the event loop.
+    free = (await asyncio.to_thread(shutil.disk_usage, directory)).free
+    if free - incoming < min_free:
         raise UploadError(
             507,
             "storage_full",

@@ -98,32 +98,36 @@ def test_unread_counts_and_the_new_messages_divider(people):
     expect(reader.page.locator("#unread-sala-2")).to_have_text("1")
 
 
+async def fill_room(url: str, room: str, prefix: str, count: int) -> None:
+    """Post ``count`` messages ``<prefix> 000``... into a room, in the room's order.
+
+    Ten people per hundred messages keep within the rate limit; each message is
+    posted once the previous one arrived, so the numbers follow the room's order.
+    """
+    tabs = []
+    for number in range((count + 9) // 10):
+        account = create_account(url, f"f{number}")
+        tab = await ChatClient(url, account.token).connect()
+        await tab.enter_room(room)
+        await tab.wait_for(lambda t=tab: t.room_slug() == room)
+        tabs.append(tab)
+    for number in range(count):
+        text = f"{prefix} {number:03d}"
+        await tabs[number % len(tabs)].send(text)
+        await tabs[0].wait_for(
+            lambda t=text: any(m["text"] == t for m in tabs[0].messages())
+        )
+    for tab in tabs:
+        await tab.leave_room()
+        await tab.close()
+
+
 def test_older_history_loads_above_keeping_the_reader_in_place(people):
     reader = people("historiador")
     url = reader.server.url
     tag = uuid.uuid4().hex[:4]
 
-    async def fill_sala_3() -> None:
-        # 140 messages from 14 people (10 each keeps within the rate limit).
-        tabs = []
-        for number in range(14):
-            account = create_account(url, f"h{number}")
-            tab = await ChatClient(url, account.token).connect()
-            await tab.enter_room("sala-3")
-            await tab.wait_for(lambda t=tab: t.room_slug() == "sala-3")
-            tabs.append(tab)
-        for number in range(140):
-            # One at a time, so the numbers in the texts follow the room's order.
-            text = f"historia {tag} {number:03d}"
-            await tabs[number % 14].send(text)
-            await tabs[0].wait_for(
-                lambda t=text: any(m["text"] == t for m in tabs[0].messages())
-            )
-        for tab in tabs:
-            await tab.leave_room()
-            await tab.close()
-
-    run_async(fill_sala_3())
+    run_async(fill_room(url, "sala-3", f"historia {tag}", 140))
     reader.enter()
     reader.page.click("#room-sala-3")
     expect(reader.page.locator("#room-title")).to_have_text("Sala 3")
@@ -154,27 +158,7 @@ def test_a_tab_left_open_while_150_messages_arrive_can_still_read_them_all(peopl
     reader.page.click("#room-sala-2")
     expect(reader.page.locator("#room-title")).to_have_text("Sala 2")
 
-    async def fill_sala_2() -> None:
-        # 150 messages from 15 people (10 each keeps within the rate limit),
-        # in the room's order, while the reader's page stays open.
-        tabs = []
-        for number in range(15):
-            account = create_account(url, f"v{number}")
-            tab = await ChatClient(url, account.token).connect()
-            await tab.enter_room("sala-2")
-            await tab.wait_for(lambda t=tab: t.room_slug() == "sala-2")
-            tabs.append(tab)
-        for number in range(150):
-            text = f"vigilia {tag} {number:03d}"
-            await tabs[number % 15].send(text)
-            await tabs[0].wait_for(
-                lambda t=text: any(m["text"] == t for m in tabs[0].messages())
-            )
-        for tab in tabs:
-            await tab.leave_room()
-            await tab.close()
-
-    run_async(fill_sala_2())
+    run_async(fill_room(url, "sala-2", f"vigilia {tag}", 150))
     expect(reader.messages().filter(has_text=f"vigilia {tag} 149")).to_have_count(1)
     # The live window let the first ones go; scrolling up brings them back.
     first = reader.messages().filter(has_text=f"vigilia {tag} 000")

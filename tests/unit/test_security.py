@@ -9,6 +9,7 @@ import jwt
 import pytest
 
 from chat_app import security
+from chat_app.db import cpu_slots
 from chat_app.security import (
     AuthError,
     create_token,
@@ -52,18 +53,23 @@ def test_the_dummy_hash_is_a_real_bcrypt_hash_of_the_same_cost():
 
 
 def test_no_more_bcrypt_work_runs_at_once_than_there_are_cores(monkeypatch):
-    running, most = 0, 0
-    lock = threading.Lock()
+    calls, slots = 48, cpu_slots()
+    running, most, done = 0, 0, 0
+    changed = threading.Condition()
 
     class SlowBcrypt:
         def _work(self) -> None:
-            nonlocal running, most
-            with lock:
+            nonlocal running, most, done
+            with changed:
                 running += 1
                 most = max(most, running)
-            time.sleep(0.02)
-            with lock:
+                changed.notify_all()
+                # Hold the slot until as many as may run at once are inside, so
+                # that one too many would show (the last calls fill fewer).
+                changed.wait_for(lambda: running >= min(slots, calls - done), 10)
                 running -= 1
+                done += 1
+                changed.notify_all()
 
         def hash(self, _password: str) -> str:
             self._work()
@@ -81,7 +87,7 @@ def test_no_more_bcrypt_work_runs_at_once_than_there_are_cores(monkeypatch):
         return verify_password("password", "hashed")
 
     with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(one, range(48)))
+        list(pool.map(one, range(calls)))
     assert 1 <= most <= (os.cpu_count() or 1)
 
 
