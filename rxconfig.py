@@ -3,6 +3,7 @@
 import os
 
 import reflex as rx
+from reflex.constants import StateManagerMode
 
 from chat_app.settings import get_settings
 
@@ -10,6 +11,13 @@ from chat_app.settings import get_settings
 # is true: see chat_app/upkeep.py.
 os.environ.setdefault("REFLEX_SOCKET_INTERVAL", "4")
 os.environ.setdefault("REFLEX_SOCKET_TIMEOUT", "4")
+
+# One process keeps its tabs' states in memory: the chat's truth is in the
+# database, and a tab whose state is lost (a restart) hydrates and enters again.
+# Reflex's default without Redis, the disk manager, pickles every state after
+# every event and lists the whole folder on each write cycle. With Redis
+# (several workers), Reflex keeps them in Redis.
+MODE = StateManagerMode.REDIS if get_settings().redis_url else StateManagerMode.MEMORY
 
 config = rx.Config(
     app_name="chat_app",
@@ -25,4 +33,5 @@ config = rx.Config(
         )
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
+    state_manager_mode=MODE,
 )

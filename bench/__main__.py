@@ -16,8 +16,21 @@ from typing import Any
 
 import httpx
 
+from bench.capacity import (
+    CAPACITY_ENV,
+    ROOM_SLUGS,
+    Load,
+    Member,
+    baseline_member,
+    chat_member,
+    measure_step,
+    print_capacity,
+    step_up,
+    window_gaps,
+)
 from bench.clients import BaselineClient
 from bench.procs import tree_rss_kb
+from harness.postgres import start_postgres
 from harness.protocol import FIRST_ROOM, ChatClient, Receiver
 from harness.servers import (
     ROOT,
@@ -591,6 +604,196 @@ async def scenario_workers(members: int, count: int) -> list[dict[str, Any]]:
     return [row]
 
 
+def chat_connector(url: str) -> Any:
+    """Connects chat members: member ``i`` goes to room ``i`` modulo ten.
+
+    Args:
+        url: The chat's address.
+
+    Returns:
+        ``connect(first_index, count)``.
+    """
+
+    async def connect(first: int, count: int) -> list[Member]:
+        tokens = await make_tokens(url, count, f"c{first}-")
+        members = [
+            chat_member(member(url, token), (first + i) % len(ROOM_SLUGS))
+            for i, token in enumerate(tokens)
+        ]
+
+        async def join(one: Member) -> None:
+            await enter(one.client)
+            slug = ROOM_SLUGS[one.room]
+            await one.client.enter_room(slug)
+            await one.client.wait_for(lambda: one.client.room_slug() == slug, 60)
+
+        await gather_limited([join(m) for m in members], limit=25)
+        await settle([m.client for m in members])
+        return members
+
+    return connect
+
+
+def baseline_connector(url: str) -> Any:
+    """Connects baseline clients, room by room as the chat's members.
+
+    Args:
+        url: The baseline's address.
+
+    Returns:
+        ``connect(first_index, count)``.
+    """
+
+    async def connect(first: int, count: int) -> list[Member]:
+        members = [
+            baseline_member(
+                BaselineClient(url, ROOM_SLUGS[(first + i) % len(ROOM_SLUGS)]),
+                (first + i) % len(ROOM_SLUGS),
+            )
+            for i in range(count)
+        ]
+        await gather_limited([m.client.connect() for m in members], limit=50)
+        return members
+
+    return connect
+
+
+def next_number() -> int:
+    """A fresh message number.
+
+    Returns:
+        The number.
+    """
+    return NUMBERS.take(1)[0]
+
+
+async def scenario_capacity(args: argparse.Namespace) -> dict[str, Any]:
+    """Capacity: members over ten rooms, stepped up, chat and baseline; overload.
+
+    Args:
+        args: The command line (steps, seconds, mean interval).
+
+    Returns:
+        Rows for one process, the baseline, three workers, and the overload row.
+    """
+    result: dict[str, Any] = {
+        "rooms": len(ROOM_SLUGS),
+        "mean_interval_s": args.capacity_interval,
+        "step_seconds": args.capacity_seconds,
+    }
+    if "chat" in args.capacity_parts:
+        result.update(await capacity_one_process(args))
+    if "baseline" in args.capacity_parts:
+        result["baseline"] = await capacity_baseline(args)
+    if "workers" in args.capacity_parts:
+        result["chat_workers"] = await capacity_workers(args)
+    return result
+
+
+async def capacity_one_process(args: argparse.Namespace) -> dict[str, Any]:
+    """Capacity of one chat process, stepped up, then overloaded.
+
+    Args:
+        args: The command line.
+
+    Returns:
+        The rows (``chat``) and the overload row (``overload``).
+    """
+    steps, seconds = args.capacity_steps, args.capacity_seconds
+    result: dict[str, Any] = {}
+    chat = start_chat("bench-capacity", env={**BENCH_ENV, **CAPACITY_ENV})
+    load = Load(next_number, args.capacity_interval)
+    try:
+        pid = chat.process.popen.pid  # pyright: ignore[reportOptionalMemberAccess]
+        rows = await step_up(
+            "chat", chat_connector(chat.url), load, steps, pid=pid, seconds=seconds
+        )
+        result["chat"] = rows
+        if "overload" in args.capacity_parts:
+            passing = [row["members"] for row in rows if row["passed"]]
+            target = 2 * (max(passing) if passing else steps[0])
+            new = target - len(load.members)
+            load.members.extend(await chat_connector(chat.url)(len(load.members), new))
+            row = await measure_step(load, pid, seconds, 120, 120)
+            row["server"] = "chat, overload"
+            row["window_gaps"] = window_gaps([m.client for m in load.members])
+            result["overload"] = row
+            print_capacity(row)
+    finally:
+        await close_all([m.client for m in load.members])
+        chat.process.stop()
+    return result
+
+
+async def capacity_baseline(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Capacity of the raw socket.io baseline, stepped up.
+
+    Args:
+        args: The command line.
+
+    Returns:
+        A row per step.
+    """
+    baseline, baseline_url = start_baseline()
+    load = Load(next_number, args.capacity_interval)
+    try:
+        pid = baseline.popen.pid  # pyright: ignore[reportOptionalMemberAccess]
+        return await step_up(
+            "raw socket.io",
+            baseline_connector(baseline_url),
+            load,
+            args.capacity_steps,
+            pid=pid,
+            seconds=args.capacity_seconds,
+        )
+    finally:
+        await close_all([m.client for m in load.members])
+        baseline.stop()
+
+
+async def capacity_workers(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Capacity of three workers sharing Redis and PostgreSQL (the compose setup).
+
+    Args:
+        args: The command line.
+
+    Returns:
+        A row per step.
+    """
+    redis, redis_url = start_redis("bench-capacity-redis")
+    postgres = start_postgres("bench-capacity-postgres")
+    env = chat_environment(
+        "bench-capacity-workers",
+        {
+            "REFLEX_REDIS_URL": redis_url,
+            "GRANIAN_WORKERS": "3",
+            "CHAT_DATABASE_URL": postgres.create_database("capacity"),
+            **BENCH_ENV,
+            **CAPACITY_ENV,
+        },
+    )
+    load = Load(next_number, args.capacity_interval)
+    chat = None
+    try:
+        migrate(env)
+        chat = start_chat("bench-capacity-workers", env=env)
+        pid = chat.process.popen.pid  # pyright: ignore[reportOptionalMemberAccess]
+        return await step_up(
+            "chat, 3 workers + Redis + PostgreSQL",
+            chat_connector(chat.url),
+            load,
+            args.capacity_worker_steps,
+            pid=pid,
+            seconds=args.capacity_seconds,
+        )
+    finally:
+        await close_all([m.client for m in load.members])
+        if chat is not None:
+            chat.process.stop()
+        postgres.stop()
+        redis.stop()
+
+
 def print_row(row: dict[str, Any]) -> None:
     """Print one fan-out row.
 
@@ -623,6 +826,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
     chat = start_chat("bench", env=BENCH_ENV)
     try:
+        if "capacity" in args.scenarios:
+            chat.process.stop()  # its own server, with ten rooms
+            results["capacity"] = await scenario_capacity(args)
+            chat = start_chat("bench", env=BENCH_ENV)
         if "fanout" in args.scenarios:
             results["fanout"] = await scenario_fanout(
                 chat, args.members, args.messages, 0.1
@@ -675,8 +882,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="20 members, 5 messages")
     parser.add_argument(
         "--scenarios",
-        default="fanout,payload,memory,typing,login,upload,workers",
-        help="comma-separated: fanout,payload,memory,typing,login,upload,workers",
+        default="capacity,fanout,payload,memory,typing,login,upload,workers",
+        help="comma-separated: capacity,fanout,payload,memory,typing,login,upload,"
+        "workers",
+    )
+    parser.add_argument("--capacity-steps", default="250,500,1000,1500,2000")
+    parser.add_argument("--capacity-worker-steps", default="1000,2000,3000")
+    parser.add_argument("--capacity-seconds", type=float, default=60)
+    parser.add_argument("--capacity-interval", type=float, default=30)
+    parser.add_argument(
+        "--capacity-parts",
+        default="chat,overload,baseline,workers",
+        help="comma-separated: chat,overload,baseline,workers",
     )
     parser.add_argument("--members", default="10,100,500")
     parser.add_argument("--messages", type=int, default=100)
@@ -684,8 +901,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.scenarios = set(args.scenarios.split(","))
     args.members = [int(n) for n in args.members.split(",")]
+    args.capacity_steps = [int(n) for n in args.capacity_steps.split(",")]
+    args.capacity_parts = set(args.capacity_parts.split(","))
+    args.capacity_worker_steps = [int(n) for n in args.capacity_worker_steps.split(",")]
     if args.smoke:
-        args.scenarios, args.members, args.messages = {"fanout"}, [20], 5
+        args.scenarios, args.members, args.messages = {"fanout", "capacity"}, [20], 5
+        # A small capacity step: 40 members over ten rooms, one message each 4 s.
+        args.capacity_steps, args.capacity_seconds = [40], 12
+        args.capacity_interval = 4
+        args.capacity_parts = {"chat", "baseline"}
     started = time.monotonic()
     results = asyncio.run(run(args))
     results["command"] = "python -m bench " + " ".join(argv or sys.argv[1:])
@@ -694,6 +918,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
         print(f"wrote {args.output}")
     lost = sum(row["app"]["lost"] for row in results.get("fanout", []))
+    capacity = results.get("capacity", {})
+    lost += sum(row["lost"] for row in capacity.get("chat", [])[:1])
     print(f"{'smoke' if args.smoke else 'bench'}: {lost} messages lost")
     return 1 if lost else 0
 

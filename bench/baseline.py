@@ -1,7 +1,9 @@
 """The baseline: a minimal python-socketio server that broadcasts to a room.
 
-Run as ``python -m bench.baseline PORT``. Clients emit ``join`` with a room name and
-``message`` with ``{room, text}``; every member of the room gets ``message``.
+Run as ``python -m bench.baseline PORT``. Clients emit ``join`` with a room name,
+``message`` with ``{room, text}`` (every member of the room gets ``message``) and
+``typing`` with ``{room}`` (every other member gets ``typing``), as a raw chat
+would relay them.
 """
 
 import sys
@@ -36,6 +38,17 @@ async def message(sid: str, data: dict) -> None:
         data: ``{room, text}``.
     """
     await sio.emit("message", data, room=data["room"])
+
+
+@sio.on("typing")  # pyright: ignore[reportOptionalCall]
+async def typing(sid: str, data: dict) -> None:
+    """Tell the rest of a room that someone is typing.
+
+    Args:
+        sid: The typist.
+        data: ``{room}``.
+    """
+    await sio.emit("typing", {"sid": sid}, room=data["room"], skip_sid=sid)
 
 
 def main() -> None:

@@ -16,16 +16,19 @@ BASELINE_ROOM = "sala-1"
 class BaselineClient(Receiver):
     """A client of the baseline server."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, room: str = BASELINE_ROOM) -> None:
         """Prepare the client.
 
         Args:
             base_url: The baseline's address.
+            room: The room it joins.
         """
         super().__init__()
         self.base_url = base_url
+        self.room = room
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("message", self._on_message)
+        self.sio.on("typing", self._on_message)
 
     async def _on_message(self, data: Any) -> None:
         self.saw(as_text(data))
@@ -39,7 +42,7 @@ class BaselineClient(Receiver):
         await self.sio.connect(
             self.base_url, transports=["websocket"], wait_timeout=timeout
         )
-        await self.sio.call("join", BASELINE_ROOM, timeout=timeout)
+        await self.sio.call("join", self.room, timeout=timeout)
 
     async def send(self, text: str) -> None:
         """Send a message to the room.
@@ -47,7 +50,11 @@ class BaselineClient(Receiver):
         Args:
             text: The text.
         """
-        await self.sio.emit("message", {"room": BASELINE_ROOM, "text": text})
+        await self.sio.emit("message", {"room": self.room, "text": text})
+
+    async def typing(self) -> None:
+        """Tell the room this client is typing."""
+        await self.sio.emit("typing", {"room": self.room})
 
     async def close(self) -> None:
         """Close the socket."""

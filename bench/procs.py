@@ -1,5 +1,6 @@
 """Resident memory of a process tree, read from /proc."""
 
+import os
 from pathlib import Path
 
 
@@ -60,3 +61,22 @@ def tree_rss_kb(pid: int) -> int:
         The sum of VmRSS over the tree.
     """
     return sum(rss_kb(child) for child in tree_pids(pid))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process tree has used so far, in seconds.
+
+    Args:
+        pid: The root process.
+
+    Returns:
+        The sum over the tree's live processes.
+    """
+    ticks = 0
+    for child in tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")

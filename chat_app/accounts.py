@@ -3,7 +3,7 @@
 Plain functions that take the database session, the settings and the clock
 explicitly, so tests call them with a temporary database and a fake clock. They
 are blocking (bcrypt, SQL): async callers run them through ``db.run``, which
-gives sign-up and login threads of their own (``db.cpu_bound``).
+gives sign-up and login threads of their own (``cpu.cpu_bound``).
 bcrypt runs between two short transactions, never inside one: on SQLite every
 transaction holds the one write lock that each chat message waits for, and
 bcrypt takes a quarter of a second. So these functions commit what they counted
@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from chat_app import attempts
-from chat_app.db import commit_alone, cpu_bound
+from chat_app.cpu import cpu_bound
+from chat_app.db import commit_alone, reads
 from chat_app.domain.errors import ChatError
 from chat_app.domain.validation import (
     username_skeleton,
@@ -403,6 +404,7 @@ def _log_refused_login(
     logger.warning(message, extra=extra)
 
 
+@reads
 def profile_of(session: Session, username: str) -> dict[str, object] | None:
     """The public profile of a username.
 

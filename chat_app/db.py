@@ -5,13 +5,10 @@ run``, the container and the test fixtures do so before starting the app.
 """
 
 import asyncio
-import contextlib
 import contextvars
 import functools
 import hashlib
-import os
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -27,6 +24,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine, select
 
+from chat_app.cpu import CPU_BOUND, cpu_threads
 from chat_app.domain.errors import ChatError
 from chat_app.settings import get_settings
 
@@ -126,7 +124,15 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(connection) -> None:
+        def _begin(connection) -> None:
+            if connection.get_execution_options().get(READ_ONLY):
+                # Work marked as reading (see ``reads``) runs beside the writer
+                # (WAL), never waiting for the write lock; a write slipped into
+                # it fails loudly instead of taking the lock late.
+                connection.exec_driver_sql("PRAGMA query_only=ON")
+                connection.exec_driver_sql("BEGIN")
+                return
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
             # A deferred transaction that reads, then writes, fails at once with
             # "database is locked" when another writer got in between; taking the
             # write lock up front makes concurrent writers wait their turn instead.
@@ -157,17 +163,48 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_address())
 
 
+READ_ONLY = "chat_read_only"
+
+
+def reads(work: Callable[P, T]) -> Callable[P, T]:
+    """Mark database work that only reads, for :func:`run`.
+
+    On SQLite it then runs beside the one writer instead of queueing for the
+    write lock (and may not write: the database refuses).
+
+    Args:
+        work: The function.
+
+    Returns:
+        The same function, marked.
+    """
+    setattr(work, READ_ONLY, True)
+    return work
+
+
+@lru_cache(maxsize=8)
+def _reading(engine: Engine) -> Engine:
+    """The same engine and pool, for transactions that only read."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+def session_scope(
+    engine: Engine | None = None, *, read_only: bool = False
+) -> Iterator[Session]:
     """A session that commits on success and rolls back on error.
 
     Args:
         engine: The engine; the configured one by default.
+        read_only: Whether the work only reads (see :func:`reads`).
 
     Yields:
         The session.
     """
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    bind = engine or get_engine()
+    if read_only:
+        bind = _reading(bind)
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -176,6 +213,7 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
+@reads
 def ping(session: Session) -> None:
     """Ask the database for a trivial answer (raises if it cannot give one).
 
@@ -283,7 +321,7 @@ def run_in_session(
     for attempt in range(1, ATTEMPTS + 1):
         committed: list[Session] = []
         try:
-            with session_scope() as session:
+            with session_scope(read_only=getattr(work, READ_ONLY, False)) as session:
                 event.listen(session, "after_commit", committed.append)
                 return work(session, *args, **kwargs)
         except PoolTimeoutError as error:  # every connection is busy or stuck
@@ -301,52 +339,25 @@ def run_in_session(
     raise AssertionError("unreachable")  # the loop returns or raises
 
 
-CPU_BOUND = "_chat_cpu_bound"
-
-
-def cpu_bound(work: Callable[P, T]) -> Callable[P, T]:
-    """Mark work that is mostly CPU (bcrypt) for :func:`run`.
-
-    Args:
-        work: The function.
-
-    Returns:
-        The same function, marked.
-    """
-    setattr(work, CPU_BOUND, True)
-    return work
-
-
-def cpu_slots() -> int:
-    """How much CPU-bound work (bcrypt) may run at once: all cores but one.
-
-    The core left over is the event loop's, which delivers every room's
-    messages; a storm of logins only waits longer.
-
-    Returns:
-        At least 1.
-    """
-    return max(1, (len(os.sched_getaffinity(0)) or 1) - 1)
-
-
-def _yield_to_the_chat() -> None:
-    """Run this worker thread at a lower priority than the event loop's."""
-    with contextlib.suppress(OSError, AttributeError):  # Linux only; best effort
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-
-
 @lru_cache(maxsize=1)
-def _cpu_threads() -> ThreadPoolExecutor:
-    """Threads for CPU-bound work, fewer than the cores, at a lower priority.
+def _sqlite_writer() -> ThreadPoolExecutor:
+    """The one thread that writes to an SQLite database.
 
-    A storm of logins queues here, not in the default executor in front of every
-    chat message's database work (which would wait for the whole storm).
+    SQLite lets one transaction write at a time; writers that find it busy sleep
+    in its busy handler, up to 100 ms at a time, however soon the lock is free.
+    Queued on one thread instead, each write starts the moment the previous one
+    committed, and the other threads stay free for reads (which run beside it).
     """
-    return ThreadPoolExecutor(
-        max_workers=cpu_slots(),
-        thread_name_prefix="cpu-bound",
-        initializer=_yield_to_the_chat,
-    )
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+
+
+def _threads_for(work: Callable[..., object]) -> ThreadPoolExecutor | None:
+    """Where work runs: bcrypt apart, SQLite's writes on one thread, else the pool."""
+    if getattr(work, CPU_BOUND, False):
+        return cpu_threads()
+    if get_engine().dialect.name == "sqlite" and not getattr(work, READ_ONLY, False):
+        return _sqlite_writer()
+    return None  # the event loop's default pool
 
 
 async def run(
@@ -358,7 +369,8 @@ async def run(
 
     The session commits when ``work`` returns and rolls back when it raises, so
     nothing is half-written; see :func:`run_in_session`. Work marked
-    :func:`cpu_bound` runs in threads of its own, one per core.
+    ``cpu.cpu_bound`` runs in threads of its own, one per core but one; on
+    SQLite, work that writes runs on one thread, one transaction after another.
 
     Args:
         work: A function taking the session first.
@@ -368,13 +380,11 @@ async def run(
     Returns:
         What ``work`` returned.
     """
-    if not getattr(work, CPU_BOUND, False):
-        return await asyncio.to_thread(run_in_session, work, *args, **kwargs)
     # As asyncio.to_thread does: the context carries the log's request id.
     call = functools.partial(
         contextvars.copy_context().run, run_in_session, work, *args, **kwargs
     )
-    return await asyncio.get_running_loop().run_in_executor(_cpu_threads(), call)
+    return await asyncio.get_running_loop().run_in_executor(_threads_for(work), call)
 
 
 def upgrade(url: str | None = None) -> None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 import jwt
 from passlib.context import CryptContext
 
-from chat_app.db import cpu_slots
+from chat_app.cpu import cpu_slots
 from chat_app.domain.errors import ChatError
 
 ALGORITHM = "HS256"

@@ -9,8 +9,9 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete
+from sqlmodel import Session, col, delete, select
 
+from chat_app.db import reads
 from chat_app.models import RevokedToken, User
 from chat_app.rooms.presence import presence_of
 from chat_app.security import AuthError, TokenClaims, create_token, decode_token
@@ -41,6 +42,7 @@ def issue_token(
     )
 
 
+@reads
 def verify_session(
     session: Session, token: object, *, settings: Settings, now: float
 ) -> tuple[User, TokenClaims]:
@@ -68,16 +70,102 @@ def verify_session(
     return user, claims
 
 
+class Revocations:
+    """The sessions this process knows to be revoked, without asking the database.
+
+    Refreshed from the database every presence tick (``upkeep``) and told at
+    once of a logout made here; a logout on another process is known here
+    within one tick, when its tabs are evicted anyway.
+    """
+
+    def __init__(self) -> None:
+        """Know of none."""
+        self._ids: frozenset[str] = frozenset()
+
+    def __contains__(self, token_id: object) -> bool:
+        """Whether a session is known to be revoked."""
+        return token_id in self._ids
+
+    def add(self, token_id: str) -> None:
+        """Know of one more revoked session.
+
+        Args:
+            token_id: The session's id.
+        """
+        self._ids = self._ids | {token_id}
+
+    def replace(self, token_ids: frozenset[str]) -> None:
+        """Know the revoked sessions the database lists now.
+
+        Args:
+            token_ids: Their ids.
+        """
+        self._ids = token_ids
+
+
+# This process's knowledge of revoked sessions.
+REVOKED = Revocations()
+
+
+@reads
+def revoked_ids(session: Session, *, now: float) -> frozenset[str]:
+    """The ids of revoked sessions that have not expired anyway.
+
+    Args:
+        session: The database session.
+        now: The current time.
+
+    Returns:
+        The ids.
+    """
+    rows = session.exec(
+        select(RevokedToken.jti).where(col(RevokedToken.expires_at) >= now)
+    )
+    return frozenset(rows.all())
+
+
+def verify_known(
+    token: object, *, user_id: int, settings: Settings, now: float
+) -> TokenClaims | None:
+    """Verify a session token without the database, for an account already known.
+
+    Most of a tab's events come from the session it was verified with by the
+    database: its signature and expiry are checked here, and its revocation
+    against what this process knows (see :class:`Revocations`).
+
+    Args:
+        token: What the client presented.
+        user_id: The account the database verified this tab's session for (0
+            for none yet).
+        settings: The secret.
+        now: The current time.
+
+    Returns:
+        The claims; None when only the database can tell (another account, a
+        session known to be revoked).
+
+    Raises:
+        AuthError: If the token is not a valid, unexpired session token.
+    """
+    claims = decode_token(token, secret=settings.signing_secret(), now=now)
+    if claims.user_id != user_id or claims.token_id in REVOKED:
+        return None
+    return claims
+
+
 def revoke(session: Session, claims: TokenClaims, *, now: float) -> None:
     """Log a session out: its token stops working everywhere.
 
-    Also forgets revocations of tokens that have expired anyway.
+    Also forgets revocations of tokens that have expired anyway. This process
+    knows at once (even before the commit, which only makes it ask the
+    database again).
 
     Args:
         session: The database session (committed by the caller).
         claims: The verified claims of the token to revoke.
         now: The current time.
     """
+    REVOKED.add(claims.token_id)
     session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
     if session.get(RevokedToken, claims.token_id) is None:
         try:
@@ -111,18 +199,21 @@ class Caller:
     """Who sent an event and where their tab is.
 
     Attributes:
+        user_id: The verified account's id.
         username: The verified account's username.
         room: The slug of the room the tab is in, or None.
         token_id: The id of the verified session.
         expires_at: When the session expires, seconds since the epoch.
     """
 
+    user_id: int
     username: str
     room: str | None
     token_id: str
     expires_at: int
 
 
+@reads
 def identify(
     session: Session, token: object, *, tab: str, settings: Settings, now: float
 ) -> Caller:
@@ -144,7 +235,9 @@ def identify(
     user, claims = verify_session(session, token, settings=settings, now=now)
     presence = presence_of(session, tab)
     present = presence is not None and presence.username == user.username
+    assert user.id is not None
     return Caller(
+        user_id=user.id,
         username=user.username,
         room=presence.room if present and presence else None,
         token_id=claims.token_id,

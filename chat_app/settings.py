@@ -89,6 +89,11 @@ class Settings(BaseSettings):
         history_rate_window_seconds: ...within this many seconds.
         announce_coalesce_seconds: Room-wide changes of one kind within this
             long are announced once (fifty arrivals, one member list).
+        typing_coalesce_seconds: A room hears who is typing at most this often.
+        shed_typing_lag_seconds: When the event loop runs this far behind, the
+            server stops reporting typing (messages come first).
+        unread_interval_seconds: Tabs hear the other rooms' latest message
+            numbers (their unread counts) at most this often, however busy.
         upload_dir: Where uploaded files are stored (``CHAT_UPLOAD_DIR``).
         max_file_bytes: The largest file accepted.
         max_files: The most files in one upload (and one message).
@@ -176,6 +181,9 @@ class Settings(BaseSettings):
     history_rate_limit: int = Field(default=10, ge=1)
     history_rate_window_seconds: float = Field(default=10, gt=0)
     announce_coalesce_seconds: float = Field(default=0.25, ge=0)
+    typing_coalesce_seconds: float = Field(default=1.0, ge=0)
+    shed_typing_lag_seconds: float = Field(default=0.1, gt=0)
+    unread_interval_seconds: float = Field(default=1.0, gt=0)
     upload_dir: Path = Path("uploaded_files")
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     max_files: int = Field(default=10, ge=1, le=100)
@@ -346,6 +354,7 @@ class Settings(BaseSettings):
         return secret
 
 
+@lru_cache(maxsize=4)
 def _development_secret(path: Path) -> bytes:
     """Read the development secret, creating it on first use."""
     if not path.exists():

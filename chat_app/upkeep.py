@@ -9,7 +9,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from chat_app import attempts, db, logs
+from chat_app import attempts, db, logs, sessions
 from chat_app.db import DatabaseUnavailableError
 from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import announce_members, announce_typists
@@ -48,6 +48,8 @@ async def _every(seconds: float, task: str, step: Callable[[], Awaitable[None]])
 async def _sweep_presence(on_evict: list[dict[str, Any]]) -> None:
     settings = get_settings()
     now = time.time()
+    # What the frequent events check sessions against (sessions.verify_known).
+    sessions.REVOKED.replace(await db.run(sessions.revoked_ids, now=now))
     await db.run(liveness.confirm_tabs, live_sids=sockets.local_sids(), now=now)
     swept = await db.run(
         liveness.sweep,
@@ -83,12 +85,11 @@ async def _follow_the_database(on_move: list[dict[str, Any]]) -> None:
     """
     held = sockets.local_rooms()
     truth = await db.run(liveness.rooms_of_sockets, sids=set(held))
-    rooms = [room.slug for room in get_settings().room_list()]
     for sid, room in held.items():
         if sid not in truth:
             await sockets.drop(sid)  # its tab left, or its session ended
         elif truth[sid][0] != room:
-            await sockets.enter(sid, truth[sid][0], truth[sid][1], rooms)
+            await sockets.enter(sid, truth[sid][0], truth[sid][1])
             await sockets.send_to(sid, {}, events=on_move)
 
 

@@ -1,5 +1,7 @@
 """One message in the list, with the day separator above it when the day changes."""
 
+from typing import cast
+
 import reflex as rx
 
 from chat_app.domain.messages import AttachedFile, ChatMessage
@@ -137,8 +139,24 @@ def day_separator(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
     )
 
 
-def message_bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
+@rx.memo
+def message_bubble(message: rx.Var[ChatMessage]) -> rx.Component:
     """Draw a message: own ones on the right in the accent colour, others on the left.
+
+    One React component, used by every slot of the list: the page carries its
+    markup once, not once per slot.
+
+    Args:
+        message: The message.
+
+    Returns:
+        The bubble.
+    """
+    return bubble(cast(rx.vars.ObjectVar[ChatMessage], message))
+
+
+def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
+    """The markup of :func:`message_bubble`.
 
     Consecutive messages of one author within five minutes share one name.
 

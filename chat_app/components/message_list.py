@@ -24,7 +24,7 @@ def ring_block(slot: int) -> rx.Component:
     messages = getattr(RoomViewState, block_var(slot))
     position = (RING_BLOCKS + slot - 1 - RoomViewState.head) % RING_BLOCKS
     return rx.flex(
-        rx.foreach(messages, message_bubble),
+        rx.foreach(messages, lambda message: message_bubble(message=message)),
         direction="column",
         gap="0.35rem",
         order=position,
@@ -50,7 +50,7 @@ def older_page(slot: int) -> rx.Component:
     """
     messages = getattr(RoomViewState, older_var(slot))
     return rx.flex(
-        rx.foreach(messages, message_bubble),
+        rx.foreach(messages, lambda message: message_bubble(message=message)),
         direction="column",
         gap="0.35rem",
         order=rx.cond(
@@ -111,7 +111,8 @@ def scroller() -> rx.Component:
     Returns:
         The region with id ``message-list``.
     """
-    empty = (RoomViewState.head == 0) & (RoomViewState.block_0.length() == 0)
+    newest = getattr(RoomViewState, block_var(0))
+    empty = (RoomViewState.head == 0) & (newest.length() == 0)
     return rx.box(
         rx.flex(
             rx.cond(

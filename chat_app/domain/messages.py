@@ -3,14 +3,14 @@
 The window is a ring of ``RING_BLOCKS`` blocks of ``BLOCK_SIZE`` messages each,
 numbered by the message's sequence number in its room. A new message changes only
 its own block, so what each member is sent for it is one block, whatever the size
-of the room's history.
+of the room's history: with blocks of one message, that message alone.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-BLOCK_SIZE = 8
-RING_BLOCKS = 16
+BLOCK_SIZE = 1
+RING_BLOCKS = 128
 GROUP_GAP_MS = 5 * 60 * 1000
 
 

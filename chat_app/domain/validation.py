@@ -72,6 +72,29 @@ def username_skeleton(username: str) -> str:
     return username.translate(USERNAME_LOOKALIKES).casefold().replace("m", "rn")
 
 
+def validate_draft(raw: object, max_length: int) -> str:
+    """Check what the composer holds, kept so that a refused send loses nothing.
+
+    A draft may run past the message limit (the composer says by how much), but
+    not absurdly.
+
+    Args:
+        raw: What the client sent.
+        max_length: The most characters a message may have.
+
+    Returns:
+        The draft, unchanged.
+
+    Raises:
+        ChatError: If it is not text, or over twice the limit.
+    """
+    if not isinstance(raw, str):
+        raise ChatError("A message must be text.")
+    if len(raw) > 2 * max_length:
+        raise ChatError(f"A message has at most {max_length} characters.")
+    return raw
+
+
 def validate_message(raw: object, max_length: int, *, allow_empty: bool = False) -> str:
     """Check the text of a message about to be sent.
 

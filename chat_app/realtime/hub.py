@@ -47,12 +47,15 @@ Versions = dict[str, tuple[int, list[str]]]
 # counter never goes back.
 _delivered: dict[str, int] = {}
 _highest: dict[str, dict[str, int]] = {}
+# How many times a counter grew here: what the watch channel has not heard yet.
+_growth = 0
 
 
 def _fresh(
     update: dict[str, Any], versions: Versions | None, counters: list[str] | None
 ) -> dict[str, Any]:
     """The update without the parts overtaken by newer ones already delivered."""
+    global _growth
     stale: set[str] = set()
     for key, (version, var_keys) in (versions or {}).items():
         if version < _delivered.get(key, 0):
@@ -67,7 +70,9 @@ def _fresh(
         for name in set(counters or ()) & kept.keys():
             highest = _highest.setdefault(name, {})
             for key, number in kept[name].items():
-                highest[key] = max(number, highest.get(key, 0))
+                if key not in highest or number > highest[key]:
+                    highest[key] = number
+                    _growth += 1
             kept[name] = {key: highest[key] for key in kept[name]}
         delta[state] = kept
     return {**update, "delta": delta}
@@ -89,11 +94,35 @@ async def _emit_locally(
     )
 
 
+def counters(var_key: str) -> tuple[int, dict[str, int]]:
+    """The highest numbers delivered here for a counter map, and how often it grew.
+
+    Args:
+        var_key: The map's var key (as given in ``counters`` to :func:`publish`).
+
+    Returns:
+        A number that changes whenever any counter grew, and the map.
+    """
+    return _growth, dict(_highest.get(var_key, {}))
+
+
+async def emit_here(channel: str, delta: Delta) -> None:
+    """Send a delta to a channel's sockets on this process only.
+
+    For what every process works out by itself from the broadcasts it relays
+    (the counters), so nothing more crosses Redis.
+
+    Args:
+        channel: A socket.io room.
+        delta: ``{state name: {var name: value}}`` with JSON-ready values.
+    """
+    await _emit_locally(channel, {"delta": delta}, None)
+
+
 async def _reseat_locally(
     sids: list[str],
     room: str | None,
     username: str,
-    rooms: list[str],
     events: list[dict[str, Any]],
 ) -> None:
     """Move the sockets of this process among the sids, then send them events."""
@@ -104,7 +133,7 @@ async def _reseat_locally(
         if room is None:
             await drop(sid)
         else:
-            await enter(sid, room, username, rooms)
+            await enter(sid, room, username)
         await send_to(sid, {}, events=events)
 
 
@@ -115,7 +144,6 @@ async def _carry_out(message: dict[str, Any]) -> None:
             message["sids"],
             message["room"],
             message["username"],
-            message["rooms"],
             message["events"],
         )
     else:
@@ -162,7 +190,7 @@ async def publish(
     """Send an update to every socket in a channel, on every backend process.
 
     Args:
-        channel: A socket.io room (see ``room_channel`` and ``watch_channel``).
+        channel: A socket.io room (see ``room_channel``).
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
         events: Reflex events for the receiving tabs to run.
         skip_sid: A socket not to send it to (the one that caused it).
@@ -209,7 +237,6 @@ async def reseat(
     *,
     room: str | None,
     username: str = "",
-    rooms: list[str] | None = None,
     events: list[dict[str, Any]] | None = None,
 ) -> None:
     """Move sockets into a room's channels, or out of every room, wherever held.
@@ -222,7 +249,6 @@ async def reseat(
         sids: The sockets, on any backend process.
         room: The room to move them to; None takes them out of every room.
         username: Their user (for the user channel) when moving them.
-        rooms: Every room's slug (for the watch channels) when moving them.
         events: Reflex events for the moved tabs to run (to show what changed).
     """
     if sids:
@@ -232,7 +258,6 @@ async def reseat(
                 "sids": sids,
                 "room": room,
                 "username": username,
-                "rooms": rooms or [],
                 "events": events or [],
             }
         )
@@ -248,6 +273,7 @@ def announce_soon(
     key: str,
     make_delta: Callable[[], Awaitable[Delta]],
     var_keys: list[str],
+    wait: float | None = None,
 ) -> None:
     """Broadcast a room-wide change shortly, once for all changes of the same kind.
 
@@ -260,13 +286,16 @@ def announce_soon(
         make_delta: Builds the delta from the current truth when it is sent.
         var_keys: The vars it sets: versioned by when the truth was read, so an
             announcement read earlier on another process never overwrites it.
+        wait: Seconds to gather changes; ``announce_coalesce_seconds`` by default.
     """
     if key in _pending:
         return
 
     async def later() -> None:
         try:
-            await asyncio.sleep(get_settings().announce_coalesce_seconds)
+            await asyncio.sleep(
+                get_settings().announce_coalesce_seconds if wait is None else wait
+            )
         finally:
             _pending.pop(key, None)
         try:

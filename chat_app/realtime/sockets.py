@@ -1,9 +1,9 @@
 """The sockets of this process and the socket.io rooms ("channels") they are in.
 
 A tab's socket is in its chat room's channel, in its user's channel, and in the
-watch channel of every other room (which carries only that room's latest message
-number, for unread counts). Also the shape of what is sent to a tab: a delta of
-state vars, or events for it to run.
+watch channel, which carries every room's latest message number (for unread
+counts) at most once per ``unread_interval_seconds``. Also the shape of what is
+sent to a tab: a delta of state vars, or events for it to run.
 """
 
 from typing import Any
@@ -13,7 +13,7 @@ from reflex_base.registry import RegistrationContext
 NAMESPACE = "/_event"
 CHAT_PREFIX = "chat-"
 ROOM_PREFIX = "chat-room:"
-WATCH_PREFIX = "chat-watch:"
+WATCH_CHANNEL = "chat-watch"
 
 Delta = dict[str, dict[str, Any]]
 
@@ -40,18 +40,6 @@ def user_channel(username: str) -> str:
         The socket.io room name.
     """
     return f"chat-user:{username}"
-
-
-def watch_channel(room: str) -> str:
-    """The socket.io room of the tabs outside a chat room (for its unread count).
-
-    Args:
-        room: The chat room's slug.
-
-    Returns:
-        The socket.io room name.
-    """
-    return f"{WATCH_PREFIX}{room}"
 
 
 def tab_event(handler: str) -> dict[str, Any]:
@@ -81,17 +69,15 @@ def socket_server():
     return sio
 
 
-async def enter(sid: str, room: str, username: str, rooms: list[str]) -> None:
-    """Make a tab's socket receive its room, its user, and the others' counters.
+async def enter(sid: str, room: str, username: str) -> None:
+    """Make a tab's socket receive its room, its user, and every room's counter.
 
-    A socket is in exactly one chat room's channel, and in the watch channel of
-    every other room, which only carries that room's latest message number.
+    A socket is in exactly one chat room's channel.
 
     Args:
         sid: The socket id (held by this process).
         room: The chat room's slug.
         username: The tab's user.
-        rooms: Every room's slug.
     """
     sio = socket_server()
     for other in sio.rooms(sid, namespace=NAMESPACE):
@@ -99,23 +85,17 @@ async def enter(sid: str, room: str, username: str, rooms: list[str]) -> None:
             await sio.leave_room(sid, other, namespace=NAMESPACE)
     await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
     await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
-    for slug in rooms:
-        if slug == room:
-            await sio.leave_room(sid, watch_channel(slug), namespace=NAMESPACE)
-        else:
-            await sio.enter_room(sid, watch_channel(slug), namespace=NAMESPACE)
+    await sio.enter_room(sid, WATCH_CHANNEL, namespace=NAMESPACE)
 
 
 async def leave(sid: str, room: str) -> None:
-    """Stop a socket receiving a room's broadcasts; it watches the room's count.
+    """Stop a socket receiving a room's broadcasts; it still watches the counters.
 
     Args:
         sid: The socket id.
         room: The chat room's slug.
     """
-    sio = socket_server()
-    await sio.leave_room(sid, room_channel(room), namespace=NAMESPACE)
-    await sio.enter_room(sid, watch_channel(room), namespace=NAMESPACE)
+    await socket_server().leave_room(sid, room_channel(room), namespace=NAMESPACE)
 
 
 async def drop(sid: str) -> None:

@@ -6,20 +6,54 @@ here by ``view_delta``. So the per-tab state on the server stays small however
 busy the room, and one encoded update serves every member.
 """
 
+import asyncio
 import dataclasses
+import logging
 import time
 from typing import Any
 
 import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
 
-from chat_app import db
+from chat_app import db, logs
 from chat_app.domain.history import OLDER_SLOTS, OlderHistory
 from chat_app.domain.messages import RING_BLOCKS, ChatMessage, window_start
 from chat_app.realtime import hub, sockets
 from chat_app.rooms import presence
 from chat_app.rooms.messages import Posted, RoomView
 from chat_app.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def block_var(slot: int) -> str:
+    """The name of the var holding a ring slot.
+
+    Args:
+        slot: The slot.
+
+    Returns:
+        ``block_<slot>``.
+    """
+    return f"block_{slot}"
+
+
+def older_var(slot: int) -> str:
+    """The name of the var holding a page of older history.
+
+    Args:
+        slot: The page's slot.
+
+    Returns:
+        ``older_<slot>``.
+    """
+    return f"older_{slot}"
+
+
+MESSAGE_LISTS = [
+    *map(block_var, range(RING_BLOCKS)),
+    *map(older_var, range(OLDER_SLOTS)),
+]
 
 
 class RoomViewState(rx.State):
@@ -46,80 +80,11 @@ class RoomViewState(rx.State):
     older_last: rx.Field[int] = rx.field(0)
     ring_start: rx.Field[int] = rx.field(1)
     head: rx.Field[int] = rx.field(0)
-    block_0: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_1: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_2: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_3: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_4: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_5: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_6: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_7: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_8: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_9: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_10: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_11: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_12: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_13: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_14: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    block_15: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    # Pages of older history, in the order they were loaded (laid out by their
-    # first message).
-    older_0: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_1: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_2: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_3: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_4: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_5: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_6: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_7: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_8: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_9: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_10: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_11: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_12: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_13: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_14: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_15: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_16: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_17: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_18: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_19: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_20: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_21: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_22: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_23: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_24: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_25: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_26: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_27: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_28: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_29: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_30: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-    older_31: rx.Field[list[ChatMessage]] = rx.field(default_factory=list)
-
-
-def block_var(slot: int) -> str:
-    """The name of the var holding a ring slot.
-
-    Args:
-        slot: The slot.
-
-    Returns:
-        ``block_<slot>``.
-    """
-    return f"block_{slot}"
-
-
-def older_var(slot: int) -> str:
-    """The name of the var holding a page of older history.
-
-    Args:
-        slot: The page's slot.
-
-    Returns:
-        ``older_<slot>``.
-    """
-    return f"older_{slot}"
+    # One var per slot of the ring (``block_<n>``) and per page of older history
+    # the tab loaded (``older_<n>``, in the order they were loaded, laid out by
+    # their first message).
+    __annotations__.update(dict.fromkeys(MESSAGE_LISTS, rx.Field[list[ChatMessage]]))
+    locals().update({name: rx.field(default_factory=list) for name in MESSAGE_LISTS})
 
 
 def var_key(name: str) -> str:
@@ -213,7 +178,7 @@ async def show_older_page(
 
 
 async def announce_message(room: str, posted: Posted) -> None:
-    """Send a new message to its room's tabs, and its number to every other tab.
+    """Send a new message to its room's tabs (the others hear of its number later).
 
     The room's tabs get the message's block (not the whole window), the ring's
     head and start, and each room's latest number. Each part is versioned by the
@@ -240,16 +205,31 @@ async def announce_message(room: str, posted: Posted) -> None:
             [var_key("head"), var_key("ring_start"), var_key("typists")],
         ),
     }
-    counters = [var_key("latest")]
     await hub.broadcast(
-        room, view_delta(**changes), versions=versions, counters=counters
+        room, view_delta(**changes), versions=versions, counters=[var_key("latest")]
     )
-    # Tabs elsewhere only need the number, for their unread count.
-    await hub.publish(
-        sockets.watch_channel(room),
-        delta=view_delta(latest=posted.latest),
-        counters=counters,
-    )
+
+
+async def pass_on_unread_counts() -> None:
+    """Tell every tab each room's latest number, at most once per interval.
+
+    Registered as a lifespan task. However busy the rooms, a tab hears of the
+    other rooms (for their unread counts) once per ``unread_interval_seconds``;
+    each process works the numbers out from the room broadcasts it relays. The
+    members of a room get its number at once, with each message.
+    """
+    logs.bind_task("unread-counts")
+    told, _ = hub.counters(var_key("latest"))
+    while True:
+        await asyncio.sleep(get_settings().unread_interval_seconds)
+        growth, latest = hub.counters(var_key("latest"))
+        if growth == told:
+            continue
+        told = growth
+        try:
+            await hub.emit_here(sockets.WATCH_CHANNEL, view_delta(latest=latest))
+        except Exception:  # keep counting after anything, with its traceback
+            logger.warning("Unread counts were not passed on.", exc_info=True)
 
 
 def announce_members(room: str) -> None:
@@ -275,8 +255,8 @@ def announce_members(room: str) -> None:
 def announce_typists(room: str) -> None:
     """Tell a room, shortly, who is typing now.
 
-    Coalesced like the member list: however fast people start and stop, a room
-    hears at most one typing update per ``announce_coalesce_seconds``.
+    Coalesced: however fast people start and stop, a room hears at most one
+    typing update per ``typing_coalesce_seconds``.
 
     Args:
         room: The room's slug.
@@ -291,4 +271,10 @@ def announce_typists(room: str) -> None:
         )
         return view_delta(typists=typists)
 
-    hub.announce_soon(room, f"typists:{room}", delta, [var_key("typists")])
+    hub.announce_soon(
+        room,
+        f"typists:{room}",
+        delta,
+        [var_key("typists")],
+        wait=get_settings().typing_coalesce_seconds,
+    )

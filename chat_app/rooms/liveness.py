@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, and_, col, or_, select, update
 
-from chat_app.db import take_turn
+from chat_app.db import reads, take_turn
 from chat_app.models import Presence, RevokedToken, User
 from chat_app.rooms.presence import delete_tab, members, typists
 from chat_app.rooms.read_marks import mark_read
@@ -66,6 +66,7 @@ def confirm_tabs(session: Session, *, live_sids: set[str], now: float) -> None:
         )
 
 
+@reads
 def rooms_of_sockets(session: Session, *, sids: set[str]) -> dict[str, tuple[str, str]]:
     """Which room each of these sockets' tabs is in, as the database has it.
 

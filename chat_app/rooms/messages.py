@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, case, col, func, select, update
 
-from chat_app.db import take_turn
+from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.limits import seconds_to_wait
 from chat_app.domain.messages import (
@@ -75,6 +75,7 @@ class Posted:
     """A stored message and what the room's tabs must be told.
 
     Attributes:
+        room: The room's slug.
         message: The message.
         slot: The ring slot of its block.
         block: That block's messages, the new one last.
@@ -82,6 +83,7 @@ class Posted:
         latest: Each room's latest sequence number, for unread counters.
     """
 
+    room: str
     message: ChatMessage
     slot: int
     block: list[ChatMessage]
@@ -194,6 +196,7 @@ def post(
     session.flush()
     block = block_number(row.seq)
     return Posted(
+        room=room,
         message=_to_message(row, previous),
         slot=slot_of(block),
         block=_messages_from(session, room, first_seq_of(block), row.seq),
@@ -206,6 +209,49 @@ def post(
     )
 
 
+def post_from_tab(
+    session: Session,
+    *,
+    tab: str,
+    author: str,
+    text: str,
+    clock: Callable[[], float],
+    rooms: list[str],
+    attachment_urls: list[object],
+    settings: Settings,
+) -> Posted:
+    """Store a message in the room the author's tab is in, checked in the same step.
+
+    Args:
+        session: The database session.
+        tab: The sending tab's id.
+        author: The verified sender.
+        text: The validated text.
+        clock: The time now (see :func:`post`).
+        rooms: Every room's slug, for the latest numbers.
+        attachment_urls: Links to the author's own uploads the message carries.
+        settings: The limits (see :func:`post`).
+
+    Returns:
+        What was stored and what changed.
+
+    Raises:
+        NotInRoomError: If the tab is in no room (nothing is stored).
+    """
+    room = presence.tab_room(session, tab=tab, username=author)
+    return post(
+        session,
+        room=room,
+        author=author,
+        text=text,
+        clock=clock,
+        rooms=rooms,
+        attachment_urls=attachment_urls,
+        settings=settings,
+    )
+
+
+@reads
 def history(session: Session, *, room: str, first: int, last: int) -> list[ChatMessage]:
     """A room's messages from one sequence number to another, oldest first.
 

@@ -9,11 +9,21 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, func, select, update
 
-from chat_app.db import take_turn
+from chat_app.db import reads, take_turn
+from chat_app.domain.errors import ChatError
 from chat_app.models import Presence
 from chat_app.rooms.read_marks import mark_read
 
 
+class NotInRoomError(ChatError):
+    """The tab is in no room (it left, was moved, or its session ended)."""
+
+    def __init__(self) -> None:
+        """Say what to do."""
+        super().__init__("You are not in this room any more: enter a room to chat.")
+
+
+@reads
 def members(session: Session, room: str) -> list[str]:
     """Who is in a room, in order of arrival, each user once.
 
@@ -33,6 +43,7 @@ def members(session: Session, room: str) -> list[str]:
     return [username for username, _ in rows]
 
 
+@reads
 def typists(session: Session, room: str, *, now: float, ttl: float) -> list[str]:
     """Who is typing in a room, in the order they started; stale typing expires.
 
@@ -223,15 +234,21 @@ def leave(session: Session, *, tab: str) -> Departure | None:
 
 @dataclass(frozen=True)
 class TypingChange:
-    """A room whose typists may have changed, and who types there now."""
+    """Where a tab's typing was recorded, and whether the room may hear of it.
+
+    Attributes:
+        room: The tab's room.
+        news: Whether the room's typists may have changed (typing started or
+            ended; not a refresh of typing already going on).
+    """
 
     room: str
-    typists: list[str]
+    news: bool
 
 
 def set_typing(
     session: Session, *, tab: str, typing: bool, now: float, ttl: float
-) -> TypingChange | None:
+) -> TypingChange:
     """Mark a tab's user as typing or not.
 
     Args:
@@ -242,25 +259,42 @@ def set_typing(
         ttl: Seconds a typing report lasts.
 
     Returns:
-        The tab's room and its typists if the list changed, else None.
+        The tab's room, and whether its typists may have changed.
+
+    Raises:
+        NotInRoomError: If the tab is in no room.
     """
     presence = _own_tab(session, tab)
     if presence is None:
-        return None
-    before = typists(session, presence.room, now=now, ttl=ttl)
-    rows = (
-        [col(Presence.tab) == tab]
-        if typing
-        else [
-            col(Presence.room) == presence.room,
-            col(Presence.username) == presence.username,
-        ]
-    )
-    session.exec(
-        update(Presence).where(*rows).values(typing_since=now if typing else None)
-    )
-    after = typists(session, presence.room, now=now, ttl=ttl)
-    return TypingChange(presence.room, after) if after != before else None
+        raise NotInRoomError()
+    if typing:
+        was_typing = (
+            presence.typing_since is not None and presence.typing_since > now - ttl
+        )
+        presence.typing_since = now
+        return TypingChange(presence.room, news=not was_typing)
+    stopped = stop_typing(session, room=presence.room, username=presence.username)
+    return TypingChange(presence.room, news=stopped)
+
+
+def tab_room(session: Session, *, tab: str, username: str) -> str:
+    """The room a user's tab is in, its user's turn taken (see ``take_turn``).
+
+    Args:
+        session: The database session.
+        tab: The tab's id.
+        username: The tab's verified user.
+
+    Returns:
+        The room's slug.
+
+    Raises:
+        NotInRoomError: If the tab is in no room, or not as this user.
+    """
+    presence = _own_tab(session, tab)
+    if presence is None or presence.username != username:
+        raise NotInRoomError()
+    return presence.room
 
 
 def stop_typing(session: Session, *, room: str, username: str) -> bool:

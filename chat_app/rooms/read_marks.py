@@ -6,9 +6,11 @@ after a user's mark.
 
 from sqlmodel import Session, col, func, select
 
+from chat_app.db import reads
 from chat_app.models import Message, ReadMark
 
 
+@reads
 def latest_seq(session: Session, *, room: str) -> int:
     """The room's latest sequence number (0 when it has no messages).
 
@@ -58,6 +60,7 @@ def read_marks(session: Session, *, username: str, rooms: list[str]) -> dict[str
     return {room: found.get(room, 0) for room in rooms}
 
 
+@reads
 def read_state(
     session: Session, *, username: str, rooms: list[str]
 ) -> tuple[dict[str, int], dict[str, int]]:

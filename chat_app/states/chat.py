@@ -1,11 +1,8 @@
 """One tab's place in the chat: who it is, which room, what it is writing.
 
-Handlers stay thin: the ``chat_event`` guard verifies the session token (never
-an event argument) before anything else through ``_caller``, turns a refusal
-into the error banner and a dead session into the login page; the handler then
-calls the room service and sends what changed for the room through
-``realtime``. What a tab does is logged under its connection id: names and
-rooms, never a message's text.
+Handlers stay thin: each starts by verifying the session (never an argument),
+behind the ``chat_event`` guard; then the room service, then ``realtime``. Logs
+carry names and rooms, never a message's text.
 """
 
 import logging
@@ -23,8 +20,8 @@ from chat_app.domain.limits import seconds_to_wait
 from chat_app.domain.messages import window_start
 from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.typing import is_typing, must_report
-from chat_app.domain.validation import validate_message
-from chat_app.realtime import hub, sockets
+from chat_app.domain.validation import validate_draft, validate_message
+from chat_app.realtime import hub, pressure, sockets
 from chat_app.realtime.views import (
     announce_members,
     announce_message,
@@ -34,6 +31,7 @@ from chat_app.realtime.views import (
     view_delta,
 )
 from chat_app.rooms import messages, presence, read_marks
+from chat_app.rooms.presence import NotInRoomError
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
 from chat_app.states.auth import AuthState
@@ -41,7 +39,6 @@ from chat_app.states.guard import LOGIN_ROUTE, SignedOut, chat_event
 
 ROOMS: tuple[Room, ...] = get_settings().room_list()
 ROOM_SLUGS = [room.slug for room in ROOMS]
-NOT_IN_ROOM = "You are not in this room any more: enter a room to chat."
 SAVED_NOT_ANNOUNCED = (
     "Your message was saved, but the chat could not pass it on right now (its "
     "Redis is unreachable): the others will see it when they reopen the room."
@@ -61,6 +58,8 @@ class ChatState(rx.State):
     # What the browser checks before uploading; the server checks it again.
     max_files: rx.Field[int] = rx.field(get_settings().max_files)
     max_file_bytes: rx.Field[int] = rx.field(get_settings().max_file_bytes)
+    # The account the database last verified this tab's session for.
+    _user_id: int = 0
     _typing: bool = False
     _typing_at: float = 0.0
     _typing_reports: tuple[float, ...] = ()
@@ -115,17 +114,41 @@ class ChatState(rx.State):
             await self._expel("You logged in as someone else.")
             raise SignedOut
         self.username = caller.username
+        self._user_id = caller.user_id
         return caller
 
-    async def _room(self) -> str:
-        """The room this tab's verified user is in.
+    async def _signed_in(self) -> str:
+        """Who this tab's session is, checked now, if possible without the database.
+
+        For frequent events (typing, sending): see ``sessions.verify_known``;
+        anything it cannot tell goes to the database through ``_caller``.
+
+        Returns:
+            The username.
 
         Raises:
-            ChatError: If the tab is in no room.
+            SignedOut: If the session is not valid, or is another account's.
         """
+        auth = await self.get_state(AuthState)
+        try:
+            claims = sessions.verify_known(
+                auth.session_token,
+                user_id=self._user_id,
+                settings=get_settings(),
+                now=time.time(),
+            )
+        except AuthError as error:
+            await self._expel(str(error))
+            raise SignedOut from error
+        if claims is None or not self.username:
+            return (await self._caller()).username
+        return self.username
+
+    async def _room(self) -> str:
+        """The room this tab's verified user is in (``NotInRoomError`` if none)."""
         room = (await self._caller()).room
         if room is None:
-            raise ChatError(NOT_IN_ROOM)
+            raise NotInRoomError()
         return room
 
     async def _expel(self, reason: str) -> None:
@@ -152,7 +175,7 @@ class ChatState(rx.State):
             token_id=caller.token_id,
             token_expires_at=caller.expires_at,
         )
-        await sockets.enter(self._sid(), room.slug, self.username, ROOM_SLUGS)
+        await sockets.enter(self._sid(), room.slug, self.username)
         if arrival.newcomer:
             announce_members(room.slug)
         for left in arrival.left_rooms:
@@ -163,7 +186,6 @@ class ChatState(rx.State):
             arrival.moved_sids,
             room=room.slug,
             username=self.username,
-            rooms=ROOM_SLUGS,
             events=[OPEN_CHAT_EVENT],
         )
         view = await db.run(
@@ -256,19 +278,6 @@ class ChatState(rx.State):
         auth.session_token = ""
         return rx.redirect(LOGIN_ROUTE)
 
-    def _keep_draft(self, value: object) -> None:
-        """Store the composer's text, so a refused send loses nothing.
-
-        Raises:
-            ChatError: If it is not text, or absurdly long (not stored then).
-        """
-        if not isinstance(value, str):
-            raise ChatError("A message must be text.")
-        limit = get_settings().max_message_length
-        if len(value) > 2 * limit:
-            raise ChatError(f"A message has at most {limit} characters.")
-        self.draft = value
-
     @chat_event
     async def set_draft(self, value: str):
         """Keep the composer's text; typing starts, goes on and stops with it.
@@ -276,7 +285,7 @@ class ChatState(rx.State):
         Args:
             value: The composer's current text.
         """
-        self._keep_draft(value)
+        self.draft = validate_draft(value, get_settings().max_message_length)
         typing, now = is_typing(self.draft), time.time()
         if must_report(
             typing=typing,
@@ -284,6 +293,7 @@ class ChatState(rx.State):
             reported_at=self._typing_at,
             now=now,
             refresh=get_settings().typing_refresh_seconds,
+            shedding=pressure.shedding(),
         ):
             await self._report_typing(typing, now)
 
@@ -306,8 +316,8 @@ class ChatState(rx.State):
         if seconds_to_wait(self._typing_reports, now=now, limit=limit, window=window):
             return
         self._typing_reports = (*self._typing_reports, now)[-limit:]
-        await self._room()
-        changed = await db.run(
+        await self._signed_in()
+        change = await db.run(
             presence.set_typing,
             tab=self._tab(),
             typing=typing,
@@ -315,8 +325,8 @@ class ChatState(rx.State):
             ttl=settings.typing_ttl_seconds,
         )
         self._typing, self._typing_at = typing, now
-        if changed is not None:
-            announce_typists(changed.room)
+        if change.news:
+            announce_typists(change.room)
 
     @chat_event
     async def send(self, form_data: dict[str, Any]):
@@ -330,22 +340,23 @@ class ChatState(rx.State):
         if isinstance(raw, str):
             if not raw.strip() and not links:
                 return  # Enter in an empty composer sends nothing, silently.
-            self._keep_draft(raw)
-        room = await self._room()
+            self.draft = validate_draft(raw, get_settings().max_message_length)
+        author = await self._signed_in()
         settings = get_settings()
         text = validate_message(
             raw, settings.max_message_length, allow_empty=bool(links)
         )
         posted = await db.run(
-            messages.post,
-            room=room,
-            author=self.username,
+            messages.post_from_tab,
+            tab=self._tab(),
+            author=author,
             text=text,
             clock=time.time,
             rooms=ROOM_SLUGS,
             attachment_urls=links,
             settings=settings,
         )
+        room = posted.room
         self._typing = False
         self.draft = ""
         self.error = ""

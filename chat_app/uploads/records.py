@@ -10,6 +10,7 @@ import hashlib
 
 from sqlmodel import Session, col, delete, select, update
 
+from chat_app.db import reads
 from chat_app.domain.errors import ChatError
 from chat_app.domain.files import is_stored_name
 from chat_app.models import Attachment
@@ -141,6 +142,7 @@ def expire_unsent_uploads(
     return list(expired.scalars())
 
 
+@reads
 def attachment(session: Session, stored: str) -> Attachment | None:
     """Look an upload up by its stored name.
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from harness.postgres import start_postgres
 from harness.servers import (
     ChatServer,
     chat_environment,
@@ -22,7 +23,6 @@ from harness.servers import (
     start_redis,
 )
 from tests.support.accounts import Account, create_account
-from tests.support.postgres import start_postgres
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -13,6 +13,7 @@ import httpx
 import psycopg
 import pytest
 
+from harness.postgres import PostgresServer, start_postgres
 from harness.protocol import ChatClient
 from harness.servers import (
     ChatServer,
@@ -24,7 +25,6 @@ from harness.servers import (
     wait_until,
 )
 from tests.support.accounts import Account, create_account
-from tests.support.postgres import PostgresServer, start_postgres
 
 UNAVAILABLE = "cannot reach its database"
 

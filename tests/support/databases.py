@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.postgres import PostgresServer, start_postgres
+from harness.postgres import PostgresServer, start_postgres
 
 _numbers = itertools.count(1)
 

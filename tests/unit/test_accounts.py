@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from chat_app import accounts, attempts, db, sessions
+from chat_app import accounts, attempts, cpu, db, sessions
 from chat_app import settings as chat_settings
 from chat_app.accounts import (
     BAD_CREDENTIALS,
@@ -445,7 +445,7 @@ def configured(settings, monkeypatch):
 def test_a_storm_of_logins_leaves_the_database_to_the_chat(
     settings, configured, monkeypatch
 ):
-    slots = db.cpu_slots()
+    slots = cpu.cpu_slots()
     inside = threading.Semaphore(0)
     release = threading.Event()
 

@@ -1,10 +1,13 @@
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from chat_app import accounts
-from chat_app.db import make_engine, upgrade
-from chat_app.models import User
+from chat_app import accounts, sessions
+from chat_app.db import READ_ONLY, make_engine, ping, session_scope, upgrade
+from chat_app.models import RevokedToken, User
+from chat_app.rooms import presence
 
 
 def test_concurrent_registrations_all_succeed(settings):
@@ -45,3 +48,45 @@ def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path):
         mode = connection.exec_driver_sql("PRAGMA synchronous").scalar()
     engine.dispose()
     assert mode == 2  # FULL
+
+
+def sqlite_file(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path}/reads.db"
+    upgrade(url)
+    return url
+
+
+def test_reading_work_runs_beside_a_writer_holding_the_lock(tmp_path):
+    engine = make_engine(sqlite_file(tmp_path))
+    with session_scope(engine) as writer:
+        writer.add(RevokedToken(jti="held", expires_at=1))
+        writer.flush()  # the write lock is held until this block ends
+        # Taking the write lock here would wait for the writer: a deadlock that
+        # ends in "database is locked" after the busy timeout.
+        with session_scope(engine, read_only=True) as reader:
+            assert reader.exec(select(RevokedToken)).all() == []
+    with session_scope(engine, read_only=True) as reader:
+        assert [row.jti for row in reader.exec(select(RevokedToken))] == ["held"]
+    engine.dispose()
+
+
+def test_reading_work_may_not_write_and_leaves_the_connection_writable(tmp_path):
+    engine = make_engine(sqlite_file(tmp_path))
+    with (
+        pytest.raises(OperationalError, match="readonly"),
+        session_scope(engine, read_only=True) as reader,
+    ):
+        reader.add(RevokedToken(jti="sneaky", expires_at=1))
+    with session_scope(engine) as writer:  # the same pooled connection
+        writer.add(RevokedToken(jti="fine", expires_at=1))
+    with session_scope(engine, read_only=True) as reader:
+        assert [row.jti for row in reader.exec(select(RevokedToken))] == ["fine"]
+    engine.dispose()
+
+
+def test_identity_and_room_lists_are_marked_as_reading():
+    assert all(
+        getattr(work, READ_ONLY, False)
+        for work in (ping, sessions.identify, presence.members, presence.typists)
+    )
+    assert not getattr(presence.set_typing, READ_ONLY, False)

@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from chat_app import security
-from chat_app.db import cpu_slots
+from chat_app.cpu import cpu_slots
 from chat_app.security import (
     AuthError,
     create_token,

@@ -52,3 +52,65 @@ def test_identify_names_the_user_and_only_their_own_tabs_room(session, settings)
     assert theirs.room is None
     with pytest.raises(AuthError):
         sessions.identify(session, "forged", tab="t1", settings=settings, now=NOW)
+
+
+@pytest.fixture
+def known_revocations(monkeypatch):
+    revocations = sessions.Revocations()
+    monkeypatch.setattr(sessions, "REVOKED", revocations)
+    return revocations
+
+
+def test_a_known_session_is_verified_without_the_database(
+    session, settings, known_revocations
+):
+    signed_in = sign_up(session, settings)
+    caller = sessions.identify(
+        session, signed_in.token, tab="t1", settings=settings, now=NOW
+    )
+    claims = sessions.verify_known(
+        signed_in.token, user_id=caller.user_id, settings=settings, now=NOW
+    )
+    assert claims is not None
+    assert claims.token_id == caller.token_id
+    # Another account than the tab's, or none yet: only the database can tell.
+    assert (
+        sessions.verify_known(
+            signed_in.token, user_id=caller.user_id + 1, settings=settings, now=NOW
+        )
+        is None
+    )
+    with pytest.raises(AuthError):
+        sessions.verify_known("forged", user_id=1, settings=settings, now=NOW)
+    with pytest.raises(AuthError):
+        sessions.verify_known(
+            signed_in.token,
+            user_id=caller.user_id,
+            settings=settings,
+            now=NOW + settings.token_ttl_seconds + 1,
+        )
+
+
+def test_a_logout_is_known_here_at_once_and_elsewhere_at_the_next_refresh(
+    session, settings, known_revocations
+):
+    signed_in = sign_up(session, settings)
+    caller = sessions.identify(
+        session, signed_in.token, tab="t1", settings=settings, now=NOW
+    )
+    sessions.log_out(session, signed_in.token, settings=settings, now=NOW + 1)
+    session.commit()
+    assert (
+        sessions.verify_known(
+            signed_in.token, user_id=caller.user_id, settings=settings, now=NOW + 2
+        )
+        is None
+    )
+    # Another process learns it from the database.
+    elsewhere = sessions.Revocations()
+    assert caller.token_id not in elsewhere
+    elsewhere.replace(sessions.revoked_ids(session, now=NOW + 2))
+    assert caller.token_id in elsewhere
+    # Revocations of expired tokens are not worth remembering.
+    later = NOW + settings.token_ttl_seconds + 10
+    assert sessions.revoked_ids(session, now=later) == frozenset()

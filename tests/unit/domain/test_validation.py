@@ -3,6 +3,7 @@ import pytest
 from chat_app.domain.errors import ChatError
 from chat_app.domain.validation import (
     username_skeleton,
+    validate_draft,
     validate_email,
     validate_message,
     validate_name,
@@ -115,3 +116,15 @@ def test_emails_keep_letters_that_case_folding_would_change():
     # casefold() turns "ß" into "ss": another address, and not what was stored.
     assert validate_email(" Straße@Example.COM ") == "straße@example.com"
     assert validate_email("STRAẞE@example.com") == "straße@example.com"
+
+
+def test_a_draft_is_kept_as_typed_and_refuses_non_text():
+    assert validate_draft("Olá ", 4000) == "Olá "
+    assert validate_draft("x" * 8000, 4000) == "x" * 8000  # past the limit: shown
+    with pytest.raises(ChatError, match="A message must be text."):
+        validate_draft(42, 4000)
+
+
+def test_a_draft_refuses_absurd_sizes():
+    with pytest.raises(ChatError, match="at most 4000"):
+        validate_draft("x" * 8001, 4000)

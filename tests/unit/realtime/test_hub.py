@@ -9,6 +9,7 @@ from chat_app.realtime import hub
 def fresh_process(monkeypatch):
     monkeypatch.setattr(hub, "_delivered", {})
     monkeypatch.setattr(hub, "_highest", {})
+    monkeypatch.setattr(hub, "_growth", 0)
 
 
 def update(**values):
@@ -62,3 +63,15 @@ def test_latest_numbers_never_go_back():
     assert hub._fresh(update(latest={"a": 4, "b": 2}), None, counters) == update(
         latest={"a": 5, "b": 2}
     )
+
+
+def test_counters_say_when_any_number_grew_and_give_the_highest():
+    growth, latest = hub.counters("latest")
+    assert latest == {}
+    hub._fresh(update(latest={"a": 5, "b": 0}), None, ["latest"])
+    grown, latest = hub.counters("latest")
+    assert grown != growth
+    assert latest == {"a": 5, "b": 0}  # a room without messages yet included
+    # A number delivered again, or a lower one, is no news for the watchers.
+    hub._fresh(update(latest={"a": 4, "b": 0}), None, ["latest"])
+    assert hub.counters("latest") == (grown, {"a": 5, "b": 0})

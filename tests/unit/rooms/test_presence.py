@@ -1,3 +1,5 @@
+import pytest
+
 from chat_app.rooms import presence
 from tests.unit.rooms.steps import NOW, TTL, enter, set_typing
 
@@ -41,21 +43,40 @@ def test_entering_another_room_moves_the_tab(session):
     assert tab.room == "sala-2"
 
 
+def typists(session, at):
+    return presence.typists(session, "sala-1", now=at, ttl=TTL)
+
+
 def test_typing_starts_stops_and_expires(session):
     enter(session, "t1", "joao")
     enter(session, "t2", "pedro")
     started = set_typing(session, "t1", True, now=NOW)
-    assert started is not None
-    assert (started.room, started.typists) == ("sala-1", ["joao"])
-    assert set_typing(session, "t1", True, now=NOW + 1) is None
-    both = set_typing(session, "t2", True, now=NOW + 2)
-    assert both is not None
-    assert both.typists == ["joao", "pedro"]
-    stopped = set_typing(session, "t1", False, now=NOW + 3)
-    assert stopped is not None
-    assert stopped.typists == ["pedro"]
-    assert presence.typists(session, "sala-1", now=NOW + 2 + TTL, ttl=TTL) == []
-    assert set_typing(session, "nobody", True, now=NOW) is None
+    assert (started.room, started.news) == ("sala-1", True)
+    assert typists(session, NOW) == ["joao"]
+    assert not set_typing(session, "t1", True, now=NOW + 1).news  # a refresh
+    assert set_typing(session, "t2", True, now=NOW + 2).news
+    assert typists(session, NOW + 2) == ["joao", "pedro"]
+    assert set_typing(session, "t1", False, now=NOW + 3).news
+    assert typists(session, NOW + 3) == ["pedro"]
+    assert not set_typing(session, "t1", False, now=NOW + 4).news  # not typing
+    assert typists(session, NOW + 2 + TTL) == []
+    # Typing that expired starts again as news.
+    assert set_typing(session, "t2", True, now=NOW + 2 + TTL).news
+
+
+def test_typing_in_no_room_is_refused_and_changes_nothing(session):
+    with pytest.raises(presence.NotInRoomError):
+        set_typing(session, "nobody", True, now=NOW)
+    assert typists(session, NOW) == []
+
+
+def test_a_tab_resolves_to_its_room_only_for_its_own_user(session):
+    enter(session, "t1", "joao", room="sala-2")
+    assert presence.tab_room(session, tab="t1", username="joao") == "sala-2"
+    with pytest.raises(presence.NotInRoomError):
+        presence.tab_room(session, tab="t1", username="pedro")
+    with pytest.raises(presence.NotInRoomError):
+        presence.tab_room(session, tab="t9", username="joao")
 
 
 def test_a_user_is_in_one_room_at_a_time_across_tabs(session):

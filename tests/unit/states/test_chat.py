@@ -36,20 +36,6 @@ def test_attachment_links_are_a_json_list_or_nothing():
             attachment_links(bad)
 
 
-def test_the_draft_keeps_text_and_refuses_non_text(chat):
-    chat._keep_draft("Olá")
-    assert chat.draft == "Olá"
-    with pytest.raises(ChatError, match="A message must be text."):
-        chat._keep_draft(42)
-    assert chat.draft == "Olá"
-
-
-def test_the_draft_refuses_absurd_sizes_without_storing_them(chat):
-    with pytest.raises(ChatError, match="at most 4000"):
-        chat._keep_draft("x" * 8001)
-    assert chat.draft == ""
-
-
 def test_room_name_follows_the_room_slug(chat):
     assert chat.room_name == ""
     chat.room_slug = "sala-3"
