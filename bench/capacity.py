@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import socketio
+from socketio.exceptions import SocketIOError
 
 from bench.clients import BaselineClient
 from bench.procs import cpu_seconds, tree_rss_kb
@@ -191,7 +191,7 @@ class Load:
                     await asyncio.sleep(KEY_GAP)
                 number, at = self.numbers(), time.perf_counter()
                 await member.send(f"bench:{number}: {words}")
-            except socketio.exceptions.SocketIOError:
+            except SocketIOError:
                 return  # disconnected: counted as such, and its messages lost
             step.sent.append(Sent(number, member.room, member, at))
             await pause(rng.expovariate(1 / self.mean_interval))
