@@ -61,6 +61,8 @@ STORM_LOGINS = 20
 STORM_REGISTRATIONS = 20
 # A client toggling its draft as fast as it can (issue 12's typing amplification).
 TYPING_TOGGLES = 300
+# The payload probe: a 200-character message (the issue's bytes-per-recipient target).
+PROBE = "bench:{marker}: " + "palavra " * 23
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -388,11 +390,15 @@ async def scenario_payload(chat: ChatServer) -> list[dict[str, Any]]:
         marker = NUMBERS.take(1)[0]
         await asyncio.sleep(0.5)  # let the history's last frames arrive
         before = reader.bytes_in
-        await writer.send(f"bench:{marker}: payload probe")
+        await writer.send(PROBE.format(marker=marker))
         await until_seen(reader, marker)
         await asyncio.sleep(0.5)  # any trailing frame for the same message
         rows.append(
-            {"history": target, "bytes_per_recipient": reader.bytes_in - before}
+            {
+                "history": target,
+                "bytes_per_recipient": reader.bytes_in - before,
+                "text_length": len(PROBE.format(marker=marker)),
+            }
         )
         print(f"payload: history {target}: {rows[-1]['bytes_per_recipient']} bytes")
     await close_all(clients)

@@ -2,8 +2,9 @@
 
 Run as ``python -m bench.baseline PORT``. Clients emit ``join`` with a room name,
 ``message`` with ``{room, text}`` (every member of the room gets ``message``) and
-``typing`` with ``{room}`` (every other member gets ``typing``), as a raw chat
-would relay them.
+``typing`` with ``{room}``: the rest of the room gets ``typing`` when someone starts
+typing (not at every change of their draft), and the message ends it, as a
+plain chat server would do.
 """
 
 import sys
@@ -12,6 +13,7 @@ import socketio
 from aiohttp import web
 
 sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
+typing_now: set[str] = set()
 
 
 @sio.on("join")  # pyright: ignore[reportOptionalCall]
@@ -37,6 +39,7 @@ async def message(sid: str, data: dict) -> None:
         sid: The sender.
         data: ``{room, text}``.
     """
+    typing_now.discard(sid)
     await sio.emit("message", data, room=data["room"])
 
 
@@ -48,7 +51,9 @@ async def typing(sid: str, data: dict) -> None:
         sid: The typist.
         data: ``{room}``.
     """
-    await sio.emit("typing", {"sid": sid}, room=data["room"], skip_sid=sid)
+    if sid not in typing_now:
+        typing_now.add(sid)
+        await sio.emit("typing", {"sid": sid}, room=data["room"], skip_sid=sid)
 
 
 def main() -> None:

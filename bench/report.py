@@ -10,6 +10,57 @@ from pathlib import Path
 DEFAULT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.json"
 
 
+def capacity_table(capacity: dict) -> list[str]:
+    """The capacity table: every step of every server, then the overload row.
+
+    Args:
+        capacity: The ``capacity`` part of benchmarks.json.
+
+    Returns:
+        Markdown lines.
+    """
+    lines = [
+        f"Capacity: members over {capacity.get('rooms', 10)} rooms, each typing "
+        f"then sending a message every {capacity.get('mean_interval_s', 30)} s on "
+        f"average, {capacity.get('step_seconds', 60)} s per step; a step passes "
+        "with p99 at most 1 s, nothing lost, nobody disconnected.",
+        "",
+        "| server | members | p50 ms | p99 ms | max ms | deliveries | lost "
+        "| disconnected | server CPU (cores) | RSS KB per member | passes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    rows = [
+        *capacity.get("chat", []),
+        *capacity.get("baseline", []),
+        *capacity.get("chat_workers", []),
+    ]
+    if overload := capacity.get("overload"):
+        rows.append(overload)
+    for row in rows:
+        cells = [
+            row["server"],
+            row["members"],
+            row["p50_ms"],
+            row["p99_ms"],
+            row["max_ms"],
+            row["deliveries"],
+            row["lost"],
+            row["disconnected"],
+            row.get("cpu_cores"),
+            row.get("rss_kb_per_member", "—"),
+            "yes" if row["passed"] else "no",
+        ]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    if overload:
+        lines.append("")
+        lines.append(
+            f"Overload: {overload['members']} members; peak RSS "
+            f"{overload.get('peak_rss_mb')} MB; tabs whose live window shows a gap "
+            f"or a double: {overload.get('window_gaps', '—')}."
+        )
+    return lines
+
+
 def table(results: dict) -> str:
     """The Markdown tables for one run.
 
@@ -23,6 +74,10 @@ def table(results: dict) -> str:
         f"Command: `{results.get('command', 'python -m bench')}` "
         f"({results.get('seconds', '?')} s).",
         "",
+    ]
+    if capacity := results.get("capacity"):
+        lines += [*capacity_table(capacity), ""]
+    lines += [
         "| fan-out | workers | app p50 | app p99 | app max | lost "
         "| baseline p50 | baseline p99 | baseline max | lost | p99 ratio |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -44,13 +99,14 @@ def table(results: dict) -> str:
     lines += ["", "| measure | value | target |", "|---|---|---|"]
     for row in results.get("payload", []):
         lines.append(
-            f"| bytes per recipient, {row['history']} messages of history "
+            f"| bytes per recipient of a {row.get('text_length', 30)}-character "
+            f"message, {row['history']} messages of history "
             f"| {row['bytes_per_recipient']} | at most 2048 |"
         )
     if memory := results.get("memory"):
         lines.append(
             f"| backend memory per idle member, {memory['members']} members "
-            f"| {memory['kb_per_member']} KB | at most 300 KB |"
+            f"| {memory['kb_per_member']} KB | at most 100 KB |"
         )
     if storm := results.get("login_storm"):
         lines.append(

@@ -47,8 +47,10 @@ Versions = dict[str, tuple[int, list[str]]]
 # counter never goes back.
 _delivered: dict[str, int] = {}
 _highest: dict[str, dict[str, int]] = {}
-# How many times a counter grew here: what the watch channel has not heard yet.
+# How many times a counter grew here, and the channels sent counters since
+# ``take_counted`` was last called (their tabs are up to date as of then).
 _growth = 0
+_counted: set[str] = set()
 
 
 def _fresh(
@@ -85,6 +87,8 @@ async def _emit_locally(
     versions: Versions | None = None,
     counters: list[str] | None = None,
 ) -> None:
+    if counters:
+        _counted.add(channel)
     await socket_server().emit(
         "event",
         _fresh(update, versions, counters),
@@ -106,7 +110,20 @@ def counters(var_key: str) -> tuple[int, dict[str, int]]:
     return _growth, dict(_highest.get(var_key, {}))
 
 
-async def emit_here(channel: str, delta: Delta) -> None:
+def take_counted() -> set[str]:
+    """The channels sent counters here since the last call.
+
+    Returns:
+        Their names.
+    """
+    counted = set(_counted)
+    _counted.clear()
+    return counted
+
+
+async def emit_here(
+    channel: str, delta: Delta, counters: list[str] | None = None
+) -> None:
     """Send a delta to a channel's sockets on this process only.
 
     For what every process works out by itself from the broadcasts it relays
@@ -115,8 +132,9 @@ async def emit_here(channel: str, delta: Delta) -> None:
     Args:
         channel: A socket.io room.
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
+        counters: Maps of numbers that only grow (see :func:`publish`).
     """
-    await _emit_locally(channel, {"delta": delta}, None)
+    await _emit_locally(channel, {"delta": delta}, None, counters=counters)
 
 
 async def _reseat_locally(

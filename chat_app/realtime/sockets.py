@@ -1,9 +1,11 @@
 """The sockets of this process and the socket.io rooms ("channels") they are in.
 
-A tab's socket is in its chat room's channel, in its user's channel, and in the
-watch channel, which carries every room's latest message number (for unread
-counts) at most once per ``unread_interval_seconds``. Also the shape of what is
-sent to a tab: a delta of state vars, or events for it to run.
+A tab's socket is in its chat room's channel and in its user's channel; a tab
+in no room is in the watch channel instead. Every room's latest message number
+(for unread counts) reaches a room's tabs with each of its messages, or at most
+once per ``unread_interval_seconds`` when it is quiet, and the watch channel's
+likewise. Also the shape of what is sent to a tab: a delta of state vars, or
+events for it to run.
 """
 
 from typing import Any
@@ -70,9 +72,9 @@ def socket_server():
 
 
 async def enter(sid: str, room: str, username: str) -> None:
-    """Make a tab's socket receive its room, its user, and every room's counter.
+    """Make a tab's socket receive its room and its user.
 
-    A socket is in exactly one chat room's channel.
+    A socket is in exactly one chat room's channel, or in the watch channel.
 
     Args:
         sid: The socket id (held by this process).
@@ -85,17 +87,19 @@ async def enter(sid: str, room: str, username: str) -> None:
             await sio.leave_room(sid, other, namespace=NAMESPACE)
     await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
     await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
-    await sio.enter_room(sid, WATCH_CHANNEL, namespace=NAMESPACE)
+    await sio.leave_room(sid, WATCH_CHANNEL, namespace=NAMESPACE)
 
 
 async def leave(sid: str, room: str) -> None:
-    """Stop a socket receiving a room's broadcasts; it still watches the counters.
+    """Stop a socket receiving a room's broadcasts; it watches the counters.
 
     Args:
         sid: The socket id.
         room: The chat room's slug.
     """
-    await socket_server().leave_room(sid, room_channel(room), namespace=NAMESPACE)
+    sio = socket_server()
+    await sio.leave_room(sid, room_channel(room), namespace=NAMESPACE)
+    await sio.enter_room(sid, WATCH_CHANNEL, namespace=NAMESPACE)
 
 
 async def drop(sid: str) -> None:

@@ -211,25 +211,34 @@ async def announce_message(room: str, posted: Posted) -> None:
 
 
 async def pass_on_unread_counts() -> None:
-    """Tell every tab each room's latest number, at most once per interval.
+    """Tell quiet rooms' tabs each room's latest number, at most once per interval.
 
-    Registered as a lifespan task. However busy the rooms, a tab hears of the
-    other rooms (for their unread counts) once per ``unread_interval_seconds``;
-    each process works the numbers out from the room broadcasts it relays. The
-    members of a room get its number at once, with each message.
+    Registered as a lifespan task. A room's tabs get every room's latest
+    number with each of the room's messages; a room that had none since the
+    last interval (and the tabs in no room) is told once per
+    ``unread_interval_seconds``, if any number grew. Each process works the
+    numbers out from the room broadcasts it relays: nothing more crosses Redis.
     """
     logs.bind_task("unread-counts")
     told, _ = hub.counters(var_key("latest"))
     while True:
         await asyncio.sleep(get_settings().unread_interval_seconds)
         growth, latest = hub.counters(var_key("latest"))
+        counted = hub.take_counted()
         if growth == told:
             continue
         told = growth
-        try:
-            await hub.emit_here(sockets.WATCH_CHANNEL, view_delta(latest=latest))
-        except Exception:  # keep counting after anything, with its traceback
-            logger.warning("Unread counts were not passed on.", exc_info=True)
+        rooms = [sockets.room_channel(r.slug) for r in get_settings().room_list()]
+        for channel in [*rooms, sockets.WATCH_CHANNEL]:
+            if channel in counted:
+                continue  # its tabs had the numbers with its latest message
+            try:
+                await hub.emit_here(
+                    channel, view_delta(latest=latest), counters=[var_key("latest")]
+                )
+            except Exception:  # keep counting after anything, with its traceback
+                logger.warning("Unread counts were not passed on.", exc_info=True)
+        hub.take_counted()  # what this tick sent is no news of a message
 
 
 def announce_members(room: str) -> None:
