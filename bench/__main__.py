@@ -892,8 +892,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated: capacity,fanout,payload,memory,typing,login,upload,"
         "workers",
     )
-    parser.add_argument("--capacity-steps", default="250,500,1000,1500,2000")
-    parser.add_argument("--capacity-worker-steps", default="1000,2000,3000")
+    parser.add_argument("--capacity-steps", default="250,500,750,1000,1500")
+    parser.add_argument("--capacity-worker-steps", default="500,1000,1500,2000")
     parser.add_argument("--capacity-seconds", type=float, default=60)
     parser.add_argument("--capacity-interval", type=float, default=30)
     parser.add_argument(

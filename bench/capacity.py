@@ -241,6 +241,7 @@ async def measure_step(
     """
     started = time.monotonic()
     cpu_before = cpu_seconds(pid) if pid else 0.0
+    typing_before = sum(m.client.typing_updates for m in load.members)
     peak_rss = 0
 
     async def sample() -> None:
@@ -257,8 +258,13 @@ async def measure_step(
     wall = time.monotonic() - started
     row = step.deliveries(load.by_room(), timeout)
     disconnected = sum(1 for m in load.members if not m.client.sio.connected)
+    typing = sum(m.client.typing_updates for m in load.members) - typing_before
     row.update(
         members=step.members,
+        # What is shed under load: typing updates each member received.
+        typing_updates_per_member_minute=round(
+            typing / max(1, step.members) / (seconds / 60), 1
+        ),
         cpu_cores=round((cpu_seconds(pid) - cpu_before) / wall, 2) if pid else None,
         peak_rss_mb=round(peak_rss / 1024, 1) if pid else None,
         disconnected=disconnected,
@@ -294,7 +300,8 @@ def print_capacity(row: dict[str, Any]) -> None:
         f"capacity {row['server']} {row['members']:>5} members: p50 {row['p50_ms']} "
         f"p99 {row['p99_ms']} max {row['max_ms']} ms, lost {row['lost']} of "
         f"{row['deliveries'] + row['lost']}, cpu {row['cpu_cores']} cores, "
-        f"peak rss {row['peak_rss_mb']} MB, disconnected {row['disconnected']}"
+        f"peak rss {row['peak_rss_mb']} MB, disconnected {row['disconnected']}, "
+        f"typing updates per member-minute {row['typing_updates_per_member_minute']}"
         f"{'' if row['passed'] else '  (over the limit)'}",
         flush=True,
     )

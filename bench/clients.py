@@ -28,9 +28,13 @@ class BaselineClient(Receiver):
         self.room = room
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("message", self._on_message)
-        self.sio.on("typing", self._on_message)
+        self.sio.on("typing", self._on_typing)
 
     async def _on_message(self, data: Any) -> None:
+        self.saw(as_text(data))
+
+    async def _on_typing(self, data: Any) -> None:
+        self.typing_updates += 1
         self.saw(as_text(data))
 
     async def connect(self, timeout: int = 60) -> None:

@@ -26,8 +26,9 @@ def capacity_table(capacity: dict) -> list[str]:
         "with p99 at most 1 s, nothing lost, nobody disconnected.",
         "",
         "| server | members | p50 ms | p99 ms | max ms | deliveries | lost "
-        "| disconnected | server CPU (cores) | RSS KB per member | passes |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| disconnected | typing updates per member-minute | server CPU (cores) "
+        "| RSS KB per member | passes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     rows = [
         *capacity.get("chat", []),
@@ -46,6 +47,7 @@ def capacity_table(capacity: dict) -> list[str]:
             row["deliveries"],
             row["lost"],
             row["disconnected"],
+            row.get("typing_updates_per_member_minute", "—"),
             row.get("cpu_cores"),
             row.get("rss_kb_per_member", "—"),
             "yes" if row["passed"] else "no",

@@ -35,6 +35,7 @@ DIALOG = DialogState.get_full_name()
 ROOM = RoomViewState.get_full_name()
 FIRST_ROOM = "sala-1"
 MARKER = re.compile(r"bench:(\d+):")
+TYPISTS = f"typists{FIELD_MARKER}"
 
 
 class Receiver:
@@ -49,6 +50,8 @@ class Receiver:
         self.arrivals: dict[int, float] = {}
         self.bytes_in = 0
         self.frames = 0
+        # Frames telling who is typing (the benchmark counts what is shed).
+        self.typing_updates = 0
         self.changed = asyncio.Event()
 
     def saw(self, raw: str) -> None:
@@ -150,6 +153,7 @@ class ChatClient(Receiver):
             self.raw.append(raw)
         for state_name, values in (update.get("delta") or {}).items():
             self.state.setdefault(state_name, {}).update(values)
+            self.typing_updates += TYPISTS in values
         for event in update.get("events") or []:
             self.asked.append(event.get("name", ""))
             if event.get("name") == "_redirect":
