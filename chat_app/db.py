@@ -370,7 +370,9 @@ async def run(
     The session commits when ``work`` returns and rolls back when it raises, so
     nothing is half-written; see :func:`run_in_session`. Work marked
     ``cpu.cpu_bound`` runs in threads of its own, one per core but one; on
-    SQLite, work that writes runs on one thread, one transaction after another.
+    SQLite, other work that writes runs on one thread, one transaction after
+    another (logins, rarer, write from their bcrypt threads and may wait in
+    SQLite's busy handler).
 
     Args:
         work: A function taking the session first.

@@ -6,6 +6,7 @@ the verified user and the room their tab is in.
 """
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -75,32 +76,46 @@ class Revocations:
 
     Refreshed from the database every presence tick (``upkeep``) and told at
     once of a logout made here; a logout on another process is known here
-    within one tick, when its tabs are evicted anyway.
+    within one tick, when its tabs are evicted anyway. A logout made here stays
+    known whatever a refresh read before its commit says.
     """
 
     def __init__(self) -> None:
         """Know of none."""
+        self._lock = threading.Lock()
         self._ids: frozenset[str] = frozenset()
+        self._made_here: dict[str, int] = {}  # id: when the session expires
 
     def __contains__(self, token_id: object) -> bool:
         """Whether a session is known to be revoked."""
         return token_id in self._ids
 
-    def add(self, token_id: str) -> None:
-        """Know of one more revoked session.
+    def add(self, token_id: str, expires_at: int) -> None:
+        """Know of a session revoked by this process.
 
         Args:
             token_id: The session's id.
+            expires_at: When it expires anyway (seconds since the epoch).
         """
-        self._ids = self._ids | {token_id}
+        with self._lock:
+            self._made_here[token_id] = expires_at
+            self._ids = self._ids | {token_id}
 
-    def replace(self, token_ids: frozenset[str]) -> None:
-        """Know the revoked sessions the database lists now.
+    def replace(self, token_ids: frozenset[str], *, now: float) -> None:
+        """Know the revoked sessions the database lists, and those revoked here.
 
         Args:
-            token_ids: Their ids.
+            token_ids: The ids the database lists.
+            now: The current time (revocations made here expire with their
+                sessions).
         """
-        self._ids = token_ids
+        with self._lock:
+            self._made_here = {
+                jti: expires
+                for jti, expires in self._made_here.items()
+                if expires >= now
+            }
+            self._ids = token_ids | self._made_here.keys()
 
 
 # This process's knowledge of revoked sessions.
@@ -165,7 +180,7 @@ def revoke(session: Session, claims: TokenClaims, *, now: float) -> None:
         claims: The verified claims of the token to revoke.
         now: The current time.
     """
-    REVOKED.add(claims.token_id)
+    REVOKED.add(claims.token_id, claims.expires_at)
     session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < now))
     if session.get(RevokedToken, claims.token_id) is None:
         try:

@@ -49,7 +49,7 @@ async def _sweep_presence(on_evict: list[dict[str, Any]]) -> None:
     settings = get_settings()
     now = time.time()
     # What the frequent events check sessions against (sessions.verify_known).
-    sessions.REVOKED.replace(await db.run(sessions.revoked_ids, now=now))
+    sessions.REVOKED.replace(await db.run(sessions.revoked_ids, now=now), now=now)
     await db.run(liveness.confirm_tabs, live_sids=sockets.local_sids(), now=now)
     swept = await db.run(
         liveness.sweep,

@@ -47,17 +47,35 @@ Versions = dict[str, tuple[int, list[str]]]
 # counter never goes back.
 _delivered: dict[str, int] = {}
 _highest: dict[str, dict[str, int]] = {}
-# How many times a counter grew here, and the channels sent counters since
-# ``take_counted`` was last called (their tabs are up to date as of then).
+# How many times a counter grew here, and for each channel sent counters, that
+# count when it was last sent them (its tabs had every number as of then).
 _growth = 0
-_counted: set[str] = set()
+_counted: dict[str, int] = {}
+
+
+def note_counters(var_key: str, numbers: dict[str, int]) -> dict[str, int]:
+    """Take numbers of a counter map in; give the highest known for their keys.
+
+    Args:
+        var_key: The map's var key.
+        numbers: Numbers read or received, by key.
+
+    Returns:
+        The highest number known here for each of their keys.
+    """
+    global _growth
+    highest = _highest.setdefault(var_key, {})
+    for key, number in numbers.items():
+        if key not in highest or number > highest[key]:
+            highest[key] = number
+            _growth += 1
+    return {key: highest[key] for key in numbers}
 
 
 def _fresh(
     update: dict[str, Any], versions: Versions | None, counters: list[str] | None
 ) -> dict[str, Any]:
     """The update without the parts overtaken by newer ones already delivered."""
-    global _growth
     stale: set[str] = set()
     for key, (version, var_keys) in (versions or {}).items():
         if version < _delivered.get(key, 0):
@@ -70,12 +88,7 @@ def _fresh(
     for state, values in update["delta"].items():
         kept = {name: value for name, value in values.items() if name not in stale}
         for name in set(counters or ()) & kept.keys():
-            highest = _highest.setdefault(name, {})
-            for key, number in kept[name].items():
-                if key not in highest or number > highest[key]:
-                    highest[key] = number
-                    _growth += 1
-            kept[name] = {key: highest[key] for key in kept[name]}
+            kept[name] = note_counters(name, kept[name])
         delta[state] = kept
     return {**update, "delta": delta}
 
@@ -87,11 +100,12 @@ async def _emit_locally(
     versions: Versions | None = None,
     counters: list[str] | None = None,
 ) -> None:
+    fresh = _fresh(update, versions, counters)
     if counters:
-        _counted.add(channel)
+        _counted[channel] = _growth
     await socket_server().emit(
         "event",
-        _fresh(update, versions, counters),
+        fresh,
         room=channel,
         skip_sid=skip_sid,
         namespace=NAMESPACE,
@@ -110,15 +124,16 @@ def counters(var_key: str) -> tuple[int, dict[str, int]]:
     return _growth, dict(_highest.get(var_key, {}))
 
 
-def take_counted() -> set[str]:
-    """The channels sent counters here since the last call.
+def told_at(channel: str) -> int | None:
+    """How many times counters had grown when a channel was last sent them.
+
+    Args:
+        channel: A socket.io room.
 
     Returns:
-        Their names.
+        The count (see :func:`counters`), or None if never.
     """
-    counted = set(_counted)
-    _counted.clear()
-    return counted
+    return _counted.get(channel)
 
 
 async def emit_here(

@@ -138,6 +138,9 @@ async def show_room(sid: str, view: RoomView | None) -> None:
         older_var(slot): [] for slot in range(OLDER_SLOTS)
     }
     oldest = view.oldest if view else 1
+    # Numbers read from the database count as delivered here: later unread
+    # ticks of this process never send a lower one.
+    latest = hub.note_counters(var_key("latest"), view.latest) if view else {}
     await sockets.send_to(
         sid,
         view_delta(
@@ -145,7 +148,7 @@ async def show_room(sid: str, view: RoomView | None) -> None:
             typists=view.typists if view else [],
             head=view.head if view else 0,
             first_unread=view.first_unread if view else 0,
-            latest=view.latest if view else {},
+            latest=latest,
             last_read=view.last_read if view else {},
             has_older=oldest > 1,
             older_last=oldest - 1,
@@ -224,21 +227,33 @@ async def pass_on_unread_counts() -> None:
     while True:
         await asyncio.sleep(get_settings().unread_interval_seconds)
         growth, latest = hub.counters(var_key("latest"))
-        counted = hub.take_counted()
         if growth == told:
             continue
         told = growth
         rooms = [sockets.room_channel(r.slug) for r in get_settings().room_list()]
         for channel in [*rooms, sockets.WATCH_CHANNEL]:
-            if channel in counted:
-                continue  # its tabs had the numbers with its latest message
+            if hub.told_at(channel) == growth:
+                continue  # its latest message carried every number as of now
             try:
                 await hub.emit_here(
                     channel, view_delta(latest=latest), counters=[var_key("latest")]
                 )
             except Exception:  # keep counting after anything, with its traceback
                 logger.warning("Unread counts were not passed on.", exc_info=True)
-        hub.take_counted()  # what this tick sent is no news of a message
+
+
+async def show_read_state(
+    sid: str, latest: dict[str, int], last_read: dict[str, int]
+) -> None:
+    """Send one tab every room's latest number and how far its user read each.
+
+    Args:
+        sid: The tab's socket.
+        latest: The latest numbers, read from the database.
+        last_read: The user's read marks.
+    """
+    counted = hub.note_counters(var_key("latest"), latest)
+    await sockets.send_to(sid, view_delta(latest=counted, last_read=last_read))
 
 
 def announce_members(room: str) -> None:

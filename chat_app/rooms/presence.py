@@ -247,13 +247,20 @@ class TypingChange:
 
 
 def set_typing(
-    session: Session, *, tab: str, typing: bool, now: float, ttl: float
+    session: Session,
+    *,
+    tab: str,
+    username: str,
+    typing: bool,
+    now: float,
+    ttl: float,
 ) -> TypingChange:
     """Mark a tab's user as typing or not.
 
     Args:
         session: The database session.
         tab: The tab's id.
+        username: The tab's verified user.
         typing: Whether the user is typing.
         now: The current time.
         ttl: Seconds a typing report lasts.
@@ -262,11 +269,9 @@ def set_typing(
         The tab's room, and whether its typists may have changed.
 
     Raises:
-        NotInRoomError: If the tab is in no room.
+        NotInRoomError: If the tab is in no room, or not as this user.
     """
-    presence = _own_tab(session, tab)
-    if presence is None:
-        raise NotInRoomError()
+    presence = _users_tab(session, tab=tab, username=username)
     if typing:
         was_typing = (
             presence.typing_since is not None and presence.typing_since > now - ttl
@@ -275,6 +280,18 @@ def set_typing(
         return TypingChange(presence.room, news=not was_typing)
     stopped = stop_typing(session, room=presence.room, username=presence.username)
     return TypingChange(presence.room, news=stopped)
+
+
+def _users_tab(session: Session, *, tab: str, username: str) -> Presence:
+    """A tab's presence, its user's turn taken, if it is this user's tab in a room.
+
+    Raises:
+        NotInRoomError: If the tab is in no room, or not as this user.
+    """
+    presence = _own_tab(session, tab)
+    if presence is None or presence.username != username:
+        raise NotInRoomError()
+    return presence
 
 
 def tab_room(session: Session, *, tab: str, username: str) -> str:
@@ -291,10 +308,7 @@ def tab_room(session: Session, *, tab: str, username: str) -> str:
     Raises:
         NotInRoomError: If the tab is in no room, or not as this user.
     """
-    presence = _own_tab(session, tab)
-    if presence is None or presence.username != username:
-        raise NotInRoomError()
-    return presence.room
+    return _users_tab(session, tab=tab, username=username).room
 
 
 def stop_typing(session: Session, *, room: str, username: str) -> bool:

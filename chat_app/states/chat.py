@@ -27,8 +27,8 @@ from chat_app.realtime.views import (
     announce_message,
     announce_typists,
     show_older_page,
+    show_read_state,
     show_room,
-    view_delta,
 )
 from chat_app.rooms import messages, presence, read_marks
 from chat_app.rooms.presence import NotInRoomError
@@ -159,6 +159,8 @@ class ChatState(rx.State):
                 extra={"username": self.username or None, "reason": reason},
             )
         await self._depart()
+        # Not even the other rooms' counts for a tab that is no one's any more.
+        await sockets.drop(self._sid())
         self.username = ""
         self.error = reason
 
@@ -222,9 +224,7 @@ class ChatState(rx.State):
             latest, marks = await db.run(
                 read_marks.read_state, username=departure.username, rooms=ROOM_SLUGS
             )
-            await sockets.send_to(
-                self._sid(), view_delta(latest=latest, last_read=marks)
-            )
+            await show_read_state(self._sid(), latest, marks)
         self._typing = False
         self.draft = ""
         self.room_slug = ""
@@ -316,10 +316,10 @@ class ChatState(rx.State):
         if seconds_to_wait(self._typing_reports, now=now, limit=limit, window=window):
             return
         self._typing_reports = (*self._typing_reports, now)[-limit:]
-        await self._signed_in()
         change = await db.run(
             presence.set_typing,
             tab=self._tab(),
+            username=await self._signed_in(),
             typing=typing,
             now=now,
             ttl=settings.typing_ttl_seconds,

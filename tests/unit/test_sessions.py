@@ -109,8 +109,20 @@ def test_a_logout_is_known_here_at_once_and_elsewhere_at_the_next_refresh(
     # Another process learns it from the database.
     elsewhere = sessions.Revocations()
     assert caller.token_id not in elsewhere
-    elsewhere.replace(sessions.revoked_ids(session, now=NOW + 2))
+    elsewhere.replace(sessions.revoked_ids(session, now=NOW + 2), now=NOW + 2)
     assert caller.token_id in elsewhere
     # Revocations of expired tokens are not worth remembering.
     later = NOW + settings.token_ttl_seconds + 10
     assert sessions.revoked_ids(session, now=later) == frozenset()
+
+
+def test_a_refresh_read_before_a_logout_committed_does_not_forget_it(
+    known_revocations,
+):
+    known_revocations.add("mine", expires_at=int(NOW) + 60)
+    known_revocations.replace(frozenset({"other"}), now=NOW)  # read just before
+    assert "mine" in known_revocations
+    assert "other" in known_revocations
+    # Once its session would have expired anyway, it need not be remembered.
+    known_revocations.replace(frozenset(), now=NOW + 61)
+    assert "mine" not in known_revocations

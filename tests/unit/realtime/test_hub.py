@@ -10,7 +10,7 @@ def fresh_process(monkeypatch):
     monkeypatch.setattr(hub, "_delivered", {})
     monkeypatch.setattr(hub, "_highest", {})
     monkeypatch.setattr(hub, "_growth", 0)
-    monkeypatch.setattr(hub, "_counted", set())
+    monkeypatch.setattr(hub, "_counted", {})
 
 
 def update(**values):

@@ -49,5 +49,13 @@ def view(session: Session, room: str, username: str, now=NOW):
     )
 
 
-def set_typing(session: Session, tab: str, typing: bool, now: float):
-    return presence.set_typing(session, tab=tab, typing=typing, now=now, ttl=TTL)
+def set_typing(
+    session: Session, tab: str, typing: bool, now: float, username: str | None = None
+):
+    """Report typing from a tab, as its own user (looked up) unless told otherwise."""
+    if username is None:
+        found = presence.presence_of(session, tab)
+        username = found.username if found else "nobody"
+    return presence.set_typing(
+        session, tab=tab, username=username, typing=typing, now=now, ttl=TTL
+    )

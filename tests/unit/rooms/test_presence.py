@@ -70,6 +70,13 @@ def test_typing_in_no_room_is_refused_and_changes_nothing(session):
     assert typists(session, NOW) == []
 
 
+def test_typing_from_another_users_tab_is_refused_and_changes_nothing(session):
+    enter(session, "t1", "joao")
+    with pytest.raises(presence.NotInRoomError):
+        set_typing(session, "t1", True, now=NOW, username="pedro")
+    assert typists(session, NOW) == []
+
+
 def test_a_tab_resolves_to_its_room_only_for_its_own_user(session):
     enter(session, "t1", "joao", room="sala-2")
     assert presence.tab_room(session, tab="t1", username="joao") == "sala-2"
