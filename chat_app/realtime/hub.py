@@ -48,9 +48,11 @@ Versions = dict[str, tuple[int, list[str]]]
 _delivered: dict[str, int] = {}
 _highest: dict[str, dict[str, int]] = {}
 # How many times a counter grew here, and for each channel sent counters, that
-# count when it was last sent them (its tabs had every number as of then).
+# count when it was last sent them (its tabs had every number as of then); and
+# the channels sent counters since ``take_recent`` was last called.
 _growth = 0
 _counted: dict[str, int] = {}
+_recent: set[str] = set()
 
 
 def note_counters(var_key: str, numbers: dict[str, int]) -> dict[str, int]:
@@ -103,6 +105,7 @@ async def _emit_locally(
     fresh = _fresh(update, versions, counters)
     if counters:
         _counted[channel] = _growth
+        _recent.add(channel)
     await socket_server().emit(
         "event",
         fresh,
@@ -122,6 +125,17 @@ def counters(var_key: str) -> tuple[int, dict[str, int]]:
         A number that changes whenever any counter grew, and the map.
     """
     return _growth, dict(_highest.get(var_key, {}))
+
+
+def take_recent() -> set[str]:
+    """The channels sent counters here since the last call.
+
+    Returns:
+        Their names.
+    """
+    recent = set(_recent)
+    _recent.clear()
+    return recent
 
 
 def told_at(channel: str) -> int | None:

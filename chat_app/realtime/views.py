@@ -218,28 +218,29 @@ async def pass_on_unread_counts() -> None:
 
     Registered as a lifespan task. A room's tabs get every room's latest
     number with each of the room's messages; a room that had none since the
-    last interval (and the tabs in no room) is told once per
-    ``unread_interval_seconds``, if any number grew. Each process works the
-    numbers out from the room broadcasts it relays: nothing more crosses Redis.
+    last tick (and the tabs in no room) is told once per
+    ``unread_interval_seconds`` if a number grew since it was last told. Each
+    process works the numbers out from the room broadcasts it relays: nothing
+    more crosses Redis.
     """
     logs.bind_task("unread-counts")
-    told, _ = hub.counters(var_key("latest"))
     while True:
         await asyncio.sleep(get_settings().unread_interval_seconds)
         growth, latest = hub.counters(var_key("latest"))
-        if growth == told:
-            continue
-        told = growth
+        busy = hub.take_recent()
         rooms = [sockets.room_channel(r.slug) for r in get_settings().room_list()]
         for channel in [*rooms, sockets.WATCH_CHANNEL]:
-            if hub.told_at(channel) == growth:
-                continue  # its latest message carried every number as of now
+            if hub.told_at(channel) == growth or channel in busy:
+                # Told every number as of now; or a busy room, whose next
+                # message (or the next tick, once it is quiet) tells it.
+                continue
             try:
                 await hub.emit_here(
                     channel, view_delta(latest=latest), counters=[var_key("latest")]
                 )
             except Exception:  # keep counting after anything, with its traceback
                 logger.warning("Unread counts were not passed on.", exc_info=True)
+        hub.take_recent()  # what this tick sent is no sign of a busy room
 
 
 async def show_read_state(

@@ -11,6 +11,7 @@ def fresh_process(monkeypatch):
     monkeypatch.setattr(hub, "_highest", {})
     monkeypatch.setattr(hub, "_growth", 0)
     monkeypatch.setattr(hub, "_counted", {})
+    monkeypatch.setattr(hub, "_recent", set())
 
 
 def update(**values):

@@ -39,6 +39,7 @@ def server(monkeypatch):
     monkeypatch.setattr(hub, "_highest", {})
     monkeypatch.setattr(hub, "_growth", 0)
     monkeypatch.setattr(hub, "_counted", {})
+    monkeypatch.setattr(hub, "_recent", set())
     fake = FakeServer()
     monkeypatch.setattr(hub, "socket_server", lambda: fake)
     fast = Settings(unread_interval_seconds=0.01)  # pyright: ignore[reportCallIssue]
@@ -65,14 +66,21 @@ async def test_a_room_told_before_another_room_grew_is_told_again(server):
     # Two messages before its next tick (neither emit lets the loop run).
     await message_in(SALA_1, sala_1=10, sala_2=5, sala_3=0)
     await message_in(SALA_2, sala_1=10, sala_2=6, sala_3=0)
+    numbers = {"sala-1": 10, "sala-2": 6, "sala-3": 0}
+
+    def everyone_told() -> bool:
+        return all(
+            server.latest_sent_to(channel)[-1:] == [numbers]
+            for channel in (SALA_1, SALA_3, sockets.WATCH_CHANNEL)
+        )
+
     try:
-        while not (server.latest_sent_to(SALA_1) and server.latest_sent_to(SALA_3)):
+        while not everyone_told():
             server.changed.clear()
             await asyncio.wait_for(server.changed.wait(), 5)
         watch = server.latest_sent_to(sockets.WATCH_CHANNEL)
     finally:
         ticks.cancel()
-    numbers = {"sala-1": 10, "sala-2": 6, "sala-3": 0}
     # Sala 1's last message carried sala-2 at 5: the tick brings 6.
     assert server.latest_sent_to(SALA_1)[-1] == numbers
     assert server.latest_sent_to(SALA_3)[-1] == numbers
