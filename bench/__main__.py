@@ -651,12 +651,10 @@ def baseline_connector(url: str) -> Any:
     """
 
     async def connect(first: int, count: int) -> list[Member]:
+        rooms = [(first + i) % len(ROOM_SLUGS) for i in range(count)]
         members = [
-            baseline_member(
-                BaselineClient(url, ROOM_SLUGS[(first + i) % len(ROOM_SLUGS)]),
-                (first + i) % len(ROOM_SLUGS),
-            )
-            for i in range(count)
+            baseline_member(BaselineClient(url, ROOM_SLUGS[room]), room)
+            for room in rooms
         ]
         await gather_limited([m.client.connect() for m in members], limit=50)
         return members

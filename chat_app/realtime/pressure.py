@@ -8,6 +8,7 @@ typing (a courtesy) so that the messages (the substance) keep flowing.
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from chat_app import logs
 from chat_app.settings import get_settings
@@ -56,14 +57,21 @@ def record(late: float) -> None:
         )
 
 
-async def watch_the_loop() -> None:
+async def watch_the_loop(
+    nap: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] | None = None,
+) -> None:
     """Measure the event loop's lateness for as long as the process runs.
 
     Registered as a lifespan task.
+
+    Args:
+        nap: How to nap (``asyncio.sleep``).
+        clock: The time, in seconds (the running loop's by default).
     """
     logs.bind_task("loop-pressure")
-    loop = asyncio.get_running_loop()
+    now = clock or asyncio.get_running_loop().time
     while True:
-        started = loop.time()
-        await asyncio.sleep(NAP)
-        record(loop.time() - started - NAP)
+        started = now()
+        await nap(NAP)
+        record(now() - started - NAP)
