@@ -13,7 +13,7 @@ PY := $(BIN)/python
 export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 
-.PHONY: run dev test test-unit test-protocol test-browser bench lint format typecheck clean
+.PHONY: catalogs catalogs-update run dev test test-unit test-protocol test-browser bench lint format typecheck clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,23 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-run: $(VENV)/.runtime ## Build and serve the production app on one port.
+# The compiled gettext catalogs the app reads (from chat_app/locales/*/messages.po).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard chat_app/locales/*/LC_MESSAGES/messages.po))
+
+$(CATALOGS): %.mo: %.po $(VENV)/.runtime
+	$(PY) -m chat_app.locales.catalogs compile
+
+catalogs: $(CATALOGS) ## Compile the translation catalogs.
+
+catalogs-update: $(VENV)/.runtime ## Add the code's new strings to the catalogs.
+	$(PY) -m chat_app.locales.catalogs update
+
+run: $(VENV)/.runtime catalogs ## Build and serve the production app on one port.
 	$(PY) -m chat_app.db
 	@echo "Starting the chat; open http://localhost:$(PORT)/ once it says 'App running'."
 	reflex run --env prod --single-port --backend-port $(PORT)
 
-dev: $(VENV)/.runtime ## Hot-reloading development server.
+dev: $(VENV)/.runtime catalogs ## Hot-reloading development server.
 	$(PY) -m chat_app.db
 	reflex run
 
@@ -47,25 +58,25 @@ format: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	pyright
 
-test-unit: $(VENV)/.dev
+test-unit: $(VENV)/.dev catalogs
 	$(PY) -m pytest tests/unit
 
-test-protocol: $(VENV)/.dev
+test-protocol: $(VENV)/.dev catalogs
 	$(PY) -m pytest tests/protocol
 
 # Playwright's sync API keeps its own event loop, so the browser suite runs in its own
 # pytest process, apart from the asyncio suites.
-test-browser: $(VENV)/.dev
+test-browser: $(VENV)/.dev catalogs
 	./scripts/system-deps.sh
 	$(PY) -m pytest tests/browser
 
-test: lint typecheck ## Everything CI runs.
+test: lint typecheck catalogs ## Everything CI runs.
 	./scripts/system-deps.sh
 	$(PY) -m pytest tests/unit tests/api tests/protocol
 	$(PY) -m pytest tests/browser
 	$(PY) -m bench --smoke
 
-bench: $(VENV)/.dev ## The full benchmark (about 10 minutes); writes docs/benchmarks.json.
+bench: $(VENV)/.dev catalogs ## The full benchmark (about 10 minutes); writes docs/benchmarks.json.
 	./scripts/system-deps.sh
 	$(PY) -m bench
 

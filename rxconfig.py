@@ -29,7 +29,9 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(accent_color="teal", radius="large")
+            theme=rx.theme(
+                accent_color="iris", radius="large", panel_background="solid"
+            )
         )
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],

@@ -83,6 +83,16 @@
     };
   }
 
+  // A string of the tray's data-text-* attributes (in the page's language), its
+  // {named} values filled in.
+  function text(key, values) {
+    const tray = el("attachment-tray");
+    const template = (tray && tray.dataset["text" + key]) || key;
+    return template.replace(/\{(\w+)\}/g, (_, name) =>
+      values && name in values ? String(values[name]) : "{" + name + "}",
+    );
+  }
+
   function sizeLabel(bytes) {
     if (bytes < 1024) return bytes + " B";
     if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
@@ -125,9 +135,21 @@
       item.node.innerHTML =
         '<span class="attachment-name"></span><span class="attachment-size"></span>' +
         '<progress class="upload-progress" max="100" value="0"></progress>' +
-        '<button type="button" class="attachment-remove" aria-label="Remove">×</button>';
+        '<button type="button" class="attachment-remove">×</button>';
       item.node.querySelector(".attachment-name").textContent = item.file.name;
+      if (/^image\//.test(item.file.type)) {
+        // A preview of the picture itself, drawn from the file in the browser.
+        const preview = document.createElement("img");
+        preview.className = "attachment-preview";
+        preview.alt = "";
+        preview.src = URL.createObjectURL(item.file);
+        preview.addEventListener("load", () => URL.revokeObjectURL(preview.src));
+        item.node.prepend(preview);
+      }
       item.node.querySelector(".attachment-size").textContent = sizeLabel(item.file.size);
+      item.node
+        .querySelector(".attachment-remove")
+        .setAttribute("aria-label", text("Remove", { name: item.file.name }));
       item.node.querySelector(".attachment-remove").addEventListener("click", () => {
         if (item.request) item.request.abort();
         items = items.filter((other) => other !== item);
@@ -149,6 +171,8 @@
     const request = new XMLHttpRequest();
     item.request = request;
     request.open("POST", "/api/upload");
+    // The server's refusals come back in the language the page is shown in.
+    request.setRequestHeader("Accept-Language", document.documentElement.lang || "pt-BR");
     request.setRequestHeader(
       "Authorization",
       "Bearer " + (localStorage.getItem("chat_session") || ""),
@@ -172,7 +196,7 @@
       } else {
         item.failed = true;
         showError(
-          (answer.error && answer.error.message) || "The upload failed.",
+          (answer.error && answer.error.message) || text("Failed"),
         );
         items = items.filter((other) => other !== item);
         item.node.remove();
@@ -182,7 +206,7 @@
     });
     request.addEventListener("error", () => {
       item.failed = true;
-      showError(item.file.name + " could not be uploaded.");
+      showError(text("Unreachable", { name: item.file.name }));
       items = items.filter((other) => other !== item);
       item.node.remove();
       sync();
@@ -196,15 +220,15 @@
     const limit = limits();
     for (const file of files) {
       if (items.length >= limit.files) {
-        showError("At most " + limit.files + " files per message.");
+        showError(text("TooMany", { limit: limit.files }));
         break;
       }
       if (file.size > limit.bytes) {
-        showError(file.name + " is larger than " + sizeLabel(limit.bytes) + ".");
+        showError(text("TooLarge", { name: file.name, limit: sizeLabel(limit.bytes) }));
         continue;
       }
       if (file.size === 0) {
-        showError(file.name + " is empty.");
+        showError(text("Empty", { name: file.name }));
         continue;
       }
       const item = { id: nextId++, file, progress: 0 };
@@ -262,7 +286,7 @@
       if (items.some((item) => !item.link && !item.failed)) {
         event.preventDefault();
         event.stopPropagation();
-        showError("Wait until the upload is done, then send.");
+        showError(text("Wait"));
         return;
       }
       // React reads the form during this same dispatch; clear the tray after.
@@ -270,4 +294,93 @@
     },
     true,
   );
+})();
+
+// <html lang> follows the language the page is drawn in (#app's data-lang), so
+// screen readers and the browser read it as such.
+(function () {
+  const follow = () => {
+    const app = document.getElementById("app");
+    const lang = app && app.dataset.lang;
+    if (lang && document.documentElement.lang !== lang) {
+      document.documentElement.lang = lang;
+    }
+  };
+  new MutationObserver(follow).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["data-lang"],
+  });
+  follow();
+})();
+
+// The phone menu (the sidebar drawn over the chat): opening it moves focus into
+// it, Escape closes it, and closing gives focus back to the menu button.
+(function () {
+  let wasOpen = false;
+  const sidebar = () => document.getElementById("sidebar");
+  const isOpen = () => {
+    const drawer = sidebar();
+    return Boolean(drawer && drawer.classList.contains("sidebar-open"));
+  };
+  const follow = () => {
+    const open = isOpen();
+    if (open === wasOpen) return;
+    wasOpen = open;
+    const target = document.getElementById(open ? "sidebar-close" : "sidebar-toggle");
+    if (target && target.offsetParent !== null) target.focus();
+  };
+  new MutationObserver(follow).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["class"],
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !isOpen()) return;
+    const close = document.getElementById("sidebar-close");
+    if (close && close.offsetParent !== null) close.click();
+  });
+})();
+
+// "Read more" unfolds a long message, for this reader only.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest(".read-more");
+  if (!button) return;
+  const bubble = button.closest(".message");
+  if (bubble) bubble.dataset.expanded = "true";
+});
+
+// Radix gives focus back to a dialog's trigger; the chat's dialogs open from
+// state, with no trigger, so focus would drop to the page. Give it back to what
+// was focused when the dialog opened (or the element now bearing its id).
+(function () {
+  let opener = null;
+  let openerId = "";
+  let open = false;
+  document.addEventListener(
+    "focusin",
+    (event) => {
+      const target = event.target;
+      if (!target || !target.closest || target.closest('[role="dialog"]')) return;
+      opener = target;
+      openerId = target.id || "";
+    },
+    true,
+  );
+  new MutationObserver(() => {
+    const dialog = document.querySelector('[role="dialog"]');
+    if (dialog) {
+      open = true;
+      return;
+    }
+    if (!open) return;
+    open = false;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const target =
+      opener && opener.isConnected ? opener : document.getElementById(openerId);
+    if (target) target.focus();
+  }).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from chat_app import attempts
+from chat_app import attempts, i18n
 from chat_app.cpu import cpu_bound
-from chat_app.db import commit_alone, reads
+from chat_app.db import commit_alone
 from chat_app.domain.errors import ChatError
+from chat_app.domain.text import N_, Text
 from chat_app.domain.validation import (
     username_skeleton,
     validate_email,
@@ -37,10 +38,10 @@ from chat_app.security import AuthError, dummy_hash, hash_password, verify_passw
 from chat_app.sessions import issue_token
 from chat_app.settings import Settings
 
-BAD_CREDENTIALS = "Wrong username, email or password."
+BAD_CREDENTIALS = N_("Wrong username, email or password.")
 # One answer whichever is taken, so that it never confirms that an email address
 # has an account here (a username is public, an email is not).
-TAKEN = (
+TAKEN = N_(
     "That username or email is already taken: choose another username, or log "
     "in if the account is yours."
 )
@@ -50,7 +51,7 @@ logger = logging.getLogger(__name__)
 class FieldError(ChatError):
     """A registration field was refused; ``field`` names it for the form."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str | Text) -> None:
         """Name the field and say why.
 
         Args:
@@ -82,7 +83,9 @@ class ThrottledError(AuthError):
         Args:
             retry_after: Seconds until another attempt is allowed.
         """
-        super().__init__(f"Too many failed attempts: try again in {retry_after} s.")
+        super().__init__(
+            "Too many failed attempts: try again in {wait} s.", wait=retry_after
+        )
         self.retry_after = retry_after
 
 
@@ -97,8 +100,11 @@ class RegistrationThrottledError(FieldError):
         """
         super().__init__(
             "",
-            "Too many accounts were registered from your network: try again in "
-            f"{retry_after} s.",
+            Text(
+                "Too many accounts were registered from your network: try again "
+                "in {wait} s.",
+                {"wait": retry_after},
+            ),
         )
         self.retry_after = retry_after
 
@@ -111,13 +117,15 @@ class Registration:
     username: str
     email: str
     password: str
+    language: str = i18n.DEFAULT_LANGUAGE
 
 
 def validate_registration(fields: dict[str, object]) -> Registration:
     """Validate every field of a registration form.
 
     Args:
-        fields: The submitted fields: name, username, email, password.
+        fields: The submitted fields: name, username, email, password, and
+            the language (``i18n.LANGUAGES``; anything else: the default).
 
     Returns:
         The cleaned registration.
@@ -136,8 +144,8 @@ def validate_registration(fields: dict[str, object]) -> Registration:
         try:
             cleaned[field] = check(fields.get(field))
         except ChatError as error:
-            raise FieldError(field, str(error)) from error
-    return Registration(**cleaned)
+            raise FieldError(field, error.text) from error
+    return Registration(**cleaned, language=i18n.supported(fields.get("language")))
 
 
 def create_account(
@@ -176,6 +184,7 @@ def create_account(
         email=registration.email,
         password_hash=password_hash,
         created_at=datetime.fromtimestamp(now, UTC),
+        language=registration.language,
     )
     session.add(user)
     try:
@@ -402,18 +411,3 @@ def _log_refused_login(
     if retry_after is not None:
         extra["retry_after"] = retry_after
     logger.warning(message, extra=extra)
-
-
-@reads
-def profile_of(session: Session, username: str) -> dict[str, object] | None:
-    """The public profile of a username.
-
-    Args:
-        session: The database session.
-        username: The username (any case).
-
-    Returns:
-        The profile, or None if no such account.
-    """
-    user = find_by_username(session, username)
-    return user.public() if user else None

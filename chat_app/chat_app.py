@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from chat_app import logs, upkeep
+from chat_app import i18n, logs, upkeep
 from chat_app.api.routes import create_api
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
@@ -11,6 +11,7 @@ from chat_app.realtime.events import ConnectionIds, log_backend_exception
 from chat_app.settings import get_settings
 from chat_app.states.auth import AuthState
 from chat_app.states.chat import OPEN_CHAT_EVENT, ChatState
+from chat_app.states.locale import LocaleState
 
 settings = get_settings()
 logs.configure(settings.log_level, settings.log_format_in_effect())
@@ -18,8 +19,13 @@ logs.configure(settings.log_level, settings.log_format_in_effect())
 settings.signing_secret()
 
 app = rx.App(
+    # Until the page knows its language (assets/chat.js then follows it).
+    html_lang=i18n.DEFAULT_LANGUAGE,
     stylesheets=["/chat.css"],
-    head_components=[rx.script(src="/chat.js")],
+    head_components=[
+        rx.script(src="/chat.js"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+    ],
     api_transformer=create_api(),
     backend_exception_handler=log_backend_exception,
 )
@@ -35,18 +41,18 @@ app.register_lifespan_task(pressure.watch_the_loop)
 app.add_page(
     chat_page,
     route="/",
-    title="Chat",
-    on_load=ChatState.open_chat,
+    title="Prosa",
+    on_load=[LocaleState.settle, ChatState.open_chat],
 )
 app.add_page(
     login_page,
     route="/login",
-    title="Log in",
-    on_load=AuthState.skip_if_signed_in,
+    title="Prosa",
+    on_load=[LocaleState.settle, AuthState.skip_if_signed_in],
 )
 app.add_page(
     register_page,
     route="/register",
-    title="Create an account",
-    on_load=AuthState.skip_if_signed_in,
+    title="Prosa",
+    on_load=[LocaleState.settle, AuthState.skip_if_signed_in],
 )

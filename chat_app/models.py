@@ -25,6 +25,8 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=254, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     created_at: datetime
+    # The language the person chose (``i18n.LANGUAGES``); None until they have one.
+    language: str | None = Field(default=None, max_length=8)
 
     def public(self) -> dict[str, object]:
         """The profile other people and the API may see.

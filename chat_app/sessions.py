@@ -219,6 +219,7 @@ class Caller:
         room: The slug of the room the tab is in, or None.
         token_id: The id of the verified session.
         expires_at: When the session expires, seconds since the epoch.
+        language: The language the account chose, or None.
     """
 
     user_id: int
@@ -226,6 +227,7 @@ class Caller:
     room: str | None
     token_id: str
     expires_at: int
+    language: str | None = None
 
 
 @reads
@@ -257,4 +259,5 @@ def identify(
         room=presence.room if present and presence else None,
         token_id=claims.token_id,
         expires_at=claims.expires_at,
+        language=user.language,
     )

@@ -27,11 +27,13 @@ from chat_app.realtime.views import RoomViewState, block_var, older_var
 from chat_app.states.auth import AuthState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
+from chat_app.states.locale import LocaleState
 
 ROOT = rx.State.get_full_name()
 AUTH = AuthState.get_full_name()
 CHAT = ChatState.get_full_name()
 DIALOG = DialogState.get_full_name()
+LOCALE = LocaleState.get_full_name()
 ROOM = RoomViewState.get_full_name()
 FIRST_ROOM = "sala-1"
 MARKER = re.compile(r"bench:(\d+):")
@@ -123,7 +125,11 @@ class ChatClient(Receiver):
     """
 
     def __init__(
-        self, base_url: str, session_token: str = "", keep_frames: bool = True
+        self,
+        base_url: str,
+        session_token: str = "",
+        keep_frames: bool = True,
+        language: str = "en",
     ) -> None:
         """Prepare a client with a fresh tab token.
 
@@ -132,11 +138,14 @@ class ChatClient(Receiver):
             session_token: The login session the browser's localStorage holds
                 (empty for a visitor who is not logged in).
             keep_frames: Whether to keep every frame's text, for :meth:`carried`.
+            language: The browser's ``Accept-Language`` (English by default, as
+                the tests read the server's messages).
         """
         super().__init__()
         self.base_url = base_url.rstrip("/")
         self.session_token = session_token
         self.keep_frames = keep_frames
+        self.language = language
         self.token = str(uuid.uuid4())
         self.sio = socketio.AsyncClient(reconnection=False)
         self.state: dict[str, dict[str, Any]] = {}
@@ -178,6 +187,7 @@ class ChatClient(Receiver):
             namespaces=["/_event"],
             transports=["websocket"],
             wait_timeout=timeout,
+            headers={"Accept-Language": self.language},
         )
         storage = {f"{AUTH}.session_token{FIELD_MARKER}": self.session_token}
         await self.emit(f"{ROOT}.hydrate_and_load", {"vars": storage})
@@ -253,6 +263,18 @@ class ChatClient(Receiver):
             username: The member's username.
         """
         await self.emit(f"{DIALOG}.show_profile", {"username": username})
+
+    async def switch_language(self, language: object) -> None:
+        """Choose the tab's language (the language menu).
+
+        Args:
+            language: What the menu sends: ``pt-BR`` or ``en``, or anything.
+        """
+        await self.emit(f"{LOCALE}.switch", {"language": language})
+
+    def shown_language(self) -> str:
+        """The language the tab is shown in."""
+        return self.var(LOCALE, "lang") or ""
 
     async def log_out(self) -> None:
         """Log out everywhere."""

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chat_app.api.web import ApiError
+from chat_app.domain.text import Text
 from chat_app.settings import Settings, get_settings
 from chat_app.uploads.receive import ENVELOPE_BYTES
 
@@ -167,12 +168,15 @@ class Body:
         """The 408 that closes the connection (the body is left unread)."""
         self.stalled = True
         if too_slow:
-            message = (
-                "The request's body arrived too slowly (under "
-                f"{self.min_rate:g} bytes a second)."
+            message = Text(
+                "The request's body arrived too slowly (under {rate} bytes a second).",
+                {"rate": format(self.min_rate, "g")},
             )
         else:
-            message = f"No part of the request arrived for {self.timeout:g} seconds."
+            message = Text(
+                "No part of the request arrived for {seconds} seconds.",
+                {"seconds": format(self.timeout, "g")},
+            )
         return ApiError(
             408, "request_timeout", message, headers={"Connection": "close"}
         )

@@ -29,8 +29,10 @@ from chat_app.api.web import (
     bearer_token,
     client_address,
     database_unavailable,
+    language_of,
     read_json,
 )
+from chat_app.domain.text import Text
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
 
@@ -41,6 +43,8 @@ async def sign_up(request: Request) -> JSONResponse:
     """``POST /api/auth/register`` {name, username, email, password} -> 201 profile."""
     settings = get_settings()
     fields = await read_json(request, settings.max_json_body_bytes)
+    # The account's language: the one asked for, else the client's.
+    fields.setdefault("language", language_of(request))
     try:
         signed_in = await db.run(
             accounts.sign_up,
@@ -50,17 +54,17 @@ async def sign_up(request: Request) -> JSONResponse:
             now=time.time(),
         )
     except RegistrationThrottledError as error:
-        raise _throttled(error.retry_after, str(error)) from error
+        raise _throttled(error.retry_after, error.text) from error
     except DuplicateError as error:
-        raise ApiError(409, "duplicate", str(error), field=error.field) from error
+        raise ApiError(409, "duplicate", error.text, field=error.field) from error
     except FieldError as error:
         raise ApiError(
-            422, "validation_error", str(error), field=error.field
+            422, "validation_error", error.text, field=error.field
         ) from error
     return JSONResponse(signed_in.profile, 201)
 
 
-def _throttled(retry_after: int, message: str) -> ApiError:
+def _throttled(retry_after: int, message: Text) -> ApiError:
     return ApiError(
         429, "throttled", message, headers={"Retry-After": str(retry_after)}
     )
@@ -83,9 +87,9 @@ async def log_in(request: Request) -> JSONResponse:
             now=time.time(),
         )
     except ThrottledError as error:
-        raise _throttled(error.retry_after, str(error)) from error
+        raise _throttled(error.retry_after, error.text) from error
     except AuthError as error:
-        raise ApiError(401, "invalid_credentials", str(error)) from error
+        raise ApiError(401, "invalid_credentials", error.text) from error
     return JSONResponse(
         {
             "access_token": signed_in.token,

@@ -81,9 +81,7 @@ async def _receive_and_record(
         )
     except UploadError as error:
         refusal = (  # which quota, as the final check would say
-            quotas.QuotaError(f"This upload is over your quota. {held.message}")
-            if error.code == "quota_exceeded"
-            else error
+            quotas.over_quota(held.message) if error.code == "quota_exceeded" else error
         )
         raise _refused(username, refusal) from error
     except ClientDisconnect as error:  # nobody is left to answer
@@ -174,7 +172,8 @@ def _refused(username: str, error: UploadError | quotas.QuotaError) -> ApiError:
     else:
         status, code, headers = 413, "quota_exceeded", {}
     logger.warning("Upload refused.", extra={"username": username, "reason": code})
-    return ApiError(status, code, str(error), headers=headers)
+    message = error.message if isinstance(error, UploadError) else error.text
+    return ApiError(status, code, message, headers=headers)
 
 
 async def static_file(request: Request) -> Response:

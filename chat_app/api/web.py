@@ -11,8 +11,9 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
-from chat_app import db, sessions
+from chat_app import db, i18n, sessions
 from chat_app.domain import addresses
+from chat_app.domain.text import Text
 from chat_app.models import User
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
@@ -25,7 +26,7 @@ class ApiError(Exception):
         self,
         status: int,
         code: str,
-        message: str,
+        message: str | Text,
         *,
         field: str | None = None,
         headers: dict[str, str] | None = None,
@@ -35,24 +36,43 @@ class ApiError(Exception):
         Args:
             status: The HTTP status.
             code: A stable machine-readable code.
-            message: What a person reads.
+            message: What a person reads (English; translated when answered).
             field: The request field at fault, if one is.
             headers: Extra response headers (e.g. ``Retry-After``).
         """
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.message = message if isinstance(message, Text) else Text(message)
+        super().__init__(str(self.message))
+        self.status, self.code = status, code
         self.field, self.headers = field, headers or {}
 
-    def response(self) -> JSONResponse:
-        """The JSON answer.
+    def response(self, language: str = i18n.DEFAULT_LANGUAGE) -> JSONResponse:
+        """The JSON answer, its message in a language.
+
+        Args:
+            language: One of ``i18n.LANGUAGES``.
 
         Returns:
             The response.
         """
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        body: dict[str, Any] = {
+            "code": self.code,
+            "message": i18n.translate(self.message, language),
+        }
         if self.field:
             body["field"] = self.field
         return JSONResponse({"error": body}, self.status, headers=self.headers)
+
+
+def too_large(limit: int) -> Text:
+    """Why a body too big is refused.
+
+    Args:
+        limit: The most bytes allowed.
+
+    Returns:
+        The message.
+    """
+    return Text("The body exceeds {limit} bytes.", {"limit": limit})
 
 
 async def read_json(request: Request, limit: int) -> dict[str, Any]:
@@ -71,15 +91,13 @@ async def read_json(request: Request, limit: int) -> dict[str, Any]:
     """
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "payload_too_large", f"The body exceeds {limit} bytes.")
+        raise ApiError(413, "payload_too_large", too_large(limit))
     body = bytearray()
     try:
         async for chunk in request.stream():
             body.extend(chunk)
             if len(body) > limit:
-                raise ApiError(
-                    413, "payload_too_large", f"The body exceeds {limit} bytes."
-                )
+                raise ApiError(413, "payload_too_large", too_large(limit))
     except ClientDisconnect as error:  # said to nobody, but not a failure
         raise ApiError(400, "disconnected", "The request was interrupted.") from error
     try:
@@ -148,18 +166,31 @@ async def authenticated(request: Request) -> User:
             sessions.verify_session, token, settings=get_settings(), now=time.time()
         )
     except AuthError as error:
-        raise ApiError(401, "unauthorized", str(error)) from error
+        raise ApiError(401, "unauthorized", error.text) from error
     return user
 
 
-async def api_error(_request: Request, error: Exception) -> JSONResponse:
-    """Render an :class:`ApiError`."""
+def language_of(request: Request) -> str:
+    """The language a request's messages are written in (its ``Accept-Language``).
+
+    Args:
+        request: The request.
+
+    Returns:
+        One of ``i18n.LANGUAGES``.
+    """
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
+async def api_error(request: Request, error: Exception) -> JSONResponse:
+    """Render an :class:`ApiError` in the client's language."""
     assert isinstance(error, ApiError)
-    return error.response()
+    return error.response(language_of(request))
 
 
-async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
     """Answer 503 while the database cannot be reached (nothing was written)."""
+    assert isinstance(error, db.DatabaseUnavailableError)
     return ApiError(
-        503, "unavailable", str(error), headers={"Retry-After": "5"}
-    ).response()
+        503, "unavailable", error.text, headers={"Retry-After": "5"}
+    ).response(language_of(request))

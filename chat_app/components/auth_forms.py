@@ -4,10 +4,14 @@ from typing import Literal
 
 import reflex as rx
 
+from chat_app.components.brand import brand_mark
+from chat_app.components.language_switch import language_switch
+from chat_app.components.words import t
 from chat_app.domain.validation import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
     PASSWORD_MAX_BYTES,
+    PASSWORD_MIN_BYTES,
     USERNAME_MAX_LENGTH,
 )
 from chat_app.states.auth import AuthState
@@ -37,14 +41,14 @@ def auth_error() -> rx.Component:
 
 
 def labelled_field(
-    label: str,
+    label: rx.Var[str],
     name: str,
     element_id: str,
     *,
     input_type: Literal["text", "email", "password"] = "text",
     autocomplete: str,
     max_length: int,
-    hint: str = "",
+    hint: rx.Var[str] | None = None,
 ) -> rx.Component:
     """A labelled input that is marked invalid when the server refused it.
 
@@ -75,13 +79,18 @@ def labelled_field(
                 "aria-invalid": rx.cond(AuthState.auth_field == name, "true", "false")
             },
         ),
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
+        rx.text(hint, size="1", color_scheme="gray") if hint is not None else None,
         spacing="1",
         width="100%",
     )
 
 
-def auth_card(title: str, subtitle: str, form: rx.Component, footer: rx.Component):
+def auth_card(
+    title: rx.Var[str],
+    subtitle: rx.Var[str],
+    form: rx.Component,
+    footer: rx.Component,
+):
     """The centred card both auth pages use.
 
     Args:
@@ -96,7 +105,19 @@ def auth_card(title: str, subtitle: str, form: rx.Component, footer: rx.Componen
     return rx.center(
         rx.card(
             rx.vstack(
-                rx.heading(title, size="7"),
+                rx.flex(
+                    brand_mark(),
+                    language_switch(),
+                    justify="between",
+                    align="center",
+                    width="100%",
+                ),
+                rx.text(
+                    t("Your team's rooms, in real time."),
+                    color_scheme="gray",
+                    size="2",
+                ),
+                rx.heading(title, size="7", margin_top="0.5rem"),
                 rx.text(subtitle, color_scheme="gray"),
                 auth_error(),
                 form,
@@ -109,10 +130,11 @@ def auth_card(title: str, subtitle: str, form: rx.Component, footer: rx.Componen
         ),
         min_height="100dvh",
         padding="1rem",
+        class_name="auth-backdrop",
     )
 
 
-def submit_button(label: str, element_id: str) -> rx.Component:
+def submit_button(label: rx.Var[str], element_id: str) -> rx.Component:
     """The submit button, disabled until the page is connected and hydrated.
 
     Args:
@@ -140,26 +162,26 @@ def login_form() -> rx.Component:
         The login card.
     """
     return auth_card(
-        "Log in",
-        "Log in to chat with your team.",
+        t("Log in"),
+        t("Log in to chat with your team."),
         rx.form(
             rx.vstack(
                 labelled_field(
-                    "Username or email",
+                    t("Username or email"),
                     "login",
                     "login-login",
                     autocomplete="username",
                     max_length=EMAIL_MAX_LENGTH,
                 ),
                 labelled_field(
-                    "Password",
+                    t("Password"),
                     "password",
                     "login-password",
                     input_type="password",
                     autocomplete="current-password",
                     max_length=PASSWORD_MAX_BYTES,
                 ),
-                submit_button("Log in", "login-submit"),
+                submit_button(t("Log in"), "login-submit"),
                 spacing="3",
                 width="100%",
             ),
@@ -167,8 +189,11 @@ def login_form() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            "No account yet? ",
-            rx.link("Create one", href="/register", id="to-register"),
+            t("No account yet?"),
+            " ",
+            rx.link(
+                t("Create one"), href="/register", id="to-register", underline="always"
+            ),
             size="2",
         ),
     )
@@ -181,27 +206,30 @@ def register_form() -> rx.Component:
         The registration card.
     """
     return auth_card(
-        "Create an account",
-        "Your username is how people see you in the rooms.",
+        t("Create an account"),
+        t("Your username is how people see you in the rooms."),
         rx.form(
             rx.vstack(
                 labelled_field(
-                    "Name",
+                    t("Name"),
                     "name",
                     "register-name",
                     autocomplete="name",
                     max_length=NAME_MAX_LENGTH,
                 ),
                 labelled_field(
-                    "Username",
+                    t("Username"),
                     "username",
                     "register-username",
                     autocomplete="username",
                     max_length=USERNAME_MAX_LENGTH,
-                    hint="Letters, digits, '.', '_' and '-'; up to 32.",
+                    hint=t(
+                        "Letters, digits, '.', '_' and '-'; up to {limit}.",
+                        limit=USERNAME_MAX_LENGTH,
+                    ),
                 ),
                 labelled_field(
-                    "Email",
+                    t("Email"),
                     "email",
                     "register-email",
                     input_type="email",
@@ -209,15 +237,19 @@ def register_form() -> rx.Component:
                     max_length=EMAIL_MAX_LENGTH,
                 ),
                 labelled_field(
-                    "Password",
+                    t("Password"),
                     "password",
                     "register-password",
                     input_type="password",
                     autocomplete="new-password",
                     max_length=PASSWORD_MAX_BYTES,
-                    hint="8 to 72 characters.",
+                    hint=t(
+                        "{least} to {most} characters.",
+                        least=PASSWORD_MIN_BYTES,
+                        most=PASSWORD_MAX_BYTES,
+                    ),
                 ),
-                submit_button("Create account", "register-submit"),
+                submit_button(t("Create account"), "register-submit"),
                 spacing="3",
                 width="100%",
             ),
@@ -225,8 +257,9 @@ def register_form() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            "Already have an account? ",
-            rx.link("Log in", href="/login", id="to-login"),
+            t("Already have an account?"),
+            " ",
+            rx.link(t("Log in"), href="/login", id="to-login", underline="always"),
             size="2",
         ),
     )

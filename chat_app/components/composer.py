@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.words import t, t_raw
 from chat_app.settings import get_settings
 from chat_app.states.chat import ChatState
 
@@ -28,6 +29,14 @@ def attachment_tray() -> rx.Component:
             # The limits chat.js checks before uploading, as the server has them.
             data_max_files=ChatState.max_files,
             data_max_file_bytes=ChatState.max_file_bytes,
+            # What chat.js says, in the tab's language ({named} values its own).
+            data_text_remove=t_raw("Remove {name}"),
+            data_text_failed=t_raw("The upload failed."),
+            data_text_unreachable=t_raw("{name} could not be uploaded."),
+            data_text_too_many=t_raw("At most {limit} files per message."),
+            data_text_too_large=t_raw("{name} is larger than {limit}."),
+            data_text_empty=t_raw("{name} is empty."),
+            data_text_wait=t_raw("Wait until the upload is done, then send."),
         ),
         rx.el.input(type="hidden", name="attachments", id="attachments-field"),
     )
@@ -62,13 +71,25 @@ def length_counter() -> rx.Component:
         length > MAX_LENGTH - 200,
         rx.text(
             length.to(str) + f" / {MAX_LENGTH}",
-            rx.cond(length > MAX_LENGTH, " — too long to send", ""),
+            rx.cond(length > MAX_LENGTH, t(" — too long to send"), ""),
             id="char-count",
             size="1",
             color_scheme=rx.cond(length > MAX_LENGTH, "red", "gray"),
             role="status",
         ),
     )
+
+
+def button_label(text: rx.Var[str]) -> rx.Component:
+    """A button's words, shown from small tablets up; phones get the icon alone.
+
+    Args:
+        text: The words (also the button's accessible name and tooltip).
+
+    Returns:
+        The label.
+    """
+    return rx.el.span(text, display=["none", "inline"])
 
 
 def composer() -> rx.Component:
@@ -96,11 +117,13 @@ def composer_form() -> rx.Component:
         rx.hstack(
             rx.button(
                 rx.icon("paperclip", size=16),
-                "Anexar",
+                button_label(t("Attach")),
                 id="attach-button",
                 type="button",
                 size="3",
                 variant="soft",
+                aria_label=t("Attach"),
+                title=t("Attach"),
                 on_click=rx.call_script("window.chatPickFiles()"),
             ),
             rx.text_area(
@@ -113,21 +136,24 @@ def composer_form() -> rx.Component:
                     ChatState.set_draft,  # pyright: ignore[reportArgumentType]
                     ChatState.typing_stopped.debounce(TYPING_IDLE_MS),
                 ],
-                placeholder="Write a message",
-                aria_label="Message",
+                placeholder=t("Write a message"),
+                aria_label=t("Message"),
                 rows="1",
                 enter_key_submit=True,
-                auto_height=True,
-                max_height="10rem",
+                # Grows with its text up to a limit and shrinks back once sent
+                # (``field-sizing`` in assets/chat.css).
                 flex="1",
+                min_width="0",
                 size="3",
             ),
             rx.button(
                 rx.icon("send", size=16),
-                "Enviar",
+                button_label(t("Send")),
                 id="send-button",
                 type="submit",
                 size="3",
+                aria_label=t("Send"),
+                title=t("Send"),
                 disabled=ChatState.draft.length() > MAX_LENGTH,
             ),
             align="end",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.words import t
 from chat_app.states.chat import ChatState
 
 
@@ -15,14 +16,19 @@ def error_banner() -> rx.Component:
         ChatState.error != "",
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(ChatState.error),
-            rx.icon_button(
-                rx.icon("x", size=14),
-                variant="ghost",
-                size="1",
-                aria_label="Dismiss",
-                on_click=ChatState.dismiss_error,
-                margin_left="auto",
+            # Text and button in one cell of the callout's grid: the × stays on
+            # the text's line.
+            rx.flex(
+                rx.callout.text(ChatState.error, flex="1"),
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    variant="ghost",
+                    size="1",
+                    aria_label=t("Dismiss"),
+                    on_click=ChatState.dismiss_error,
+                ),
+                align="start",
+                gap="2",
             ),
             id="error-message",
             role="alert",

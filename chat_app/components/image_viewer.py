@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.words import t
 from chat_app.states.dialogs import DialogState
 
 
@@ -23,9 +24,16 @@ def image_viewer() -> rx.Component:
                 id="image-viewer-image",
             ),
             rx.flex(
-                rx.link("Open original", href=DialogState.viewer_url, is_external=True),
+                rx.link(
+                    t("Open original"), href=DialogState.viewer_url, is_external=True
+                ),
                 rx.dialog.close(
-                    rx.button("Close", variant="soft", id="image-viewer-close")
+                    rx.button(
+                        t("Close"),
+                        variant="soft",
+                        high_contrast=True,
+                        id="image-viewer-close",
+                    )
                 ),
                 justify="between",
                 align="center",

@@ -4,27 +4,34 @@ from typing import cast
 
 import reflex as rx
 
+from chat_app.components.person import name_color
+from chat_app.components.words import t
 from chat_app.domain.messages import AttachedFile, ChatMessage
 from chat_app.realtime.views import RoomViewState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
+from chat_app.states.locale import LocaleState
 
-# Browsers format the server's timestamps in the reader's own time zone and locale.
+# Browsers format the server's timestamps in the reader's own time zone, in the
+# language the page is shown in; "Today" and "Yesterday" come from the catalogs.
 LOCAL_TIME = rx.vars.FunctionStringVar.create(
-    "((ms) => new Date(ms).toLocaleTimeString("
-    "[], {hour: '2-digit', minute: '2-digit'}))"
+    "((ms, lang) => new Date(ms).toLocaleTimeString("
+    "lang, {hour: '2-digit', minute: '2-digit'}))"
 )
+ISO_TIME = rx.vars.FunctionStringVar.create("((ms) => new Date(ms).toISOString())")
 NEW_DAY = rx.vars.FunctionStringVar.create(
     "((ms, previous) => previous === 0 || "
     "new Date(ms).toDateString() !== new Date(previous).toDateString())"
 )
 DAY_LABEL = rx.vars.FunctionStringVar.create(
-    "((ms) => { const day = new Date(ms); const today = new Date();"
-    " const yesterday = new Date(); yesterday.setDate(today.getDate() - 1);"
-    " if (day.toDateString() === today.toDateString()) return 'Today';"
-    " if (day.toDateString() === yesterday.toDateString()) return 'Yesterday';"
-    " return day.toLocaleDateString([], {weekday: 'long', day: 'numeric',"
-    " month: 'long', year: 'numeric'}); })"
+    "((ms, lang, today, yesterday) => { const day = new Date(ms);"
+    " const now = new Date(); const before = new Date();"
+    " before.setDate(now.getDate() - 1);"
+    " if (day.toDateString() === now.toDateString()) return today;"
+    " if (day.toDateString() === before.toDateString()) return yesterday;"
+    " const shape = {weekday: 'long', day: 'numeric', month: 'long'};"
+    " if (day.getFullYear() !== now.getFullYear()) shape.year = 'numeric';"
+    " return day.toLocaleDateString(lang, shape); })"
 )
 
 
@@ -35,24 +42,32 @@ SIZE_LABEL = rx.vars.FunctionStringVar.create(
 
 
 def image_thumbnail(image: rx.vars.ObjectVar[AttachedFile]) -> rx.Component:
-    """A small, lazily loaded picture that opens full size in the viewer.
+    """A small, lazily loaded picture; clicked, or Enter on it, opens the viewer.
+
+    A real button, so keyboards open it; the picture keeps its aspect ratio
+    within the box (a landscape photo keeps its sides).
 
     Args:
         image: The attached picture.
 
     Returns:
-        The thumbnail.
+        The button holding the thumbnail.
     """
-    return rx.image(
-        src=image.url,
-        alt=image.name,
-        loading="lazy",
+    return rx.el.button(
+        rx.image(
+            src=image.url,
+            alt=image.name,
+            loading="lazy",
+            max_width="14rem",
+            max_height="10rem",
+            width="auto",
+            height="auto",
+            display="block",
+            border_radius="8px",
+        ),
+        type="button",
         class_name="attachment-image",
-        width="9rem",
-        height="9rem",
-        object_fit="cover",
-        border_radius="8px",
-        tab_index=0,
+        aria_label=t("Open {name}", name=image.name),
         on_click=DialogState.open_viewer(image.url, image.name),
     )
 
@@ -125,7 +140,12 @@ def day_separator(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
         NEW_DAY.call(message.sent_at_ms, message.previous_sent_at_ms).to(bool),
         rx.center(
             rx.badge(
-                DAY_LABEL.call(message.sent_at_ms).to(str),
+                rx.el.time(
+                    DAY_LABEL.call(
+                        message.sent_at_ms, LocaleState.lang, t("Today"), t("Yesterday")
+                    ).to(str),
+                    date_time=ISO_TIME.call(message.sent_at_ms).to(str),
+                ),
                 variant="soft",
                 color_scheme="gray",
                 radius="full",
@@ -135,6 +155,64 @@ def day_separator(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
             role="separator",
             padding_y="0.5rem",
             width="100%",
+        ),
+    )
+
+
+# A message longer than this (characters or lines) shows folded, with "Read more".
+FOLD_CHARACTERS = 700
+FOLD_LINES = 12
+
+
+def message_text(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
+    """A message's text; a long one folded to a few lines until "Read more".
+
+    ``assets/chat.js`` unfolds it (for this reader only).
+
+    Args:
+        message: The message.
+
+    Returns:
+        The text, and the button for a long one.
+    """
+    text = message.text.to(str)
+    long = (text.length() > FOLD_CHARACTERS) | (text.split("\n").length() > FOLD_LINES)
+    return rx.fragment(
+        rx.text(
+            text,
+            white_space="pre-wrap",
+            overflow_wrap="anywhere",
+            class_name="message-text",
+        ),
+        rx.cond(
+            long,
+            rx.el.button(t("Read more"), type="button", class_name="read-more"),
+        ),
+    )
+
+
+def author_line(message: rx.vars.ObjectVar[ChatMessage], own: rx.Var[bool]):
+    """Who wrote a message: shown above a run of theirs, else said to screen readers.
+
+    Args:
+        message: The message.
+        own: Whether the reader wrote it.
+
+    Returns:
+        The visible name, or a name only screen readers read.
+    """
+    return rx.cond(
+        own,
+        rx.el.span(t("You said:"), class_name="sr-only"),
+        rx.cond(
+            message.continues,
+            rx.el.span(message.author.to(str) + ":", class_name="sr-only"),
+            rx.text(
+                message.author,
+                size="1",
+                weight="bold",
+                color=name_color(message.author),
+            ),
         ),
     )
 
@@ -173,7 +251,7 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
             message.id == RoomViewState.first_unread,
             rx.hstack(
                 rx.separator(flex="1", color_scheme="red"),
-                rx.text("New messages", size="1", color_scheme="red", weight="bold"),
+                rx.text(t("New messages"), size="1", color_scheme="red", weight="bold"),
                 rx.separator(flex="1", color_scheme="red"),
                 id="new-messages-divider",
                 align="center",
@@ -182,23 +260,14 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
             ),
         ),
         rx.box(
-            rx.cond(
-                own | message.continues,
-                rx.fragment(),
-                rx.text(
-                    message.author,
-                    size="1",
-                    weight="bold",
-                    color=rx.color("accent", 11),
-                ),
-            ),
+            author_line(message, own),
             attachments(message),
-            rx.cond(
-                message.text != "",
-                rx.text(message.text, white_space="pre-wrap", overflow_wrap="anywhere"),
-            ),
+            rx.cond(message.text != "", message_text(message)),
             rx.text(
-                LOCAL_TIME.call(message.sent_at_ms).to(str),
+                rx.el.time(
+                    LOCAL_TIME.call(message.sent_at_ms, LocaleState.lang).to(str),
+                    date_time=ISO_TIME.call(message.sent_at_ms).to(str),
+                ),
                 size="1",
                 color_scheme="gray",
                 text_align="right",
@@ -208,10 +277,14 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
                 "data-own": rx.cond(own, "true", "false"),
                 "data-author": message.author,
                 "data-id": message.id,
+                # The first of a run has the tail (assets/chat.css).
+                "data-tail": rx.cond(message.continues, "false", "true"),
             },
             align_self=rx.cond(own, "flex-end", "flex-start"),
-            background=rx.cond(own, rx.color("accent", 4), rx.color("gray", 3)),
+            background=rx.cond(own, rx.color("accent", 4), "var(--color-panel-solid)"),
+            box_shadow="0 1px 1px var(--black-a3)",
             border_radius="12px",
+            position="relative",
             padding="0.4rem 0.7rem",
             max_width="min(36rem, 80%)",
         ),

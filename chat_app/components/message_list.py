@@ -3,6 +3,7 @@
 import reflex as rx
 
 from chat_app.components.message_bubble import message_bubble
+from chat_app.components.words import t
 from chat_app.domain.history import OLDER_SLOTS
 from chat_app.domain.messages import RING_BLOCKS
 from chat_app.realtime.views import RoomViewState, block_var, older_var
@@ -72,12 +73,12 @@ def jump_to_latest() -> rx.Component:
         rx.icon("arrow-down", size=16),
         rx.text("", id="jump-count", as_="span"),
         id="jump-to-latest",
-        aria_label="Jump to the latest message",
+        aria_label=t("Jump to the latest message"),
         radius="full",
         size="2",
         position="absolute",
         right="1.25rem",
-        bottom="1rem",
+        bottom="0.5rem",
         z_index="5",
         box_shadow="var(--shadow-3)",
         on_click=rx.call_script("window.chatJumpToLatest()"),
@@ -118,7 +119,7 @@ def scroller() -> rx.Component:
             rx.cond(
                 empty,
                 rx.center(
-                    rx.text("No messages yet. Say hello!", color_scheme="gray"),
+                    rx.text(t("No messages yet. Say hello!"), color_scheme="gray"),
                     padding="2rem",
                     width="100%",
                 ),
@@ -129,7 +130,7 @@ def scroller() -> rx.Component:
                 rx.center(
                     rx.button(
                         rx.icon("history", size=14),
-                        "Load older messages",
+                        t("Load older messages"),
                         id="load-older",
                         variant="soft",
                         size="1",
@@ -149,7 +150,7 @@ def scroller() -> rx.Component:
         id="message-list",
         role="log",
         aria_live="polite",
-        aria_label="Messages",
+        aria_label=t("Messages"),
         display="flex",
         flex_direction="column-reverse",
         overflow_y="auto",

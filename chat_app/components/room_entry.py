@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.words import t
 from chat_app.states.chat import ROOMS, ChatState
 
 
@@ -14,15 +15,13 @@ def room_entry() -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.icon("messages-square", size=48, color=rx.color("accent", 9)),
-            rx.heading("You are not in a room", size="5"),
+            rx.heading(t("You are not in a room"), size="5"),
             rx.text(
-                "Pick a room in the menu, or go back to ",
-                ROOMS[0].name,
-                ".",
+                t("Pick a room in the menu, or go back to {room}.", room=ROOMS[0].name),
                 color_scheme="gray",
             ),
             rx.button(
-                f"Enter {ROOMS[0].name}",
+                t("Enter {room}", room=ROOMS[0].name),
                 id="join-button",
                 size="3",
                 on_click=ChatState.enter_room(ROOMS[0].slug),

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.words import t, tn
 from chat_app.domain.rooms import Room
 from chat_app.realtime.views import RoomViewState
 from chat_app.states.chat import ROOMS, ChatState
@@ -28,7 +29,9 @@ def room_item(room: Room) -> rx.Component:
             rx.badge(
                 unread,
                 id=f"unread-{room.slug}",
-                aria_label="unread messages",
+                aria_label=tn(
+                    "{count} unread message", "{count} unread messages", unread
+                ),
                 radius="full",
                 variant="solid",
                 margin_left="auto",
@@ -40,6 +43,8 @@ def room_item(room: Room) -> rx.Component:
             "aria-current": rx.cond(active, "page", "false"),
         },
         variant=rx.cond(active, "soft", "ghost"),
+        # Step 12 text: room names read at 4.5:1 and more on either background.
+        high_contrast=True,
         justify_content="flex-start",
         width="100%",
         margin="0",
@@ -55,11 +60,11 @@ def rooms_menu() -> rx.Component:
         A navigation list with id ``rooms-list``.
     """
     return rx.vstack(
-        rx.text("Rooms", size="1", weight="bold", color_scheme="gray"),
+        rx.text(t("Rooms"), size="1", weight="bold", color_scheme="gray"),
         *[room_item(room) for room in ROOMS],
         id="rooms-list",
         role="navigation",
-        aria_label="Rooms",
+        aria_label=t("Rooms"),
         spacing="1",
         width="100%",
     )

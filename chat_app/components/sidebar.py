@@ -2,8 +2,12 @@
 
 import reflex as rx
 
+from chat_app.components.brand import brand_mark
+from chat_app.components.language_switch import language_switch
+from chat_app.components.person import person_avatar
 from chat_app.components.rooms_menu import rooms_menu
 from chat_app.components.users_menu import users_menu
+from chat_app.components.words import t
 from chat_app.states.chat import ChatState
 
 
@@ -19,7 +23,7 @@ def theme_toggle() -> rx.Component:
         ),
         on_click=rx.toggle_color_mode,
         variant="ghost",
-        aria_label="Toggle dark theme",
+        aria_label=t("Toggle dark theme"),
         id="theme-toggle",
     )
 
@@ -33,15 +37,17 @@ def sidebar() -> rx.Component:
         On phones it also has a button that closes the drawer.
     """
     return rx.vstack(
+        brand_mark(size="1.5rem", text_size="4"),
         rx.hstack(
-            rx.avatar(fallback=ChatState.username[:2], size="2", radius="full"),
+            person_avatar(ChatState.username),
             rx.text(ChatState.username, weight="bold", truncate=True, flex="1"),
+            language_switch(),
             theme_toggle(),
             rx.icon_button(
                 rx.icon("x", size=16),
                 on_click=ChatState.toggle_sidebar,
                 variant="ghost",
-                aria_label="Close the menu",
+                aria_label=t("Close the menu"),
                 id="sidebar-close",
                 display=["flex", "flex", "none"],
             ),
@@ -62,7 +68,7 @@ def sidebar() -> rx.Component:
                 ChatState.room_slug != "",
                 rx.button(
                     rx.icon("door-open", size=16),
-                    "Leave",
+                    t("Leave"),
                     id="leave-button",
                     variant="soft",
                     color_scheme="gray",
@@ -73,10 +79,11 @@ def sidebar() -> rx.Component:
             ),
             rx.button(
                 rx.icon("log-out", size=16),
-                "Log out",
+                t("Log out"),
                 id="logout-button",
                 variant="soft",
                 color_scheme="red",
+                high_contrast=True,
                 flex="1",
                 white_space="nowrap",
                 on_click=ChatState.log_out,

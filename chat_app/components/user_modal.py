@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from chat_app.components.person import person_avatar
+from chat_app.components.words import t
 from chat_app.states.dialogs import DialogState
 
 
@@ -14,10 +16,18 @@ def user_modal() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.hstack(
-                rx.avatar(fallback=DialogState.profile_username[:2], size="4"),
+                person_avatar(DialogState.profile_username, size="4"),
                 rx.vstack(
-                    rx.dialog.title(DialogState.profile_name, id="user-modal-name"),
-                    rx.text("@", DialogState.profile_username, color_scheme="gray"),
+                    # The title keeps Radix's own id, which names the dialog.
+                    rx.dialog.title(
+                        rx.el.span(DialogState.profile_name, id="user-modal-name")
+                    ),
+                    rx.text(
+                        "@",
+                        DialogState.profile_username,
+                        color_scheme="gray",
+                        high_contrast=True,
+                    ),
                     spacing="0",
                 ),
                 align="center",
@@ -33,7 +43,12 @@ def user_modal() -> rx.Component:
             ),
             rx.flex(
                 rx.dialog.close(
-                    rx.button("Close", variant="soft", id="user-modal-close")
+                    rx.button(
+                        t("Close"),
+                        variant="soft",
+                        high_contrast=True,
+                        id="user-modal-close",
+                    )
                 ),
                 justify="end",
                 margin_top="1rem",

@@ -2,6 +2,8 @@
 
 import reflex as rx
 
+from chat_app.components.person import person_avatar
+from chat_app.components.words import t
 from chat_app.realtime.views import RoomViewState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
@@ -18,11 +20,11 @@ def user_item(username: rx.vars.StringVar) -> rx.Component:
     """
     return rx.el.li(
         rx.button(
-            rx.avatar(fallback=username[:2], size="2", radius="full"),
+            person_avatar(username),
             rx.text(username, weight="medium", truncate=True),
             rx.cond(
                 username == ChatState.username,
-                rx.text("(you)", size="1", color_scheme="gray"),
+                rx.text(t("(you)"), size="1", color_scheme="gray"),
             ),
             id="user-" + username,
             variant="ghost",
@@ -32,7 +34,7 @@ def user_item(username: rx.vars.StringVar) -> rx.Component:
             height="auto",
             padding_y="0.35rem",
             margin="0",
-            aria_label="Show the profile of " + username,
+            aria_label=t("Show the profile of {name}", name=username),
             on_click=DialogState.show_profile(username),
         ),
         list_style="none",
@@ -48,8 +50,7 @@ def users_menu() -> rx.Component:
     """
     return rx.vstack(
         rx.text(
-            "Online — ",
-            RoomViewState.members.length(),
+            t("Online — {count}", count=RoomViewState.members.length()),
             size="1",
             weight="bold",
             color_scheme="gray",
@@ -57,7 +58,7 @@ def users_menu() -> rx.Component:
         rx.el.ul(
             rx.foreach(RoomViewState.members, user_item),
             id="users-list",
-            aria_label="Users in this room",
+            aria_label=t("Users in this room"),
             padding="0",
             margin="0",
             width="100%",

@@ -59,7 +59,9 @@ class OlderHistory:
         """
         wait = seconds_to_wait(self.loads, now=now, limit=limit, window=window)
         if wait:
-            raise ChatError(f"Slow down: older messages load again in {wait} s.")
+            raise ChatError(
+                "Slow down: older messages load again in {wait} s.", wait=wait
+            )
         if self.pages >= OLDER_SLOTS:
             raise ChatError(
                 "This tab holds as much history as it can: click the room in the "

@@ -37,7 +37,9 @@ def slugify(name: str) -> str:
     )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     if not slug:
-        raise ChatError(f"The room name {name!r} has no letters or digits.")
+        raise ChatError(
+            "The room name {name} has no letters or digits.", name=repr(name)
+        )
     return slug
 
 
@@ -60,7 +62,9 @@ def build_rooms(names: list[str]) -> tuple[Room, ...]:
     slugs = [room.slug for room in rooms]
     duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if duplicates:
-        raise ChatError(f"Two rooms share the slug(s): {', '.join(duplicates)}.")
+        raise ChatError(
+            "Two rooms share the slug(s): {slugs}.", slugs=", ".join(duplicates)
+        )
     return rooms
 
 

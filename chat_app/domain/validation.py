@@ -47,7 +47,9 @@ def validate_username(raw: object) -> str:
     if not username:
         raise ChatError("Choose a username.")
     if len(username) > USERNAME_MAX_LENGTH:
-        raise ChatError(f"A username has at most {USERNAME_MAX_LENGTH} characters.")
+        raise ChatError(
+            "A username has at most {limit} characters.", limit=USERNAME_MAX_LENGTH
+        )
     if not USERNAME_PATTERN.fullmatch(username):
         raise ChatError(
             "A username may only contain letters, digits, '.', '_' and '-'."
@@ -91,7 +93,7 @@ def validate_draft(raw: object, max_length: int) -> str:
     if not isinstance(raw, str):
         raise ChatError("A message must be text.")
     if len(raw) > 2 * max_length:
-        raise ChatError(f"A message has at most {max_length} characters.")
+        raise ChatError("A message has at most {limit} characters.", limit=max_length)
     return raw
 
 
@@ -124,7 +126,9 @@ def validate_message(raw: object, max_length: int, *, allow_empty: bool = False)
         return ""
     if len(text) > max_length:
         raise ChatError(
-            f"A message has at most {max_length} characters; this one has {len(text)}."
+            "A message has at most {limit} characters; this one has {length}.",
+            limit=max_length,
+            length=len(text),
         )
     return text
 
@@ -146,7 +150,7 @@ def validate_name(raw: object) -> str:
         raise ChatError("Enter your name.")
     name = " ".join(raw.translate(BIDI_CONTROLS).split())
     if len(name) > NAME_MAX_LENGTH:
-        raise ChatError(f"A name has at most {NAME_MAX_LENGTH} characters.")
+        raise ChatError("A name has at most {limit} characters.", limit=NAME_MAX_LENGTH)
     if any(unicodedata.category(char).startswith("C") for char in name):
         raise ChatError("A name cannot contain control characters.")
     return name
@@ -169,11 +173,13 @@ def validate_email(raw: object) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise ChatError("Enter your email address.")
     if len(raw.strip()) > EMAIL_MAX_LENGTH:
-        raise ChatError(f"An email address has at most {EMAIL_MAX_LENGTH} characters.")
+        raise ChatError(
+            "An email address has at most {limit} characters.", limit=EMAIL_MAX_LENGTH
+        )
     try:
         result = check_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise ChatError(f"That email address is not valid: {error}") from error
+        raise ChatError("That email address is not valid.") from error
     return result.normalized.lower()
 
 
@@ -201,9 +207,13 @@ def validate_password(raw: object) -> str:
             "A password must be text: it holds a broken character."
         ) from error
     if size < PASSWORD_MIN_BYTES:
-        raise ChatError(f"A password needs at least {PASSWORD_MIN_BYTES} characters.")
+        raise ChatError(
+            "A password needs at least {limit} characters.", limit=PASSWORD_MIN_BYTES
+        )
     if size > PASSWORD_MAX_BYTES:
         raise ChatError(
-            f"A password has at most {PASSWORD_MAX_BYTES} bytes; this one has {size}."
+            "A password has at most {limit} bytes; this one has {size}.",
+            limit=PASSWORD_MAX_BYTES,
+            size=size,
         )
     return raw

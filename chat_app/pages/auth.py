@@ -12,7 +12,7 @@ def login_page() -> rx.Component:
     Returns:
         The page.
     """
-    return page_frame(login_form())
+    return page_frame(rx.el.main(login_form()))
 
 
 def register_page() -> rx.Component:
@@ -21,4 +21,4 @@ def register_page() -> rx.Component:
     Returns:
         The page.
     """
-    return page_frame(register_form())
+    return page_frame(rx.el.main(register_form()))

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.brand import PRODUCT_NAME
 from chat_app.components.composer import composer
 from chat_app.components.error_banner import error_banner
 from chat_app.components.image_viewer import image_viewer
@@ -9,11 +10,34 @@ from chat_app.components.message_list import message_list
 from chat_app.components.page_frame import page_frame
 from chat_app.components.room_entry import room_entry
 from chat_app.components.sidebar import sidebar
-from chat_app.components.typing_indicator import typing_indicator
+from chat_app.components.typing_indicator import typing_indicator, typing_line
 from chat_app.components.user_modal import user_modal
+from chat_app.components.words import t, tn
+from chat_app.realtime.views import RoomViewState
 from chat_app.states.chat import ChatState
 
 SIDEBAR_WIDTH = "17rem"
+
+
+def room_status() -> rx.Component:
+    """Under the room's name: how many are here, and who is typing.
+
+    Returns:
+        A line with id ``room-status`` (silent to screen readers, which hear the
+        typing line under the messages).
+    """
+    members = tn(
+        "{count} person here", "{count} people here", RoomViewState.members.length()
+    )
+    typing = typing_line()
+    return rx.text(
+        rx.cond(typing != "", members.to(str) + " · " + typing.to(str), members),
+        id="room-status",
+        size="1",
+        color_scheme="gray",
+        truncate=True,
+        aria_hidden="true",
+    )
 
 
 def room_header() -> rx.Component:
@@ -27,14 +51,19 @@ def room_header() -> rx.Component:
             rx.icon("menu", size=18),
             id="sidebar-toggle",
             variant="ghost",
-            aria_label="Rooms and people",
+            aria_label=t("Rooms and people"),
             on_click=ChatState.toggle_sidebar,
             display=["flex", "flex", "none"],
         ),
-        rx.heading(
-            rx.cond(ChatState.room_name != "", ChatState.room_name, "Chat"),
-            size="4",
-            id="room-title",
+        rx.vstack(
+            rx.heading(
+                rx.cond(ChatState.room_name != "", ChatState.room_name, PRODUCT_NAME),
+                size="4",
+                id="room-title",
+            ),
+            rx.cond(ChatState.room_slug != "", room_status()),
+            spacing="0",
+            min_width="0",
         ),
         align="center",
         spacing="3",
@@ -54,6 +83,8 @@ def chat_screen() -> rx.Component:
         rx.box(
             sidebar(),
             id="sidebar",
+            role="complementary",
+            aria_label=t("Rooms and people"),
             # Beside the messages on wide screens; on phones a full-screen drawer
             # opened by the header's menu button.
             display=["none", "none", "block"],
@@ -66,7 +97,7 @@ def chat_screen() -> rx.Component:
             border_right=f"1px solid {rx.color('gray', 5)}",
             background=rx.color("gray", 2),
         ),
-        rx.flex(
+        rx.el.main(
             room_header(),
             rx.box(error_banner(), padding_x="1rem", width="100%"),
             rx.cond(
@@ -74,7 +105,8 @@ def chat_screen() -> rx.Component:
                 rx.fragment(message_list(), typing_indicator(), composer()),
                 room_entry(),
             ),
-            direction="column",
+            display="flex",
+            flex_direction="column",
             flex="1",
             min_width="0",
             height="100%",

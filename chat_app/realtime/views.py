@@ -18,10 +18,17 @@ from reflex_base.constants.state import FIELD_MARKER
 from chat_app import db, logs
 from chat_app.domain.history import OLDER_SLOTS, OlderHistory
 from chat_app.domain.messages import RING_BLOCKS, ChatMessage, window_start
+from chat_app.domain.text import Text
 from chat_app.realtime import hub, sockets
 from chat_app.rooms import presence
 from chat_app.rooms.messages import Posted, RoomView
 from chat_app.settings import get_settings
+
+# What the sender reads when a message was stored but Redis could not pass it on.
+NOT_ANNOUNCED = Text(
+    "Your message was saved, but the chat could not pass it on right now (its "
+    "Redis is unreachable): the others will see it when they reopen the room."
+)
 
 logger = logging.getLogger(__name__)
 

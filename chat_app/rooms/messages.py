@@ -132,8 +132,11 @@ def _check_rate(session: Session, *, author: str, now_ms: int, settings: Setting
     )
     if wait:
         raise RateLimitedError(
-            f"Slow down: at most {limit} messages in {window:g} s. "
-            f"You can send again in {wait} s."
+            "Slow down: at most {limit} messages in {window} s. "
+            "You can send again in {wait} s.",
+            limit=limit,
+            window=format(window, "g"),
+            wait=wait,
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import reflex as rx
 
-from chat_app import accounts, db, sessions
+from chat_app import accounts, db, i18n, sessions
 from chat_app.accounts import FieldError
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import form_field
@@ -54,11 +54,16 @@ class AuthState(rx.State):
 
     async def _refuse(self, error: ChatError) -> None:
         """Show a refusal on the form (the guard's hook)."""
-        self._refused(error)
+        await self._refused(error)
 
-    def _refused(self, error: ChatError, field: str = "") -> None:
-        self.auth_error = str(error)
+    async def _refused(self, error: ChatError, field: str = "") -> None:
+        self.auth_error = i18n.translate(error.text, await self._language())
         self.auth_field = field
+
+    async def _language(self) -> str:
+        from chat_app.states.locale import LocaleState  # which imports this module
+
+        return (await self.get_state(LocaleState)).lang
 
     @chat_event
     async def log_in(self, form_data: dict[str, Any]):
@@ -77,7 +82,7 @@ class AuthState(rx.State):
                 now=time.time(),
             )
         except AuthError as error:
-            self._refused(error)
+            await self._refused(error)
             return None
         return self._signed_in(signed_in)
 
@@ -89,6 +94,8 @@ class AuthState(rx.State):
             form_data: The registration form: name, username, email, password.
         """
         fields = form_data if isinstance(form_data, dict) else {}
+        # The account keeps the language its registration page was shown in.
+        fields = {**fields, "language": await self._language()}
         try:
             signed_in = await db.run(
                 accounts.sign_up,
@@ -98,7 +105,7 @@ class AuthState(rx.State):
                 now=time.time(),
             )
         except FieldError as error:
-            self._refused(error, error.field)
+            await self._refused(error, error.field)
             return None
         return self._signed_in(signed_in)
 

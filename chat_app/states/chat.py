@@ -19,10 +19,12 @@ from chat_app.domain.history import OlderHistory
 from chat_app.domain.limits import seconds_to_wait
 from chat_app.domain.messages import window_start
 from chat_app.domain.rooms import Room, find_room
+from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_draft, validate_message
 from chat_app.realtime import hub, pressure, sockets
 from chat_app.realtime.views import (
+    NOT_ANNOUNCED,
     announce_members,
     announce_message,
     announce_typists,
@@ -36,14 +38,10 @@ from chat_app.security import AuthError
 from chat_app.settings import get_settings
 from chat_app.states.auth import AuthState
 from chat_app.states.guard import LOGIN_ROUTE, SignedOut, chat_event
+from chat_app.states.locale import LocaleState, in_language
 
 ROOMS: tuple[Room, ...] = get_settings().room_list()
 ROOM_SLUGS = [room.slug for room in ROOMS]
-SAVED_NOT_ANNOUNCED = (
-    "Your message was saved, but the chat could not pass it on right now (its "
-    "Redis is unreachable): the others will see it when they reopen the room."
-)
-
 logger = logging.getLogger(__name__)
 
 
@@ -73,13 +71,13 @@ class ChatState(rx.State):
 
     async def _refuse(self, error: ChatError) -> None:
         """Show a refusal in the error banner (the guard's hook)."""
-        self._fail(error)
+        await self._fail(error.text)
 
-    def _fail(self, error: ChatError | str) -> None:
-        self.error = str(error)
+    async def _fail(self, reason: Text) -> None:
+        self.error = await in_language(self, reason)
         logger.warning(
             "Event refused.",
-            extra={"username": self.username or None, "reason": self.error},
+            extra={"username": self.username or None, "reason": str(reason)},
         )
 
     def _tab(self) -> str:
@@ -107,11 +105,11 @@ class ChatState(rx.State):
                 now=time.time(),
             )
         except AuthError as error:
-            await self._expel(str(error))
+            await self._expel(error.text)
             raise SignedOut from error
         if self.username and self.username != caller.username:
             # Another account logged in in this browser: leave as the old one.
-            await self._expel("You logged in as someone else.")
+            await self._expel(Text("You logged in as someone else."))
             raise SignedOut
         self.username = caller.username
         self._user_id = caller.user_id
@@ -138,7 +136,7 @@ class ChatState(rx.State):
                 now=time.time(),
             )
         except AuthError as error:
-            await self._expel(str(error))
+            await self._expel(error.text)
             raise SignedOut from error
         if claims is None or not self.username:
             return (await self._caller()).username
@@ -151,18 +149,18 @@ class ChatState(rx.State):
             raise NotInRoomError()
         return room
 
-    async def _expel(self, reason: str) -> None:
+    async def _expel(self, reason: Text | None) -> None:
         """Take this tab out of its room and forget who it was."""
         if reason:
             logger.info(
                 "Tab sent to log in.",
-                extra={"username": self.username or None, "reason": reason},
+                extra={"username": self.username or None, "reason": str(reason)},
             )
         await self._depart()
         # Not even the other rooms' counts for a tab that is no one's any more.
         await sockets.drop(self._sid())
         self.username = ""
-        self.error = reason
+        self.error = await in_language(self, reason) if reason else ""
 
     async def _enter(self, room: Room, caller: sessions.Caller) -> None:
         """Put this tab in a room, tell the others, and show the room."""
@@ -237,6 +235,7 @@ class ChatState(rx.State):
         is now, catching up on what it missed; a new tab enters the default room.
         """
         caller = await self._caller()
+        await (await self.get_state(LocaleState)).adopt(caller.language)
         room = next((r for r in ROOMS if r.slug == caller.room), ROOMS[0])
         await self._enter(room, caller)
 
@@ -274,7 +273,7 @@ class ChatState(rx.State):
             settings=get_settings(),
             now=time.time(),
         )
-        await self._expel("")
+        await self._expel(None)
         auth.session_token = ""
         return rx.redirect(LOGIN_ROUTE)
 
@@ -374,7 +373,7 @@ class ChatState(rx.State):
             await announce_message(room, posted)
         except RedisError:  # stored, so not to be sent again: say what happened
             logger.warning("A sent message could not be announced (Redis).")
-            self._fail(SAVED_NOT_ANNOUNCED)
+            await self._fail(NOT_ANNOUNCED)
 
     @chat_event
     async def load_older(self):

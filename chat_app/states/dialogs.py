@@ -6,7 +6,7 @@ chat's error banner like any other.
 
 import reflex as rx
 
-from chat_app import accounts, db
+from chat_app import db, profiles
 from chat_app.domain.errors import ChatError
 from chat_app.domain.files import is_stored_name
 from chat_app.rooms import presence
@@ -26,7 +26,7 @@ class DialogState(rx.State):
 
     async def _refuse(self, error: ChatError) -> None:
         """Show a refusal in the chat's error banner (the guard's hook)."""
-        (await self.get_state(ChatState))._fail(error)
+        await (await self.get_state(ChatState))._fail(error.text)
 
     @chat_event
     async def show_profile(self, username: str):
@@ -40,7 +40,7 @@ class DialogState(rx.State):
         present = await db.run(presence.members, room) if room else []
         if not isinstance(username, str) or username not in present:
             raise ChatError("That person is not in this room.")
-        profile = await db.run(accounts.profile_of, username)
+        profile = await db.run(profiles.profile_of, username)
         if profile is None:
             raise ChatError("That account no longer exists.")
         self.profile_name = str(profile["name"])

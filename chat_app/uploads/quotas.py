@@ -19,6 +19,7 @@ from chat_app.db import take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.files import size_text
 from chat_app.domain.limits import seconds_to_wait
+from chat_app.domain.text import Text
 from chat_app.models import Attachment, UploadReservation
 from chat_app.uploads.records import address_key, record_attachments
 
@@ -45,7 +46,7 @@ class Reservation:
 
     id: int
     size: int
-    message: str
+    message: Text
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,13 @@ class Allowance:
 
     bytes_left: int
     wait_seconds: int
-    message: str
+    message: Text
 
 
 class QuotaError(ChatError):
     """An upload over the sender's quota (``retry_after`` 0) or rate (> 0)."""
 
-    def __init__(self, message: str, *, retry_after: int = 0) -> None:
+    def __init__(self, message: str | Text, *, retry_after: int = 0) -> None:
         """Describe the refusal.
 
         Args:
@@ -126,13 +127,17 @@ def upload_allowance(
     limits = [
         (
             day_left,
-            f"Uploads are limited to {size_text(quota.bytes_per_day)} a day; "
-            f"you have {size_text(day_left)} left today.",
+            Text(
+                "Uploads are limited to {limit} a day; you have {left} left today.",
+                {"limit": size_text(quota.bytes_per_day), "left": size_text(day_left)},
+            ),
         ),
         (
             kept_left,
-            f"Uploads kept are limited to {size_text(quota.bytes_kept)} per person; "
-            f"you have {size_text(kept_left)} left.",
+            Text(
+                "Uploads kept are limited to {limit} per person; you have {left} left.",
+                {"limit": size_text(quota.bytes_kept), "left": size_text(kept_left)},
+            ),
         ),
     ]
     if address is not None:
@@ -146,9 +151,14 @@ def upload_allowance(
         limits.append(
             (
                 there_left,
-                "Uploads from your address (every account on it together) are "
-                f"limited to {size_text(quota.bytes_per_address_per_day)} a day; "
-                f"it has {size_text(there_left)} left today.",
+                Text(
+                    "Uploads from your address (every account on it together) are "
+                    "limited to {limit} a day; it has {left} left today.",
+                    {
+                        "limit": size_text(quota.bytes_per_address_per_day),
+                        "left": size_text(there_left),
+                    },
+                ),
             )
         )
     left, message = min(limits, key=lambda limit: limit[0])  # the first of equals
@@ -187,12 +197,28 @@ def check_allowance(allowance: Allowance, size: int, quota: UploadQuota) -> None
     """
     if allowance.wait_seconds:
         raise QuotaError(
-            f"At most {quota.uploads_per_minute} uploads a minute: try again in "
-            f"{allowance.wait_seconds} s.",
+            Text(
+                "At most {limit} uploads a minute: try again in {wait} s.",
+                {"limit": quota.uploads_per_minute, "wait": allowance.wait_seconds},
+            ),
             retry_after=allowance.wait_seconds,
         )
     if size > allowance.bytes_left or allowance.bytes_left == 0:
-        raise QuotaError(f"This upload is over your quota. {allowance.message}")
+        raise over_quota(allowance.message)
+
+
+def over_quota(binding: Text) -> QuotaError:
+    """The refusal of an upload over a quota.
+
+    Args:
+        binding: Which quota binds and what it has left.
+
+    Returns:
+        The error.
+    """
+    return QuotaError(
+        Text("This upload is over your quota. {reason}", {"reason": binding})
+    )
 
 
 def _take_turns(session: Session, owner: str, address: str) -> None:

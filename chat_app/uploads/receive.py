@@ -30,6 +30,7 @@ from chat_app.domain.files import (
     sniff,
     stored_name,
 )
+from chat_app.domain.text import Text
 
 FILE_FIELD = b"files"
 HEAD_BYTES = 16
@@ -42,16 +43,17 @@ DISK_CHECK_BYTES = 4 * 1024 * 1024
 class UploadError(Exception):
     """An upload was refused: ``status`` and a message for the sender."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str | Text) -> None:
         """Describe the refusal.
 
         Args:
             status: The HTTP status.
             code: A stable code.
-            message: What the sender reads.
+            message: What the sender reads (English; translated when answered).
         """
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.message = message if isinstance(message, Text) else Text(message)
+        super().__init__(str(self.message))
+        self.status, self.code = status, code
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,9 @@ async def receive_files(
         raise UploadError(
             413,
             "upload_too_large",
-            f"An upload has at most {size_text(max_upload_bytes)}.",
+            Text(
+                "An upload has at most {limit}.", {"limit": size_text(max_upload_bytes)}
+            ),
         )
     if max_stored_bytes is not None and size > max_stored_bytes + ENVELOPE_BYTES:
         raise _over_quota(max_stored_bytes)
@@ -169,7 +173,10 @@ async def receive_files(
                 raise UploadError(
                     413,
                     "upload_too_large",
-                    f"An upload has at most {size_text(max_upload_bytes)}.",
+                    Text(
+                        "An upload has at most {limit}.",
+                        {"limit": size_text(max_upload_bytes)},
+                    ),
                 )
             try:
                 parser.write(chunk)
@@ -183,8 +190,13 @@ async def receive_files(
                     raise UploadError(
                         413,
                         "file_too_large",
-                        f"{current.original_name} is larger than "
-                        f"{size_text(max_file_bytes)}.",
+                        Text(
+                            "{name} is larger than {limit}.",
+                            {
+                                "name": current.original_name,
+                                "limit": size_text(max_file_bytes),
+                            },
+                        ),
                     )
             parse.events.clear()
             stored = sum(part.size for part in parts)
@@ -206,7 +218,11 @@ async def receive_files(
             raise UploadError(400, "no_files", "Choose at least one file.")
         for part in parts:
             if part.size == 0:
-                raise UploadError(400, "empty_file", f"{part.original_name} is empty.")
+                raise UploadError(
+                    400,
+                    "empty_file",
+                    Text("{name} is empty.", {"name": part.original_name}),
+                )
         return [await _keep(part, directory) for part in parts]
     except BaseException:
         await _discard(parts)
@@ -215,7 +231,9 @@ async def receive_files(
 
 def _malformed(error: FormParserError) -> UploadError:
     return UploadError(
-        400, "malformed_multipart", f"The upload is not well-formed multipart: {error}."
+        400,
+        "malformed_multipart",
+        Text("The upload is not well-formed multipart: {reason}.", {"reason": error}),
     )
 
 
@@ -223,7 +241,10 @@ def _over_quota(left: int) -> UploadError:
     return UploadError(
         413,
         "quota_exceeded",
-        f"This upload is over your upload quota, which has {size_text(left)} left.",
+        Text(
+            "This upload is over your upload quota, which has {left} left.",
+            {"left": size_text(left)},
+        ),
     )
 
 
@@ -271,7 +292,9 @@ async def _handle(
             return None  # other fields are not read
         if len(parts) >= max_files:
             raise UploadError(
-                413, "too_many_files", f"At most {max_files} files at once."
+                413,
+                "too_many_files",
+                Text("At most {limit} files at once.", {"limit": max_files}),
             )
         original = display_name(options[b"filename"].decode("utf-8", "replace"))
         temp_path = directory / f"{stored_name('.part')}"

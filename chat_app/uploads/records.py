@@ -92,7 +92,7 @@ def owned_attachments(
         ChatError: If there are too many, or a link is not one of the sender's.
     """
     if len(urls) > limit:
-        raise ChatError(f"A message carries at most {limit} files.")
+        raise ChatError("A message carries at most {limit} files.", limit=limit)
     names = []
     for url in urls:
         linked = isinstance(url, str) and url.startswith("/static/")

@@ -22,7 +22,10 @@ def client(tmp_path, monkeypatch, database_url):  # noqa: F811
     db.get_engine.cache_clear()
     db.upgrade()
     engine = db.get_engine()
-    with TestClient(create_api(), client=("10.0.0.1", 5000)) as test_client:
+    # English messages, as most tests read them; tests of languages ask otherwise.
+    with TestClient(
+        create_api(), client=("10.0.0.1", 5000), headers={"Accept-Language": "en"}
+    ) as test_client:
         yield test_client
     engine.dispose()
     settings.get_settings.cache_clear()

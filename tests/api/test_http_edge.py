@@ -32,7 +32,7 @@ def scope_of(path: str, body_length: int | None, **headers: str) -> dict:
         "root_path": "",
         "client": ("10.0.0.1", 5000),
         "server": ("testserver", 80),
-        "headers": [(b"host", b"testserver"), *listed],
+        "headers": [(b"host", b"testserver"), (b"accept-language", b"en"), *listed],
     }
 
 

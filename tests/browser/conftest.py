@@ -153,6 +153,8 @@ def people(browser: Browser, deployment: list[ChatServer]) -> Iterator[Callable]
         server.process.mark_log()
 
     def make(prefix: str, **context_options) -> User:
+        # The brief's readers are Brazilian: pt-BR unless a test asks otherwise.
+        context_options.setdefault("locale", "pt-BR")
         context = browser.new_context(**context_options)
         page = context.new_page()
         server = deployment[len(users) % len(deployment)]
@@ -169,6 +171,7 @@ def people(browser: Browser, deployment: list[ChatServer]) -> Iterator[Callable]
     for user in users:
         if user.page.is_closed():
             continue
+        user.page.keyboard.press("Escape")  # a dialog a failed test left open
         if user.page.locator("#leave-button").is_visible():
             user.page.click("#leave-button")
             expect(user.page.locator("#join-button")).to_be_visible()

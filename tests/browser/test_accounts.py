@@ -58,7 +58,7 @@ def test_login_form_logs_in_and_explains_refusals(people):
     page.fill("#login-password", "not-the-password")
     page.click("#login-submit")
     expect(page.locator("#auth-error")).to_contain_text(
-        "Wrong username, email or password"
+        "Usuário, e-mail ou senha incorretos"
     )
     page.fill("#login-login", user.account.email.upper())
     page.fill("#login-password", user.account.password)
@@ -71,14 +71,14 @@ def test_registration_errors_are_shown_inline(people):
     visitor = people("novo")
     visitor.open("/register")
     register_in_the_form(visitor, "bad name")
-    expect(visitor.page.locator("#auth-error")).to_contain_text("only contain")
+    expect(visitor.page.locator("#auth-error")).to_contain_text("só pode ter")
     expect(visitor.page.locator("#register-username")).to_have_attribute(
         "aria-invalid", "true"
     )
     register_in_the_form(visitor, taken.name.upper())
-    expect(visitor.page.locator("#auth-error")).to_contain_text("taken")
+    expect(visitor.page.locator("#auth-error")).to_contain_text("já está em uso")
     register_in_the_form(visitor, f"ok-{uuid.uuid4().hex[:6]}", password="curta")
-    expect(visitor.page.locator("#auth-error")).to_contain_text("at least 8")
+    expect(visitor.page.locator("#auth-error")).to_contain_text("pelo menos 8")
     expect(visitor.page.locator("#register-password")).to_have_attribute(
         "aria-invalid", "true"
     )

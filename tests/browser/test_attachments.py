@@ -51,7 +51,7 @@ def test_an_image_and_a_zip_with_text_reach_the_other_user(people):
 
     bubble = reader.messages().filter(has_text="fotos da viagem")
     expect(bubble).to_have_count(1)
-    thumbnail = bubble.locator("img.attachment-image")
+    thumbnail = bubble.locator(".attachment-image img")
     expect(thumbnail).to_have_attribute("loading", "lazy")
     expect(thumbnail).to_have_js_property("naturalWidth", 40)
     zip_link = bubble.locator("a.attachment-file")
@@ -79,7 +79,7 @@ def test_a_message_of_attachments_only_and_a_refused_file(people):
         "#file-picker",
         files=[{"name": "vazio.txt", "mimeType": "text/plain", "buffer": b""}],
     )
-    expect(page.locator("#upload-error")).to_contain_text("empty")
+    expect(page.locator("#upload-error")).to_contain_text("está vazio")
     page.set_input_files(
         "#file-picker",
         files=[{"name": "nota.txt", "mimeType": "text/plain", "buffer": b"oi"}],

@@ -41,16 +41,16 @@ def test_typing_is_shown_to_the_others_and_cleared_when_it_stops(people):
     joao, pedro, maria = (people(n).enter() for n in ("joao", "pedro", "maria"))
     joao.page.fill("#composer-input", "Oi")
     expect(pedro.page.locator("#typing-indicator")).to_have_text(
-        f"{joao.name} is typing..."
+        f"{joao.name} está digitando…"
     )
     expect(joao.page.locator("#typing-indicator")).to_have_text("")
     pedro.page.fill("#composer-input", "Tudo")
     expect(maria.page.locator("#typing-indicator")).to_have_text(
-        f"{joao.name} and {pedro.name} are typing..."
+        f"{joao.name} e {pedro.name} estão digitando…"
     )
     joao.page.click("#send-button")
     expect(maria.page.locator("#typing-indicator")).to_have_text(
-        f"{pedro.name} is typing..."
+        f"{pedro.name} está digitando…"
     )
     # Three seconds without a key, the browser reports the stop by itself.
     expect(maria.page.locator("#typing-indicator")).to_have_text("", timeout=10_000)

@@ -65,7 +65,7 @@ def test_sending_too_fast_is_told_to_slow_down(people):
         box.press("Enter")
         if number < 10:
             expect(box).to_have_value("")
-    expect(sender.page.locator("#error-message")).to_contain_text("Slow down")
+    expect(sender.page.locator("#error-message")).to_contain_text("Calma")
     expect(box).to_have_value("rapida 10")
 
 
@@ -87,7 +87,7 @@ def test_unread_counts_and_the_new_messages_divider(people):
         first_unread.evaluate("m => m.getBoundingClientRect().top")
     )
     expect(reader.page.locator("#unread-sala-2")).to_have_count(0)
-    expect(reader.page.locator("#date-separator").first).to_have_text("Today")
+    expect(reader.page.locator("#date-separator").first).to_have_text("Hoje")
     # Read while present, so not unread after leaving; new ones are counted.
     writer.send("lida na sala")
     expect(reader.messages().filter(has_text="lida na sala")).to_have_count(1)
@@ -213,7 +213,7 @@ def test_a_message_over_the_limit_is_flagged_before_sending(people):
     expect(user.page.locator("#char-count")).to_contain_text("4001 / 4000")
     expect(user.page.locator("#send-button")).to_be_disabled()
     user.page.locator("#composer-input").press("Enter")
-    expect(user.page.locator("#error-message")).to_contain_text("at most 4000")
+    expect(user.page.locator("#error-message")).to_contain_text("no máximo 4000")
     expect(user.page.locator("#composer-input")).to_have_value("x" * 4001)
 
 

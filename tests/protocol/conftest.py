@@ -28,7 +28,7 @@ def account(chat_server):
     """Register fresh accounts through the HTTP API."""
 
     def make(prefix: str = "user") -> Account:
-        return create_account(chat_server.url, prefix)
+        return create_account(chat_server.url, prefix, language="en")
 
     return make
 

@@ -63,7 +63,7 @@ async def test_an_upload_without_a_token_gets_its_401_while_still_sending(
 async def test_an_oversized_upload_gets_its_413_while_still_sending(
     chat_server, client_class
 ):
-    account = create_account(chat_server.url, "big")
+    account = create_account(chat_server.url, "big", language="en")
     response = await post_big(
         chat_server, client_class, {"Authorization": f"Bearer {account.token}"}
     )
@@ -92,7 +92,7 @@ async def post_big(server, client_class, headers: dict[str, str]) -> httpx.Respo
 
 
 def test_a_body_that_stalls_is_answered_408(chat_server):
-    account = create_account(chat_server.url, "slow")
+    account = create_account(chat_server.url, "slow", language="en")
     body = (
         b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.txt"'
         b"\r\n\r\n" + b"x" * 1000
@@ -101,6 +101,7 @@ def test_a_body_that_stalls_is_answered_408(chat_server):
         "POST /api/upload HTTP/1.1\r\n"
         f"Host: 127.0.0.1:{chat_server.port}\r\n"
         f"Authorization: Bearer {account.token}\r\n"
+        "Accept-Language: en-US\r\n"
         "Content-Type: multipart/form-data; boundary=b\r\n"
         f"Content-Length: {len(body) * 2}\r\n\r\n"
     ).encode()
@@ -135,7 +136,8 @@ def test_a_body_that_trickles_in_is_answered_408(chat_server):
         elapsed = time.monotonic() - started
     text = answer.decode(errors="replace")
     assert text.startswith("HTTP/1.1 408"), text
-    assert "too slowly" in text
+    # No Accept-Language: the message is in the default language, pt-BR.
+    assert "devagar demais" in text
     assert elapsed < BODY_GRACE + 3
 
 

@@ -84,7 +84,10 @@ def deployment() -> Iterator[Deployment]:
 @pytest.fixture
 async def tabs(deployment) -> AsyncIterator[list[ChatClient]]:
     """Two people in Sala 1 (closed after the test)."""
-    people = [create_account(deployment.chat.url, name) for name in ("ana", "bia")]
+    people = [
+        create_account(deployment.chat.url, name, language="en")
+        for name in ("ana", "bia")
+    ]
     opened = [await _open(deployment, person) for person in people]
     await opened[0].wait_for(lambda: people[1].username in opened[0].members())
     yield opened
@@ -157,7 +160,10 @@ async def test_a_redis_outage_refuses_clearly_and_the_chat_recovers(deployment, 
         deployment.redis, _ = start_redis("outage-redis", deployment.redis_port)
     deployment.wait_healthy()
 
-    people = [create_account(deployment.chat.url, name) for name in ("cai", "duda")]
+    people = [
+        create_account(deployment.chat.url, name, language="en")
+        for name in ("cai", "duda")
+    ]
     cai, duda = [await _open(deployment, person) for person in people]
     try:
         await cai.wait_for(lambda: people[1].username in cai.members())

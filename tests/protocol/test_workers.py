@@ -70,7 +70,7 @@ async def tab(workers) -> AsyncIterator:
 
 
 def account(workers: list[ChatServer], prefix: str) -> Account:
-    return create_account(workers[0].url, prefix)
+    return create_account(workers[0].url, prefix, language="en")
 
 
 async def test_a_logout_on_one_worker_evicts_tabs_on_the_other(workers, tab):

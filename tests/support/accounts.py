@@ -17,12 +17,15 @@ class Account:
     token: str
 
 
-def create_account(base_url: str, prefix: str = "user") -> Account:
+def create_account(
+    base_url: str, prefix: str = "user", language: str = "pt-BR"
+) -> Account:
     """Register a fresh account and log it in.
 
     Args:
         base_url: The chat's address.
         prefix: The start of the username; a random suffix keeps it unique.
+        language: The language the account chooses (``pt-BR`` or ``en``).
 
     Returns:
         The account with a session token.
@@ -34,6 +37,7 @@ def create_account(base_url: str, prefix: str = "user") -> Account:
         "username": username,
         "email": f"{username}@example.com",
         "password": password,
+        "language": language,
     }
     base = base_url.rstrip("/")
     with httpx.Client(base_url=base, timeout=30) as client:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from chat_app import accounts, attempts, cpu, db, sessions
+from chat_app import accounts, attempts, cpu, db, profiles, sessions
 from chat_app import settings as chat_settings
 from chat_app.accounts import (
     BAD_CREDENTIALS,
@@ -600,10 +600,10 @@ def test_registrations_from_one_address_are_throttled_duplicates_included(
 
 def test_profiles_are_found_by_username_in_any_case(session, settings):
     sign_up(session, settings)
-    profile = accounts.profile_of(session, "JOAO")
+    profile = profiles.profile_of(session, "JOAO")
     assert profile is not None
     assert profile["email"] == "joao@example.com"
-    assert accounts.profile_of(session, "nobody") is None
+    assert profiles.profile_of(session, "nobody") is None
 
 
 def test_attempts_no_window_looks_back_to_are_forgotten(session, settings):

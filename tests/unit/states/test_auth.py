@@ -6,10 +6,11 @@ from types import SimpleNamespace
 import pytest
 import reflex as rx
 
-from chat_app import db
+from chat_app import db, sessions
 from chat_app import settings as chat_settings
 from chat_app.states import auth as auth_module
 from chat_app.states.auth import AuthState
+from chat_app.states.locale import LocaleState
 
 NOW = 1_800_000_000.0
 
@@ -36,6 +37,7 @@ def auth(settings, monkeypatch):
     root = rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
     state = root.substates[AuthState.get_name()]
     assert isinstance(state, AuthState)
+    root.substates[LocaleState.get_name()].lang = "en"
     yield state
     db.get_engine().dispose()
     db.get_engine.cache_clear()
@@ -51,3 +53,18 @@ def test_the_form_says_taken_without_naming_the_field_then_when_to_retry(auth):
     asyncio.run(auth.sign_up({**FORM, "username": "bia", "email": "b@example.com"}))
     assert "try again in 3600 s" in auth.auth_error
     assert auth.auth_field == ""
+
+
+def test_refusals_are_in_the_tab_s_language_and_the_account_keeps_it(auth):
+    asyncio.run(auth.sign_up(FORM))
+    locale = auth.parent_state.substates[LocaleState.get_name()]  # pyright: ignore[reportOptionalMemberAccess]
+    locale.lang = "pt-BR"
+    asyncio.run(auth.sign_up({**FORM, "username": "other"}))
+    assert auth.auth_error.startswith("Esse nome de usuário ou e-mail já está em uso")
+    user, _ = db.run_in_session(
+        sessions.verify_session,
+        auth.session_token,
+        settings=chat_settings.get_settings(),
+        now=NOW,
+    )
+    assert user.language == "en"  # the language the registration page was in

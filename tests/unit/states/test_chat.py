@@ -10,6 +10,7 @@ import reflex as rx
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
 from chat_app.states.chat import ChatState
+from chat_app.states.locale import LocaleState
 
 
 @pytest.fixture
@@ -54,8 +55,20 @@ async def test_error_dismissal_and_sidebar_toggle(chat):
 
 async def test_arguments_a_handler_does_not_take_are_refused_clearly(chat):
     await chat.toggle_sidebar(unexpected=1)
-    assert chat.error == "That request was not understood."
+    assert chat.error == "Esse pedido não foi entendido."  # pt-BR, the default
     assert not chat.sidebar_open
+    chat.parent_state.substates[LocaleState.get_name()].lang = "en"  # pyright: ignore[reportOptionalMemberAccess]
+    await chat.toggle_sidebar(unexpected=1)
+    assert chat.error == "That request was not understood."
+
+
+async def test_a_language_the_chat_does_not_have_is_refused_and_changes_nothing(chat):
+    locale = chat.parent_state.substates[LocaleState.get_name()]  # pyright: ignore[reportOptionalMemberAccess]
+    assert isinstance(locale, LocaleState)
+    for bad in ("fr", "", None, ["en"], {"language": "en"}):
+        await locale.switch(bad)  # pyright: ignore[reportArgumentType]
+        assert locale.lang == "pt-BR"
+        assert chat.error == "Esse idioma não está disponível."
 
 
 def test_attachments_nested_absurdly_deep_are_refused_clearly():

@@ -1,0 +1,1 @@
+"""The gettext catalogs (``<locale>/LC_MESSAGES/messages.po``) and their tooling."""

@@ -1,0 +1,102 @@
+"""Every screen passes axe-core, in both languages and both themes (B12, B17).
+
+axe-core (bundled by ``axe-playwright-python``) runs in the page; a serious or
+critical violation, colour contrast included, fails the test. Keyboard paths
+that axe cannot see are walked here too: focus returns to what opened a dialog,
+Escape closes the phone menu.
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_attachments import png_bytes
+
+SEVERE = {"serious", "critical"}
+AXE = Axe()
+
+
+@pytest.fixture
+def deployment(single_process):
+    """One server: what is drawn does not depend on the deployment."""
+    return single_process
+
+
+def assert_accessible(page: Page, screen: str) -> None:
+    """Run axe on the page; no serious or critical violation may be left."""
+    # Colours are measured once dialogs have faded in, not half-way.
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running')"
+    )
+    violations = AXE.run(page).response["violations"]
+    severe = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(
+            f"{node['target']} {node.get('failureSummary', '')[-160:]!r}"
+            for node in v["nodes"][:6]
+        )
+        for v in violations
+        if v["impact"] in SEVERE
+    ]
+    assert severe == [], f"{screen}:\n" + "\n".join(severe)
+
+
+def focused_id(page: Page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("locale", ["pt-BR", "en-US"])
+def test_every_screen_passes_axe(people, locale, scheme):
+    options = {"locale": locale, "color_scheme": scheme}
+    visitor = people("axe", **options)
+    visitor.open("/login")
+    page = visitor.page
+    expect(page.locator("html")).to_have_class(re.compile(scheme))
+    assert_accessible(page, "login")
+    visitor.open("/register")
+    assert_accessible(page, "registration")
+
+    sender = people("envia", **options).enter()
+    sender.page.set_input_files(
+        "#file-picker",
+        files=[
+            {"name": "praia.png", "mimeType": "image/png", "buffer": png_bytes()},
+            {"name": "nota.txt", "mimeType": "text/plain", "buffer": b"oi"},
+        ],
+    )
+    expect(sender.page.locator("#attachment-tray [data-state='done']")).to_have_count(2)
+    sent = f"fotos e notas {sender.name}"
+    sender.send(sent)
+    visitor.enter()
+    visitor.send(f"minha resposta {visitor.name}")
+    bubble = visitor.messages().filter(has_text=sent)
+    expect(bubble.locator(".attachment-image")).to_have_count(1)
+    assert_accessible(page, "chat")
+
+    opener = page.locator(f"#user-{sender.name}")
+    opener.click()
+    expect(page.locator("#user-modal")).to_be_visible()
+    assert_accessible(page, "user pop-up")
+    page.keyboard.press("Escape")
+    expect(page.locator("#user-modal")).to_have_count(0)
+    assert focused_id(page) == f"user-{sender.name}"
+
+    thumbnail = bubble.locator(".attachment-image")
+    thumbnail.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#image-viewer")).to_be_visible()
+    assert_accessible(page, "image viewer")
+    page.keyboard.press("Escape")
+    expect(page.locator("#image-viewer")).to_have_count(0)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("#sidebar-toggle")
+    expect(page.locator("#sidebar")).to_be_visible()
+    assert_accessible(page, "phone menu")
+    page.keyboard.press("Escape")
+    expect(page.locator("#sidebar")).to_be_hidden()
+    assert focused_id(page) == "sidebar-toggle"
+    assert_accessible(page, "phone chat")
