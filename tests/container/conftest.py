@@ -32,6 +32,15 @@ UID = 10001
 # What the issue asks of a fresh container, online or not.
 START_SECONDS = 15.0
 RUN = f"chat-test-{os.getpid()}"
+# Seconds from ``run`` to healthy of every container, shown after the tests.
+START_TIMES: list[tuple[str, float]] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Show how long each container took to become healthy (the margin)."""
+    if START_TIMES:
+        times = ", ".join(f"{seconds:.1f} s {how}" for how, seconds in START_TIMES)
+        terminalreporter.write_line(f"Containers healthy after: {times}")
 
 
 def engine(
@@ -118,7 +127,9 @@ class Container:
         deadline = self.started + timeout
         while time.monotonic() < deadline:
             if self._answers():
-                return time.monotonic() - self.started
+                seconds = time.monotonic() - self.started
+                START_TIMES.append(("online" if self.published else "offline", seconds))
+                return seconds
             if not self.running():
                 raise AssertionError(f"{self.name} exited:\n{self.logs()}")
             time.sleep(0.2)
