@@ -41,7 +41,8 @@ COPY chat_app ./chat_app
 COPY assets ./assets
 COPY deploy/start.sh deploy/healthcheck.py ./deploy/
 
-# Translations: compile the gettext catalogs (.po to .mo) when there are any.
+# Translations: compile the gettext catalogs (.po to .mo) when there are any
+# (pybabel comes with babel from requirements.txt).
 RUN if [ -d chat_app/locales ]; then pybabel compile -d chat_app/locales -D messages; fi
 
 # Compile and build the frontend now, so a container starts in seconds. Importing

@@ -5,36 +5,43 @@
 #
 #   podman, runc   the engine; runc because crun refuses hybrid cgroup hierarchies
 #   debootstrap    builds a base image from Debian's packages when no container
-#                  registry is reachable (tests/container/base_image.sh)
+#                  registry is reachable (scripts/base-image.sh)
 #   /etc/containers/containers.conf (only when the machine has none of its own):
 #                  runc, and default ulimits within this machine's hard limits
 #                  (podman's own defaults for root exceed them here)
 set -euo pipefail
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || {
-    echo "Need root (or sudo) to install podman, runc and debootstrap." >&2
+as_root() { # run a command as root, through sudo when needed
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "Need root (or sudo) to run: $*" >&2
     exit 1
-  }
-  sudo="sudo"
-fi
+  fi
+}
 
+# With CONTAINER_ENGINE=docker, Docker is the machine's own business: only
+# debootstrap is installed here.
+engine=${CONTAINER_ENGINE:-podman}
 missing=()
-command -v podman >/dev/null 2>&1 || missing+=(podman)
-command -v runc >/dev/null 2>&1 || missing+=(runc)
+if [ "$engine" = podman ]; then
+  command -v podman >/dev/null 2>&1 || missing+=(podman)
+  command -v runc >/dev/null 2>&1 || missing+=(runc)
+fi
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends \
-    "${missing[@]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    --no-install-recommends "${missing[@]}"
 fi
 
 conf=/etc/containers/containers.conf
 marker="# Written by scripts/container-deps.sh"
 # Only a machine without its own configuration gets ours (rewritten when ours).
-if [ ! -e "$conf" ] || head -n 1 "$conf" | grep -qF "$marker"; then
+if [ "$engine" = podman ] && { [ ! -e "$conf" ] || head -n 1 "$conf" | grep -qF "$marker"; }; then
   limit() { # a hard limit, capped by $2
     local hard
     hard=$(ulimit -H "$1")
@@ -60,7 +67,7 @@ CONF
   )
   if [ "$new" != "$(cat "$conf" 2>/dev/null)" ]; then
     echo "Writing $conf (runc; nofile=$nofile, nproc=$nproc)"
-    $sudo mkdir -p /etc/containers
-    echo "$new" | $sudo tee "$conf" >/dev/null
+    as_root mkdir -p /etc/containers
+    echo "$new" | as_root tee "$conf" >/dev/null
   fi
 fi
