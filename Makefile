@@ -13,7 +13,8 @@ PY := $(BIN)/python
 export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 
-.PHONY: catalogs catalogs-update run dev test test-unit test-protocol test-browser bench lint format typecheck clean
+.PHONY: catalogs catalogs-update run dev test test-unit test-protocol test-browser \
+	test-container bench lint format typecheck clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,10 +71,25 @@ test-browser: $(VENV)/.dev catalogs
 	./scripts/system-deps.sh
 	$(PY) -m pytest tests/browser
 
+# The image as an operator builds and runs it, with podman (CONTAINER_ENGINE=docker
+# for Docker): installs podman, runc and debootstrap, builds the image (from a base
+# made with debootstrap where no container registry is reachable) and smoke-tests it
+# in its own pytest process (Playwright again).
+CONTAINER_ENGINE ?= podman
+TEST_IMAGE ?= localhost/chat-app:test
+export CONTAINER_ENGINE
+
+test-container: $(VENV)/.dev
+	./scripts/system-deps.sh
+	./scripts/container-deps.sh
+	./scripts/build-image.sh $(TEST_IMAGE)
+	CHAT_TEST_IMAGE=$(TEST_IMAGE) $(PY) -m pytest tests/container
+
 test: lint typecheck catalogs ## Everything CI runs.
 	./scripts/system-deps.sh
 	$(PY) -m pytest tests/unit tests/api tests/protocol
 	$(PY) -m pytest tests/browser
+	$(MAKE) --no-print-directory test-container
 	$(PY) -m bench --smoke
 
 bench: $(VENV)/.dev catalogs ## The full benchmark (about 10 minutes); writes docs/benchmarks.json.

@@ -2,8 +2,9 @@
 # The container's start command (also run by the tests outside a container):
 # bring the database to the latest migration, then serve the built app on one port.
 #
-#   deploy/start.sh           migrate (skipped with MIGRATE_ON_START=0), then serve
-#                             on $PORT (8000 by default)
+#   deploy/start.sh           check the secret and the folders, migrate (skipped
+#                             with MIGRATE_ON_START=0), then serve on $PORT (8000
+#                             by default)
 #   deploy/start.sh migrate   migrate only: compose's migrate service, Heroku's
 #                             release phase, a one-off ECS task
 set -eu
@@ -20,6 +21,7 @@ fi
 
 case "${1:-serve}" in
     migrate)
+        python -m chat_app.preflight migrate
         exec python -m chat_app.db
         ;;
     serve) ;;
@@ -28,6 +30,10 @@ case "${1:-serve}" in
         exit 2
         ;;
 esac
+
+# A weak secret or a folder uid 10001 cannot write stops the start here, before
+# the migrations create anything.
+python -m chat_app.preflight
 
 # With several replicas, migrate once before they start (a migrate service or
 # task) and give the replicas MIGRATE_ON_START=0.

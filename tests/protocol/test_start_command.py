@@ -1,7 +1,9 @@
 """The container's start command, run outside a container (no engine on CI)."""
 
 import secrets
+import shutil
 import subprocess
+from pathlib import Path
 
 import httpx
 
@@ -58,8 +60,12 @@ def test_production_refuses_to_start_without_a_secret():
 
 
 def test_production_refuses_a_placeholder_secret():
+    """Before the migrations: a refused start leaves no database behind."""
     env = start_env("weak", CHAT_JWT_SECRET="change-me" * 4)
+    data = Path(env["CHAT_DATA_DIR"])
+    shutil.rmtree(data, ignore_errors=True)
     assert "placeholder" in refusal(env)
+    assert not data.exists()
 
 
 def test_the_start_command_migrates_and_serves_a_healthy_app():
