@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives: Chromium for the browser tests,
 # redis-server for the multi-worker tests and PostgreSQL for the server-database
-# tests (the tests start their own servers; nothing is started here). Does nothing
+# tests (the tests start their own servers; nothing is started here), and an emoji
+# font so that the screenshots the browser suite writes show emoji. Does nothing
 # when all are present.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -152,14 +152,16 @@ def people(browser: Browser, deployment: list[ChatServer]) -> Iterator[Callable]
     for server in deployment:
         server.process.mark_log()
 
-    def make(prefix: str, **context_options) -> User:
+    def make(prefix: str, account: Account | None = None, **context_options) -> User:
         # The brief's readers are Brazilian: pt-BR unless a test asks otherwise.
         context_options.setdefault("locale", "pt-BR")
         context = browser.new_context(**context_options)
         page = context.new_page()
         server = deployment[len(users) % len(deployment)]
         user = User(
-            account=create_account(server.url, prefix), page=page, server=server
+            account=account or create_account(server.url, prefix),
+            page=page,
+            server=server,
         )
         page.on("pageerror", lambda error: user.page_errors.append(str(error)))
         users.append(user)

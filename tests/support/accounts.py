@@ -18,7 +18,10 @@ class Account:
 
 
 def create_account(
-    base_url: str, prefix: str = "user", language: str = "pt-BR"
+    base_url: str,
+    prefix: str = "user",
+    language: str = "pt-BR",
+    username: str | None = None,
 ) -> Account:
     """Register a fresh account and log it in.
 
@@ -26,11 +29,13 @@ def create_account(
         base_url: The chat's address.
         prefix: The start of the username; a random suffix keeps it unique.
         language: The language the account chooses (``pt-BR`` or ``en``).
+        username: The exact username (on a server of its own); by default the
+            prefix and a random suffix.
 
     Returns:
         The account with a session token.
     """
-    username = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    username = username or f"{prefix}-{uuid.uuid4().hex[:6]}"
     password = f"pw-{uuid.uuid4().hex}"
     fields = {
         "name": f"{prefix.title()} Tester",
