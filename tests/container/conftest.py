@@ -21,10 +21,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from harness.servers import ARTIFACTS, BAD_LOG_LINE, free_port
-from tests.browser.conftest import CHROMIUM_ARGS
+from tests.support.chromium import chromium
 
 ENGINE = os.environ.get("CONTAINER_ENGINE", "podman")
 IMAGE = os.environ.get("CHAT_TEST_IMAGE", "localhost/chat-app:test")
@@ -325,13 +325,5 @@ def deployment() -> Iterator[Deployment]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, as the browser tests launch it."""
-    executable = shutil.which("chromium")
-    assert executable, "chromium is missing: run `make test`, which installs it."
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
