@@ -24,7 +24,7 @@ def test_the_phone_composer_gives_the_text_box_the_width(people):
     assert box_of(page, "#composer-input")["width"] > 220
     empty = box_of(page, "#composer-input")["height"]
     assert empty < 48  # one line, placeholder included
-    page.fill("#composer-input", "\n".join(f"linha {n}" for n in range(12)))
+    page.fill("#composer-input", "\n".join(f"verso {n}" for n in range(12)))
     page.wait_for_function(
         "h => document.getElementById('composer-input').offsetHeight > h", arg=empty
     )
