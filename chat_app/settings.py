@@ -112,6 +112,8 @@ class Settings(BaseSettings):
         max_avatar_pixels: The most pixels (width times height, as the file
             declares them) a profile picture may have; a larger one is refused
             before it is decoded.
+        avatar_uploads_per_hour: Profile pictures one person may upload in an
+            hour (refused ones count: each costs decoding).
         body_timeout_seconds: A request whose body stops arriving for this long
             is answered 408 and closed.
         body_grace_seconds: A request body may take this long at any pace...
@@ -201,6 +203,7 @@ class Settings(BaseSettings):
     upload_bytes_per_address_per_day: int = Field(default=2 * 1024 * 1024 * 1024, ge=1)
     max_avatar_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_avatar_pixels: int = Field(default=40_000_000, ge=1)
+    avatar_uploads_per_hour: int = Field(default=20, ge=1)
     body_timeout_seconds: float = Field(default=30, gt=0)
     body_grace_seconds: float = Field(default=10, gt=0)
     body_min_bytes_per_second: int = Field(default=16 * 1024, ge=1)

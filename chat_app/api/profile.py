@@ -8,15 +8,16 @@ picture is kept and served; the bytes uploaded are deleted whatever happens.
 import asyncio
 import functools
 import logging
-from pathlib import Path
+import time
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from chat_app import db, profiles
+from chat_app import attempts, db, profiles
 from chat_app.api.web import ApiError, authenticated
 from chat_app.cpu import cpu_threads
-from chat_app.domain.files import is_stored_name
+from chat_app.domain.files import is_stored_name, stored_version
+from chat_app.domain.text import Text
 from chat_app.domain.validation import USERNAME_MAX_LENGTH, USERNAME_PATTERN
 from chat_app.settings import get_settings
 from chat_app.uploads import avatars
@@ -41,19 +42,36 @@ def avatar_url(username: str, stored: str) -> str:
     Returns:
         ``/api/avatars/<username>?v=<version>``.
     """
-    return f"/api/avatars/{username}?v={Path(stored).stem}"
+    return f"/api/avatars/{username}?v={stored_version(stored)}"
 
 
 async def upload_avatar(request: Request) -> JSONResponse:
     """``POST /api/profile/avatar``: multipart ``file`` -> 200 {url}.
 
-    401 without a session, 413 over ``max_avatar_bytes``, 415 for a file that
-    is no PNG, JPEG, WebP or GIF picture, 422 for one with too many pixels or
-    that cannot be decoded. The picture it replaces is deleted.
+    401 without a session, 429 past ``avatar_uploads_per_hour`` (counted before
+    the body is read), 413 over ``max_avatar_bytes``, 415 for a file that is
+    no PNG, JPEG, WebP or GIF picture, 422 for one with too many pixels or that
+    cannot be decoded. The picture it replaces is deleted.
     """
     user = await authenticated(request)
     assert user.id is not None
     settings = get_settings()
+    limit = settings.avatar_uploads_per_hour
+    wait = await db.run(
+        attempts.count_avatar,
+        user.id,
+        limit=limit,
+        window=attempts.AVATAR_WINDOW_SECONDS,
+        now=time.time(),
+    )
+    if wait:
+        message = Text(
+            "At most {limit} pictures an hour: try again in {wait} s.",
+            {"limit": limit, "wait": wait},
+        )
+        raise _refused(
+            user.username, 429, "too_many_uploads", message, {"Retry-After": str(wait)}
+        )
     directory = avatars.folder(settings.upload_dir)
     incoming = directory / avatars.INCOMING
     try:
@@ -67,9 +85,8 @@ async def upload_avatar(request: Request) -> JSONResponse:
             field=FIELD,
         )
     except UploadError as error:
-        raise _refused(user.username, error.status, error.code, error.message) from (
-            error
-        )
+        refusal = _refused(user.username, error.status, error.code, error.message)
+        raise refusal from error
     except ClientDisconnect as error:
         raise ApiError(400, "disconnected", "The upload was interrupted.") from error
     try:
@@ -98,10 +115,16 @@ async def upload_avatar(request: Request) -> JSONResponse:
     return JSONResponse({"url": avatar_url(user.username, stored)})
 
 
-def _refused(username: str, status: int, code: str, message) -> ApiError:
+def _refused(
+    username: str,
+    status: int,
+    code: str,
+    message: Text,
+    headers: dict[str, str] | None = None,
+) -> ApiError:
     """The answer to a refused picture (logged: a refusal is worth knowing of)."""
     logger.warning("Avatar refused.", extra={"username": username, "reason": code})
-    return ApiError(status, code, message)
+    return ApiError(status, code, message, headers=headers)
 
 
 async def avatar(request: Request) -> Response:
@@ -120,7 +143,7 @@ async def avatar(request: Request) -> Response:
     if not stored or not is_stored_name(stored) or not path.is_file():
         raise ApiError(404, "not_found", "No such file.")
     headers = {
-        "ETag": f'"{Path(stored).stem}"',
+        "ETag": f'"{stored_version(stored)}"',
         "Cache-Control": "no-cache",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",

@@ -173,3 +173,20 @@ def test_only_a_current_picture_is_served(client, auth):
     # A picture is no attachment: the files route never serves it.
     assert client.get(f"/static/{stored}").status_code == 404
     assert client.get(f"/static/avatars/{stored}").status_code == 404
+
+
+def test_pictures_past_the_hourly_limit_answer_429_before_the_body_is_read(
+    client, auth, monkeypatch
+):
+    monkeypatch.setenv("CHAT_AVATAR_UPLOADS_PER_HOUR", "2")
+    get_settings.cache_clear()
+    assert upload(client, auth, b"not a picture").status_code == 415  # counts too
+    assert upload(client, auth, PNG).status_code == 200
+    [before] = kept()
+    answer = upload(client, auth, PNG)
+    assert answer.status_code == 429
+    assert answer.json()["error"]["code"] == "too_many_uploads"
+    assert 3500 <= int(answer.headers["retry-after"]) <= 3600
+    assert kept() == [before]
+    # Another person has a limit of their own.
+    assert upload(client, register(client, "bia"), PNG).status_code == 200
