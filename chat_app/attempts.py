@@ -1,7 +1,8 @@
 """Counted attempts: failed logins and registrations, under keys, taking turns.
 
 Each counted attempt is a ``LoginFailure`` row under a key: a login under its
-account, its address and the pair of both; a registration under its address.
+account, its address and the pair of both; a registration under its address; a
+profile picture upload under its account.
 Attempts on one key take turns (``db.take_turn``: an advisory lock on PostgreSQL,
 the write lock on SQLite), so parallel attempts are counted one after another,
 across every backend process. The rules that turn the counts into a wait are in
@@ -31,6 +32,8 @@ from chat_app.settings import Settings
 
 # Longer client addresses are hashed, so that every key fits its column (300).
 MAX_ADDRESS_IN_KEY = 100
+# The window of the limit on profile pictures (``avatar_uploads_per_hour``).
+AVATAR_WINDOW_SECONDS = 3600
 
 
 def _digest(text: str, *, key: bytes = b"") -> str:
@@ -208,7 +211,31 @@ def count_registration(
     Returns:
         0 when counted; otherwise the seconds to wait (nothing counted).
     """
-    key = f"register:{address_key(client)}"
+    return _count(session, f"register:{address_key(client)}", limit, window, now)
+
+
+def count_avatar(
+    session: Session, user_id: int, *, limit: int, window: float, now: float
+) -> int:
+    """Count a person's profile picture upload, unless they are past their limit.
+
+    Counted before the upload is read, refused ones too: each costs decoding.
+
+    Args:
+        session: The database session (committed by the caller).
+        user_id: The verified account's id.
+        limit: Uploads allowed...
+        window: ...within this many seconds.
+        now: The current time.
+
+    Returns:
+        0 when counted; otherwise the seconds to wait (nothing counted).
+    """
+    return _count(session, f"avatar:{user_id}", limit, window, now)
+
+
+def _count(session: Session, key: str, limit: int, window: float, now: float) -> int:
+    """Count an attempt under one key, unless the key is past its limit."""
     counted = _take_turns_and_count(session, [key], since=now - window)
     now = _not_before(now, counted)
     wait = seconds_to_wait(counted[key], now=now, limit=limit, window=window)

@@ -27,6 +27,9 @@ class User(SQLModel, table=True):
     created_at: datetime
     # The language the person chose (``i18n.LANGUAGES``); None until they have one.
     language: str | None = Field(default=None, max_length=8)
+    # The stored name of the person's picture in ``upload_dir/avatars`` (made by
+    # ``uploads.avatars``, never the uploaded bytes); None without one.
+    avatar: str | None = Field(default=None, max_length=64)
 
     def public(self) -> dict[str, object]:
         """The profile other people and the API may see.

@@ -108,6 +108,12 @@ class Settings(BaseSettings):
             disk has less free space than this.
         upload_bytes_per_address_per_day: The most bytes uploaded from one
             client address (every account on it together) in 24 hours.
+        max_avatar_bytes: The largest picture accepted for a profile.
+        max_avatar_pixels: The most pixels (width times height, as the file
+            declares them) a profile picture may have; a larger one is refused
+            before it is decoded.
+        avatar_uploads_per_hour: Profile pictures one person may upload in an
+            hour (refused ones count: each costs decoding).
         body_timeout_seconds: A request whose body stops arriving for this long
             is answered 408 and closed.
         body_grace_seconds: A request body may take this long at any pace...
@@ -195,6 +201,9 @@ class Settings(BaseSettings):
     uploads_per_minute: int = Field(default=20, ge=1)
     min_free_disk_bytes: int = Field(default=1024 * 1024 * 1024, ge=0)
     upload_bytes_per_address_per_day: int = Field(default=2 * 1024 * 1024 * 1024, ge=1)
+    max_avatar_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_avatar_pixels: int = Field(default=40_000_000, ge=1)
+    avatar_uploads_per_hour: int = Field(default=20, ge=1)
     body_timeout_seconds: float = Field(default=30, gt=0)
     body_grace_seconds: float = Field(default=10, gt=0)
     body_min_bytes_per_second: int = Field(default=16 * 1024, ge=1)

@@ -124,7 +124,9 @@ async def _clean_up() -> None:
         attempts.forget_old,
         now=time.time(),
         older_than=max(
-            settings.login_window_seconds, settings.registration_window_seconds
+            settings.login_window_seconds,
+            settings.registration_window_seconds,
+            attempts.AVATAR_WINDOW_SECONDS,
         ),
     )
     if forgotten:

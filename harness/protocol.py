@@ -28,12 +28,14 @@ from chat_app.states.auth import AuthState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
 from chat_app.states.locale import LocaleState
+from chat_app.states.profile import ProfileState
 
 ROOT = rx.State.get_full_name()
 AUTH = AuthState.get_full_name()
 CHAT = ChatState.get_full_name()
 DIALOG = DialogState.get_full_name()
 LOCALE = LocaleState.get_full_name()
+PROFILE = ProfileState.get_full_name()
 ROOM = RoomViewState.get_full_name()
 FIRST_ROOM = "sala-1"
 MARKER = re.compile(r"bench:(\d+):")
@@ -316,6 +318,10 @@ class ChatClient(Receiver):
     def typists(self) -> list[str]:
         """The typing list last received."""
         return self.var(ROOM, "typists") or []
+
+    def avatars(self) -> dict[str, str]:
+        """The room's pictures last received: username to version."""
+        return self.var(ROOM, "avatars") or {}
 
     def messages(self) -> list[dict[str, Any]]:
         """The live window as the browser would lay it out, oldest first."""

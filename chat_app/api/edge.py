@@ -13,8 +13,8 @@ One ASGI middleware around the whole app (Reflex's routes and the socket too):
   and some clients (httpx's async client) report that reset instead of the answer.
   So the unread rest of the body is read and thrown away, for at most
   ``refusal_drain_seconds`` and no more than the route accepts: an upload's
-  limit on ``/api/upload``, a JSON body's anywhere else. A body declared bigger
-  is closed unread.
+  limit on ``/api/upload``, a picture's on ``/api/profile/avatar``, a JSON
+  body's anywhere else. A body declared bigger is closed unread.
 - A websocket handshake from a page of another origin is refused (403). Reflex
   checks the origins it is given; with none configured in production it cannot
   say "only my own host", so this does.
@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chat_app.api.profile import AVATAR_PATH
 from chat_app.api.web import ApiError
 from chat_app.domain.text import Text
 from chat_app.settings import Settings, get_settings
@@ -92,11 +93,14 @@ def drain_limit(path: str, settings: Settings) -> int:
         settings: The settings.
 
     Returns:
-        An upload's limit on the upload route, a JSON body's anywhere else
-        (every other route of the chat takes JSON or nothing).
+        An upload's limit on the upload route, a picture's on the avatar
+        route, a JSON body's anywhere else (every other route of the chat takes
+        JSON or nothing).
     """
     if path.rstrip("/") == UPLOAD_PATH:
         return settings.max_upload_bytes + ENVELOPE_BYTES
+    if path.rstrip("/") == AVATAR_PATH:
+        return settings.max_avatar_bytes + ENVELOPE_BYTES
     return settings.max_json_body_bytes
 
 

@@ -21,6 +21,7 @@ from chat_app.accounts import (
 )
 from chat_app.api.access_log import RequestLog
 from chat_app.api.edge import Edge
+from chat_app.api.profile import AVATAR_PATH, avatar, upload_avatar
 from chat_app.api.uploads import static_file, upload
 from chat_app.api.web import (
     ApiError,
@@ -158,6 +159,8 @@ def create_api() -> Starlette:
             Route("/api/health", health, methods=["GET"]),
             Route("/api/upload", upload, methods=["POST"]),
             Route("/static/{name:path}", static_file, methods=["GET", "HEAD"]),
+            Route(AVATAR_PATH, upload_avatar, methods=["POST"]),
+            Route("/api/avatars/{username}", avatar, methods=["GET", "HEAD"]),
         ],
         exception_handlers={
             ApiError: api_error,

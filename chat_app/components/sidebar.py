@@ -4,7 +4,7 @@ import reflex as rx
 
 from chat_app.components.brand import brand_mark
 from chat_app.components.language_switch import language_switch
-from chat_app.components.person import person_avatar
+from chat_app.components.profile_dialog import profile_dialog
 from chat_app.components.rooms_menu import rooms_menu
 from chat_app.components.users_menu import users_menu
 from chat_app.components.words import t
@@ -32,15 +32,14 @@ def sidebar() -> rx.Component:
     """The sidebar's content, shown beside the messages or as a drawer on phones.
 
     Returns:
-        A column with the rooms menu, the users menu, and the leave and logout
-        buttons.
+        A column with one's profile button, the rooms menu, the users menu, and
+        the leave and logout buttons.
         On phones it also has a button that closes the drawer.
     """
     return rx.vstack(
         brand_mark(size="1.5rem", text_size="4"),
         rx.hstack(
-            person_avatar(ChatState.username),
-            rx.text(ChatState.username, weight="bold", truncate=True, flex="1"),
+            profile_dialog(),
             language_switch(),
             theme_toggle(),
             rx.icon_button(

@@ -102,6 +102,18 @@ def stored_name(extension: str) -> str:
     return f"{uuid.uuid4().hex}{extension}"
 
 
+def stored_version(name: str) -> str:
+    """What tells one stored file from every other: its random digits.
+
+    Args:
+        name: A stored name.
+
+    Returns:
+        The name without its extension.
+    """
+    return name.split(".", 1)[0]
+
+
 def is_stored_name(name: str) -> bool:
     """Whether a name could be one the server made (so it cannot climb out).
 

@@ -77,6 +77,8 @@ class RoomViewState(rx.State):
     """
 
     members: rx.Field[list[str]] = rx.field(default_factory=list)
+    # The members' pictures: username to version (``presence.avatars``).
+    avatars: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     typists: rx.Field[list[str]] = rx.field(default_factory=list)
     first_unread: rx.Field[int] = rx.field(0)
     latest: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
@@ -152,6 +154,7 @@ async def show_room(sid: str, view: RoomView | None) -> None:
         sid,
         view_delta(
             members=view.members if view else [],
+            avatars=view.avatars if view else {},
             typists=view.typists if view else [],
             head=view.head if view else 0,
             first_unread=view.first_unread if view else 0,
@@ -265,7 +268,7 @@ async def show_read_state(
 
 
 def announce_members(room: str) -> None:
-    """Tell a room, shortly, who is in it and who is typing now.
+    """Tell a room, shortly, who is in it, how they look and who is typing now.
 
     Args:
         room: The room's slug.
@@ -274,13 +277,17 @@ def announce_members(room: str) -> None:
     async def delta() -> sockets.Delta:
         now = time.time()
         members = await db.run(presence.members, room)
+        avatars = await db.run(presence.avatars, members)
         typists = await db.run(
             presence.typists, room, now=now, ttl=get_settings().typing_ttl_seconds
         )
-        return view_delta(members=members, typists=typists)
+        return view_delta(members=members, avatars=avatars, typists=typists)
 
     hub.announce_soon(
-        room, f"members:{room}", delta, [var_key("members"), var_key("typists")]
+        room,
+        f"members:{room}",
+        delta,
+        [var_key("members"), var_key("avatars"), var_key("typists")],
     )
 
 

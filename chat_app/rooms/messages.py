@@ -6,7 +6,7 @@ commits.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, case, col, func, select, update
@@ -284,6 +284,7 @@ class RoomView:
         oldest: The sequence number of the oldest message in the window.
         latest: Each room's latest sequence number.
         last_read: How far the user has read each room.
+        avatars: The members' pictures (``presence.avatars``).
     """
 
     members: list[str]
@@ -294,6 +295,7 @@ class RoomView:
     oldest: int
     latest: dict[str, int]
     last_read: dict[str, int]
+    avatars: dict[str, str] = field(default_factory=dict)
 
 
 def view(
@@ -328,8 +330,9 @@ def view(
     mark_read(session, username=username, room=room)
     session.flush()
     marks[room] = latest.get(room, 0)
+    members = presence.members(session, room)
     return RoomView(
-        members=presence.members(session, room),
+        members=members,
         typists=presence.typists(session, room, now=now, ttl=typing_ttl),
         blocks=blocks,
         head=head,
@@ -337,4 +340,5 @@ def view(
         oldest=start,
         latest=latest,
         last_read=marks,
+        avatars=presence.avatars(session, members),
     )

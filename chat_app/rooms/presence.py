@@ -11,7 +11,8 @@ from sqlmodel import Session, col, delete, func, select, update
 
 from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
-from chat_app.models import Presence
+from chat_app.domain.files import stored_version
+from chat_app.models import Presence, User
 from chat_app.rooms.read_marks import mark_read
 
 
@@ -41,6 +42,31 @@ def members(session: Session, room: str) -> list[str]:
         .order_by(func.min(Presence.entered_at))
     ).all()
     return [username for username, _ in rows]
+
+
+@reads
+def avatars(session: Session, usernames: list[str]) -> dict[str, str]:
+    """The pictures of people who have one, by their version.
+
+    A page asks for ``/api/avatars/<username>?v=<version>``: a new picture is a
+    new address, so no page keeps showing the old one.
+
+    Args:
+        session: The database session.
+        usernames: The people (a room's members).
+
+    Returns:
+        Username to the version of their picture; people without one are left
+        out.
+    """
+    if not usernames:
+        return {}
+    rows = session.exec(
+        select(User.username, User.avatar).where(
+            col(User.username).in_(usernames), col(User.avatar).is_not(None)
+        )
+    ).all()
+    return {username: stored_version(avatar) for username, avatar in rows if avatar}
 
 
 @reads

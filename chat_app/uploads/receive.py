@@ -116,8 +116,9 @@ async def receive_files(
     max_upload_bytes: int,
     max_stored_bytes: int | None = None,
     min_free_disk_bytes: int = 0,
+    field: bytes = FILE_FIELD,
 ) -> list[ReceivedFile]:
-    """Stream the ``files`` parts of a multipart request into ``directory``.
+    """Stream the file parts of a multipart request into ``directory``.
 
     Args:
         request: The request.
@@ -128,6 +129,8 @@ async def receive_files(
         max_stored_bytes: The most bytes of files the sender's quota has left
             (None: no quota).
         min_free_disk_bytes: The free space the upload folder's disk keeps.
+        field: The name of the form field the files come in (others are not
+            read).
 
     Returns:
         The files, in the order sent.
@@ -184,7 +187,7 @@ async def receive_files(
                 raise _malformed(error) from error
             for event, data in parse.events:
                 current = await _handle(
-                    event, data, parse, parts, current, directory, max_files
+                    event, data, parse, parts, current, directory, max_files, field
                 )
                 if current is not None and current.size > max_file_bytes:
                     raise UploadError(
@@ -271,6 +274,7 @@ async def _handle(
     current: _Part | None,
     directory: Path,
     max_files: int,
+    field: bytes,
 ) -> _Part | None:
     """Apply one parser event; returns the file part now being written, if any."""
     if event == "begin":
@@ -288,7 +292,7 @@ async def _handle(
         return current
     if event == "headers":
         _, options = parse_options_header(parse.headers.get(b"content-disposition"))
-        if options.get(b"name") != FILE_FIELD or b"filename" not in options:
+        if options.get(b"name") != field or b"filename" not in options:
             return None  # other fields are not read
         if len(parts) >= max_files:
             raise UploadError(

@@ -92,6 +92,19 @@ def test_every_screen_passes_axe(people, locale, scheme):
     page.keyboard.press("Escape")
     expect(page.locator("#image-viewer")).to_have_count(0)
 
+    page.locator("#profile-button").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#profile-dialog")).to_be_visible()
+    page.set_input_files(
+        "#avatar-upload",
+        files=[{"name": "eu.png", "mimeType": "image/png", "buffer": png_bytes()}],
+    )
+    expect(page.locator("#avatar-preview img")).to_have_count(1)
+    assert_accessible(page, "profile")
+    page.keyboard.press("Escape")
+    expect(page.locator("#profile-dialog")).to_have_count(0)
+    expect(page.locator("#profile-button")).to_be_focused()
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.click("#sidebar-toggle")
     expect(page.locator("#sidebar")).to_be_visible()
