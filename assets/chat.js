@@ -379,8 +379,9 @@ document.addEventListener("click", (event) => {
     open = false;
     const active = document.activeElement;
     if (active && active !== document.body) return;
-    const target =
-      opener && opener.isConnected ? opener : document.getElementById(openerId);
+    // By id first: React may have reused the node for another row since.
+    const byId = openerId ? document.getElementById(openerId) : null;
+    const target = byId || (opener && opener.isConnected ? opener : null);
     if (target) target.focus();
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

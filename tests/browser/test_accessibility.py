@@ -43,10 +43,6 @@ def assert_accessible(page: Page, screen: str) -> None:
     assert severe == [], f"{screen}:\n" + "\n".join(severe)
 
 
-def focused_id(page: Page) -> str:
-    return page.evaluate("document.activeElement && document.activeElement.id")
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("locale", ["pt-BR", "en-US"])
 def test_every_screen_passes_axe(people, locale, scheme):
@@ -82,7 +78,7 @@ def test_every_screen_passes_axe(people, locale, scheme):
     assert_accessible(page, "user pop-up")
     page.keyboard.press("Escape")
     expect(page.locator("#user-modal")).to_have_count(0)
-    assert focused_id(page) == f"user-{sender.name}"
+    expect(page.locator(f"#user-{sender.name}")).to_be_focused()
 
     thumbnail = bubble.locator(".attachment-image")
     thumbnail.focus()
@@ -111,5 +107,5 @@ def test_every_screen_passes_axe(people, locale, scheme):
     assert_accessible(page, "phone menu")
     page.keyboard.press("Escape")
     expect(page.locator("#sidebar")).to_be_hidden()
-    assert focused_id(page) == "sidebar-toggle"
+    expect(page.locator("#sidebar-toggle")).to_be_focused()
     assert_accessible(page, "phone chat")
