@@ -45,7 +45,7 @@ def profile_button() -> rx.Component:
         variant="ghost",
         color_scheme="gray",
         high_contrast=True,
-        flex="1",
+        width="100%",
         min_width="0",
         overflow="hidden",
         justify_content="flex-start",

@@ -37,9 +37,11 @@ def sidebar() -> rx.Component:
         On phones it also has a button that closes the drawer.
     """
     return rx.vstack(
-        brand_mark(size="1.5rem", text_size="4"),
+        # The mark and the page's own controls on one row; one's profile under it,
+        # with room for the whole name.
         rx.hstack(
-            profile_dialog(),
+            brand_mark(size="1.5rem", text_size="4"),
+            rx.spacer(),
             language_switch(),
             theme_toggle(),
             rx.icon_button(
@@ -53,6 +55,7 @@ def sidebar() -> rx.Component:
             align="center",
             width="100%",
         ),
+        profile_dialog(),
         rx.separator(),
         rooms_menu(),
         rx.separator(),
