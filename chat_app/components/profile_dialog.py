@@ -5,6 +5,7 @@ import reflex as rx
 from chat_app.components.person import person_avatar
 from chat_app.components.words import t
 from chat_app.domain.files import size_text
+from chat_app.domain.validation import NAME_MAX_LENGTH
 from chat_app.settings import get_settings
 from chat_app.states.chat import ChatState
 from chat_app.states.profile import ProfileState
@@ -130,7 +131,7 @@ def profile_form() -> rx.Component:
                 id="profile-name",
                 name="name",
                 default_value=ProfileState.name,
-                max_length=100,
+                max_length=NAME_MAX_LENGTH,
                 auto_complete="name",
                 width="100%",
             ),

@@ -275,13 +275,15 @@ def announce_members(room: str) -> None:
     """
 
     async def delta() -> sockets.Delta:
-        now = time.time()
-        members = await db.run(presence.members, room)
-        avatars = await db.run(presence.avatars, members)
-        typists = await db.run(
-            presence.typists, room, now=now, ttl=get_settings().typing_ttl_seconds
+        people = await db.run(
+            presence.roster,
+            room,
+            now=time.time(),
+            ttl=get_settings().typing_ttl_seconds,
         )
-        return view_delta(members=members, avatars=avatars, typists=typists)
+        return view_delta(
+            members=people.members, avatars=people.avatars, typists=people.typists
+        )
 
     hub.announce_soon(
         room,

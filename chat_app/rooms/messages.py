@@ -330,15 +330,15 @@ def view(
     mark_read(session, username=username, room=room)
     session.flush()
     marks[room] = latest.get(room, 0)
-    members = presence.members(session, room)
+    people = presence.roster(session, room, now=now, ttl=typing_ttl)
     return RoomView(
-        members=members,
-        typists=presence.typists(session, room, now=now, ttl=typing_ttl),
+        members=people.members,
+        typists=people.typists,
         blocks=blocks,
         head=head,
         first_unread=read_up_to + 1 if latest.get(room, 0) > read_up_to else 0,
         oldest=start,
         latest=latest,
         last_read=marks,
-        avatars=presence.avatars(session, members),
+        avatars=people.avatars,
     )

@@ -69,6 +69,36 @@ def avatars(session: Session, usernames: list[str]) -> dict[str, str]:
     return {username: stored_version(avatar) for username, avatar in rows if avatar}
 
 
+@dataclass(frozen=True)
+class Roster:
+    """Who is in a room, how they look, and who of them is typing."""
+
+    members: list[str]
+    avatars: dict[str, str]
+    typists: list[str]
+
+
+@reads
+def roster(session: Session, room: str, *, now: float, ttl: float) -> Roster:
+    """A room's members, their pictures and its typists, in one database visit.
+
+    Args:
+        session: The database session.
+        room: The room's slug.
+        now: The current time.
+        ttl: Seconds a typing report lasts.
+
+    Returns:
+        The roster.
+    """
+    people = members(session, room)
+    return Roster(
+        members=people,
+        avatars=avatars(session, people),
+        typists=typists(session, room, now=now, ttl=ttl),
+    )
+
+
 @reads
 def typists(session: Session, room: str, *, now: float, ttl: float) -> list[str]:
     """Who is typing in a room, in the order they started; stale typing expires.

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from harness.servers import ARTIFACTS, BAD_LOG_LINE, free_port
+from harness.servers import ARTIFACTS, BAD_LOG_LINE, free_port, wait_until
 from tests.support.chromium import chromium
 
 ENGINE = os.environ.get("CONTAINER_ENGINE", "podman")
@@ -124,16 +124,22 @@ class Container:
         Returns:
             Seconds from ``run`` until healthy.
         """
-        deadline = self.started + timeout
-        while time.monotonic() < deadline:
+
+        def answered() -> bool:
             if self._answers():
-                seconds = time.monotonic() - self.started
-                START_TIMES.append(("online" if self.published else "offline", seconds))
-                return seconds
+                return True
             if not self.running():
                 raise AssertionError(f"{self.name} exited:\n{self.logs()}")
-            time.sleep(0.2)
-        raise AssertionError(f"{self.name} not healthy in {timeout} s:\n{self.logs()}")
+            return False
+
+        left = self.started + timeout - time.monotonic()
+        try:
+            wait_until(answered, left, f"{self.name} to be healthy", interval=0.2)
+        except TimeoutError as error:
+            raise AssertionError(f"{error}\n{self.logs()}") from error
+        seconds = time.monotonic() - self.started
+        START_TIMES.append(("online" if self.published else "offline", seconds))
+        return seconds
 
     def _answers(self) -> bool:
         if not self.published:
