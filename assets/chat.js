@@ -385,3 +385,62 @@ document.addEventListener("click", (event) => {
     if (target) target.focus();
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+// Message actions from the keyboard. In the composer: Escape drops the reply or
+// the edit, and the Up arrow in an empty composer edits one's latest message
+// (Slack's habit). On a focused message: R replies, E edits, Delete deletes.
+// And the jump to a message (a quote's original): scrolled into view, lit up.
+(function () {
+  function press(selector, root) {
+    const button = (root || document).querySelector(selector);
+    if (!button) return false;
+    button.click();
+    return true;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (!(target instanceof HTMLElement) || event.defaultPrevented) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (target.id === "composer-input") {
+      if (event.key === "Escape") {
+        if (press("#cancel-edit") || press("#cancel-reply")) event.preventDefault();
+      } else if (
+        event.key === "ArrowUp" &&
+        !event.shiftKey &&
+        target.value === "" &&
+        !document.getElementById("edit-preview")
+      ) {
+        if (press("#edit-last")) event.preventDefault();
+      }
+      return;
+    }
+    if (!target.classList.contains("message")) return;
+    const action = { r: "reply", e: "edit", Delete: "delete" }[event.key];
+    if (action && press(`[data-action="${action}"]`, target)) {
+      event.preventDefault();
+    }
+  });
+
+  // Called by the server once the message's page (if any) was sent: the
+  // message may still be on its way into the page, so look for a while.
+  window.chatShowMessage = function (seq) {
+    const started = Date.now();
+    const look = () => {
+      const list = document.getElementById("message-list");
+      const bubble = list && list.querySelector(`.message[data-id="${seq}"]`);
+      if (!bubble) {
+        if (Date.now() - started < 5000) requestAnimationFrame(look);
+        return;
+      }
+      bubble.scrollIntoView({ block: "center", behavior: "smooth" });
+      for (const lit of list.querySelectorAll('[data-highlighted="true"]')) {
+        lit.removeAttribute("data-highlighted");
+      }
+      bubble.dataset.highlighted = "true";
+      bubble.focus({ preventScroll: true });
+      setTimeout(() => bubble.removeAttribute("data-highlighted"), 2500);
+    };
+    look();
+  };
+})();

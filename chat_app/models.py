@@ -77,6 +77,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("room", "seq"),
         Index("ix_messages_author_sent_at_ms", "author", "sent_at_ms"),
+        Index("ix_messages_room_reply_to", "room", "reply_to"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -89,6 +90,40 @@ class Message(SQLModel, table=True):
     sent_at_ms: int = Field(sa_type=BigInteger)
     # The message's attachments as public dicts (see ``Attachment.public``).
     attachments: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
+    # The number of the message of the same room it replies to (quotes), if any.
+    reply_to: int | None = None
+    # When its author last changed its text; None if never.
+    edited_at_ms: int | None = Field(default=None, sa_type=BigInteger)
+    # When its author deleted it (its text and files are gone); None if not.
+    deleted_at_ms: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class Reaction(SQLModel, table=True):
+    """One person's reaction (an emoji) to a message; several per person allowed."""
+
+    __tablename__ = "reactions"  # pyright: ignore[reportAssignmentType]
+    __table_args__ = (
+        UniqueConstraint("room", "seq", "username", "emoji"),
+        Index("ix_reactions_room_seq", "room", "seq"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    room: str = Field(max_length=64)
+    seq: int
+    username: str = Field(max_length=32)
+    emoji: str = Field(max_length=32)
+    at_ms: int = Field(sa_type=BigInteger)
+
+
+class Mention(SQLModel, table=True):
+    """A person a message mentions (``@username``), for their "@" mark."""
+
+    __tablename__ = "mentions"  # pyright: ignore[reportAssignmentType]
+    __table_args__ = (Index("ix_mentions_username_room", "username", "room"),)
+
+    room: str = Field(primary_key=True, max_length=64)
+    seq: int = Field(primary_key=True)
+    username: str = Field(primary_key=True, max_length=32)
 
 
 class Presence(SQLModel, table=True):

@@ -71,8 +71,13 @@ class Settings(BaseSettings):
         trusted_proxy_hops: How many reverse proxies stand in front of the app
             (``REFLEX_TRUSTED_PROXY_HOPS``, which Reflex reads for the socket
             too): the client's address is then read from ``X-Forwarded-For``.
-        message_rate_limit: Messages one user may send...
+        message_rate_limit: Messages one user may send (edits, deletions and
+            reactions count too)...
         message_rate_window_seconds: ...within this many seconds.
+        edit_window_seconds: How long after sending its author may edit a
+            message.
+        max_reactions_per_message: The most different emoji a message may be
+            reacted with.
         presence_tick_seconds: How often each process confirms its connected tabs.
         presence_stale_seconds: A tab not confirmed for this long leaves its room.
         typing_ttl_seconds: A typing report lasts this long unless refreshed (the
@@ -176,6 +181,8 @@ class Settings(BaseSettings):
     )
     message_rate_limit: int = Field(default=10, ge=1)
     message_rate_window_seconds: float = Field(default=10, gt=0)
+    edit_window_seconds: float = Field(default=24 * 3600, gt=0)
+    max_reactions_per_message: int = Field(default=20, ge=1, le=200)
     presence_tick_seconds: float = Field(default=2, gt=0)
     presence_stale_seconds: float = Field(default=7, gt=0)
     typing_ttl_seconds: float = Field(default=6, gt=0)

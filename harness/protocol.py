@@ -24,9 +24,11 @@ from reflex_base.constants.state import FIELD_MARKER
 from chat_app.domain.history import OLDER_SLOTS
 from chat_app.domain.messages import RING_BLOCKS
 from chat_app.realtime.views import RoomViewState, block_var, older_var
+from chat_app.states.actions import MessageActionsState
 from chat_app.states.auth import AuthState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
+from chat_app.states.history import HistoryState
 from chat_app.states.locale import LocaleState
 from chat_app.states.profile import ProfileState
 
@@ -34,6 +36,8 @@ ROOT = rx.State.get_full_name()
 AUTH = AuthState.get_full_name()
 CHAT = ChatState.get_full_name()
 DIALOG = DialogState.get_full_name()
+ACTIONS = MessageActionsState.get_full_name()
+HISTORY = HistoryState.get_full_name()
 LOCALE = LocaleState.get_full_name()
 PROFILE = ProfileState.get_full_name()
 ROOM = RoomViewState.get_full_name()
@@ -247,7 +251,7 @@ class ChatClient(Receiver):
         await self.emit(f"{CHAT}.typing_stopped", {})
 
     async def send(self, text: str) -> None:
-        """Send a message.
+        """Send a message (or, while editing, save the edit).
 
         Args:
             text: The text.
@@ -256,7 +260,63 @@ class ChatClient(Receiver):
 
     async def load_older(self) -> None:
         """Ask for the page of messages before the live window."""
-        await self.emit(f"{CHAT}.load_older", {})
+        await self.emit(f"{HISTORY}.load_older", {})
+
+    async def show_message(self, number: object) -> None:
+        """Ask for the history down to a message (a click on a quote).
+
+        Args:
+            number: The message's number, or anything.
+        """
+        await self.emit(f"{HISTORY}.show_message", {"number": number})
+
+    async def act(self, handler: str, **arguments: object) -> None:
+        """Call a handler of the message actions (reply, edit, delete, react).
+
+        Args:
+            handler: ``start_reply``, ``start_edit``, ``ask_delete``,
+                ``delete_message``, ``react``...
+            **arguments: Its arguments, as a client would send them.
+        """
+        await self.emit(f"{ACTIONS}.{handler}", arguments)
+
+    async def react(self, number: object, emoji: object) -> None:
+        """Add or take back a reaction.
+
+        Args:
+            number: The message's number, or anything.
+            emoji: The reaction, or anything.
+        """
+        await self.act("react", number=number, emoji=emoji)
+
+    async def delete(self, number: object) -> None:
+        """Delete a message, confirming as the dialog does.
+
+        Args:
+            number: The message's number, or anything.
+        """
+        await self.act("ask_delete", number=number)
+        await self.act("delete_message")
+
+    async def edit(self, number: object, text: str) -> None:
+        """Edit a message: put it in the composer, then save the new text.
+
+        Args:
+            number: The message's number, or anything.
+            text: The new text.
+        """
+        await self.act("start_edit", number=number)
+        await self.send(text)
+
+    async def reply(self, number: object, text: str) -> None:
+        """Reply to a message: quote it in the composer, then send.
+
+        Args:
+            number: The message's number, or anything.
+            text: The reply.
+        """
+        await self.act("start_reply", number=number)
+        await self.send(text)
 
     async def show_profile(self, username: str) -> None:
         """Open a member's profile.

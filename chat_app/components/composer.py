@@ -4,6 +4,7 @@ import reflex as rx
 
 from chat_app.components.words import t, t_raw
 from chat_app.settings import get_settings
+from chat_app.states.actions import MessageActionsState
 from chat_app.states.chat import ChatState
 
 MAX_LENGTH = get_settings().max_message_length
@@ -106,6 +107,85 @@ def composer() -> rx.Component:
     return rx.box(file_picker(), composer_form(), width="100%")
 
 
+def reply_preview() -> rx.Component:
+    """What the message being written replies to; Escape or the button drops it.
+
+    Returns:
+        The preview with id ``reply-preview``, while replying.
+    """
+    return rx.cond(
+        ChatState.reply_to > 0,
+        rx.hstack(
+            rx.icon("reply", size=16, flex_shrink="0"),
+            rx.box(
+                rx.text(
+                    t("Replying to {name}", name=ChatState.reply_author),
+                    size="1",
+                    weight="bold",
+                ),
+                rx.text(
+                    rx.match(
+                        ChatState.reply_kind,
+                        ("image", t("📷 Photo")),
+                        ("file", "📎 " + ChatState.reply_text),
+                        ChatState.reply_text,
+                    ),
+                    size="1",
+                    truncate=True,
+                ),
+                min_width="0",
+                flex="1",
+            ),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                id="cancel-reply",
+                type="button",
+                variant="ghost",
+                size="1",
+                aria_label=t("Cancel the reply"),
+                title=t("Cancel the reply"),
+                on_click=MessageActionsState.cancel_reply,
+            ),
+            id="reply-preview",
+            class_name="composer-banner",
+            align="center",
+        ),
+    )
+
+
+def edit_preview() -> rx.Component:
+    """Says a sent message is being edited; Escape or the button leaves it as it was.
+
+    Returns:
+        The banner with id ``edit-preview``, while editing.
+    """
+    return rx.cond(
+        ChatState.editing > 0,
+        rx.hstack(
+            rx.icon("pencil", size=16, flex_shrink="0"),
+            rx.text(
+                t("Editing your message (Enter saves, Esc cancels)"),
+                size="1",
+                weight="bold",
+                flex="1",
+            ),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                id="cancel-edit",
+                type="button",
+                variant="ghost",
+                size="1",
+                aria_label=t("Cancel the edit"),
+                title=t("Cancel the edit"),
+                on_click=MessageActionsState.cancel_edit,
+            ),
+            id="edit-preview",
+            class_name="composer-banner",
+            align="center",
+        ),
+    )
+
+
 def composer_form() -> rx.Component:
     """The form itself: tray, buttons, text area, counter.
 
@@ -113,7 +193,18 @@ def composer_form() -> rx.Component:
         The form with id ``composer-form``.
     """
     return rx.form(
+        reply_preview(),
+        edit_preview(),
         attachment_tray(),
+        # The Up arrow in an empty composer presses it (assets/chat.js).
+        rx.el.button(
+            id="edit-last",
+            type="button",
+            tab_index=-1,
+            aria_hidden="true",
+            style={"display": "none"},
+            on_click=MessageActionsState.edit_latest,
+        ),
         rx.hstack(
             rx.button(
                 rx.icon("paperclip", size=16),

@@ -4,12 +4,14 @@ from typing import cast
 
 import reflex as rx
 
+from chat_app.components.message_actions import message_actions, reaction_chips
 from chat_app.components.person import name_color
 from chat_app.components.words import t
 from chat_app.domain.messages import AttachedFile, ChatMessage
 from chat_app.realtime.views import RoomViewState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
+from chat_app.states.history import HistoryState
 from chat_app.states.locale import LocaleState
 
 # Browsers format the server's timestamps in the reader's own time zone, in the
@@ -32,6 +34,12 @@ DAY_LABEL = rx.vars.FunctionStringVar.create(
     " const shape = {weekday: 'long', day: 'numeric', month: 'long'};"
     " if (day.getFullYear() !== now.getFullYear()) shape.year = 'numeric';"
     " return day.toLocaleDateString(lang, shape); })"
+)
+
+
+DAY_AND_TIME = rx.vars.FunctionStringVar.create(
+    "((ms, lang) => new Date(ms).toLocaleString(lang, "
+    "{dateStyle: 'medium', timeStyle: 'short'}))"
 )
 
 
@@ -159,15 +167,11 @@ def day_separator(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
     )
 
 
-# A message longer than this (characters or lines) shows folded, with "Read more".
-FOLD_CHARACTERS = 700
-FOLD_LINES = 12
-
-
 def message_text(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
-    """A message's text; a long one folded to a few lines until "Read more".
+    """A message's text, drawn by the server's safe renderer (``domain.markup``).
 
-    ``assets/chat.js`` unfolds it (for this reader only).
+    A long one shows folded to a few lines until "Read more"; ``assets/chat.js``
+    unfolds it (for this reader only).
 
     Args:
         message: The message.
@@ -175,18 +179,65 @@ def message_text(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
     Returns:
         The text, and the button for a long one.
     """
-    text = message.text.to(str)
-    long = (text.length() > FOLD_CHARACTERS) | (text.split("\n").length() > FOLD_LINES)
     return rx.fragment(
-        rx.text(
-            text,
-            white_space="pre-wrap",
-            overflow_wrap="anywhere",
+        rx.el.div(
             class_name="message-text",
+            dangerouslySetInnerHTML={"__html": message.html},
         ),
         rx.cond(
-            long,
+            message.long,
             rx.el.button(t("Read more"), type="button", class_name="read-more"),
+        ),
+    )
+
+
+def quote_block(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
+    """What a reply quotes; a click brings the original into view.
+
+    Args:
+        message: The reply.
+
+    Returns:
+        A button with the quoted author and first line (or what it was).
+    """
+    kind = message.quote_kind
+    return rx.el.button(
+        rx.el.span(message.quote_author, class_name="quote-author"),
+        rx.el.span(
+            rx.match(
+                kind,
+                ("deleted", t("Message deleted")),
+                ("image", t("📷 Photo")),
+                ("file", "📎 " + message.quote_text.to(str)),
+                message.quote_text,
+            ),
+            class_name="quote-text",
+        ),
+        type="button",
+        class_name="quote",
+        custom_attrs={
+            "data-quote-of": ChatState.room_slug + ":" + message.reply_to.to_string(),
+            "data-quote-deleted": rx.cond(kind == "deleted", "true", "false"),
+        },
+        on_click=HistoryState.show_message(message.reply_to),
+    )
+
+
+def edited_mark(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
+    """The "edited" mark, with when on hover.
+
+    Args:
+        message: The message.
+
+    Returns:
+        The mark, or nothing for a message never edited.
+    """
+    return rx.cond(
+        message.edited_at_ms.to(int) > 0,
+        rx.el.span(
+            t("edited"),
+            class_name="edited-mark",
+            title=DAY_AND_TIME.call(message.edited_at_ms, LocaleState.lang).to(str),
         ),
     )
 
@@ -261,9 +312,22 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
         ),
         rx.box(
             author_line(message, own),
-            attachments(message),
-            rx.cond(message.text != "", message_text(message)),
+            rx.cond(
+                message.deleted,
+                rx.text(
+                    t("Message deleted"),
+                    class_name="deleted-text",
+                    color_scheme="gray",
+                    size="2",
+                ),
+                rx.fragment(
+                    rx.cond(message.reply_to.to(int) > 0, quote_block(message)),
+                    attachments(message),
+                    rx.cond(message.html != "", message_text(message)),
+                ),
+            ),
             rx.text(
+                edited_mark(message),
                 rx.el.time(
                     LOCAL_TIME.call(message.sent_at_ms, LocaleState.lang).to(str),
                     date_time=ISO_TIME.call(message.sent_at_ms).to(str),
@@ -272,11 +336,22 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
                 color_scheme="gray",
                 text_align="right",
             ),
+            rx.cond(message.reactions.length() > 0, reaction_chips(message)),
+            rx.cond(~message.deleted, message_actions(message, own)),
+            tab_index=0,
             class_name="message",
             custom_attrs={
                 "data-own": rx.cond(own, "true", "false"),
                 "data-author": message.author,
                 "data-id": message.id,
+                "data-message-id": ChatState.room_slug + ":" + message.id.to_string(),
+                "data-edited": rx.cond(
+                    message.edited_at_ms.to(int) > 0, "true", "false"
+                ),
+                "data-deleted": rx.cond(message.deleted, "true", "false"),
+                "data-mentions-me": rx.cond(
+                    message.mentions.contains(ChatState.username), "true", "false"
+                ),
                 # The first of a run has the tail (assets/chat.css).
                 "data-tail": rx.cond(message.continues, "false", "true"),
             },

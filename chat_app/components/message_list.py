@@ -7,7 +7,7 @@ from chat_app.components.words import t
 from chat_app.domain.history import OLDER_SLOTS
 from chat_app.domain.messages import RING_BLOCKS
 from chat_app.realtime.views import RoomViewState, block_var, older_var
-from chat_app.states.chat import ChatState
+from chat_app.states.history import HistoryState
 
 
 def ring_block(slot: int) -> rx.Component:
@@ -134,7 +134,7 @@ def scroller() -> rx.Component:
                         id="load-older",
                         variant="soft",
                         size="1",
-                        on_click=ChatState.load_older,
+                        on_click=HistoryState.load_older,
                     ),
                     order=OLDER_ORDER - 1,
                     width="100%",

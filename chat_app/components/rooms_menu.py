@@ -21,9 +21,24 @@ def room_item(room: Room) -> rx.Component:
     unread = RoomViewState.latest[room.slug].to(int) - RoomViewState.last_read[
         room.slug
     ].to(int)
+    read = RoomViewState.last_read[room.slug].to(int)
+    mentioned = RoomViewState.mentioned[room.slug].to(int) > read
     return rx.button(
         rx.icon("hash", size=16),
         room.name,
+        rx.cond(
+            mentioned & ~active,
+            rx.badge(
+                "@",
+                id=f"mention-{room.slug}",
+                aria_label=t("You were mentioned"),
+                title=t("You were mentioned"),
+                color_scheme="amber",
+                radius="full",
+                variant="solid",
+                margin_left="auto",
+            ),
+        ),
         rx.cond(
             (unread > 0) & ~active,
             rx.badge(
@@ -34,7 +49,7 @@ def room_item(room: Room) -> rx.Component:
                 ),
                 radius="full",
                 variant="solid",
-                margin_left="auto",
+                margin_left=rx.cond(mentioned, "0", "auto"),
             ),
         ),
         id=f"room-{room.slug}",

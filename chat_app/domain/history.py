@@ -13,6 +13,10 @@ from chat_app.domain.limits import seconds_to_wait
 
 # Pages of older history one tab holds above its live window.
 OLDER_SLOTS = 32
+# The most messages one jump to an older message loads at once (one page).
+JUMP_LIMIT = 1000
+# Messages shown above the one jumped to, so it is seen in its context.
+JUMP_CONTEXT = 10
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,31 @@ class OlderHistory:
         if self.first > 1:
             return max(1, self.first - size), self.first - 1
         return None
+
+    def pages_down_to(
+        self, seq: int, *, ring_start: int, size: int
+    ) -> list[tuple[int, int]] | None:
+        """The pages to load so that a message is shown (a jump to it).
+
+        Args:
+            seq: The message's number.
+            ring_start: Where the live window starts now.
+            size: Messages per ordinary page (a jump loads at least as many).
+
+        Returns:
+            The pages (none when it is shown already), or None when it is more
+            than ``JUMP_LIMIT`` messages beyond what is shown.
+        """
+        if seq >= ring_start or self.first <= seq <= self.last:
+            return []
+        if self.last < seq < ring_start:  # the window moved on past it
+            page = (self.last + 1, ring_start - 1)
+        else:
+            top = max(1, min(seq - JUMP_CONTEXT, self.first - size))
+            page = (top, self.first - 1)
+        if page[1] - page[0] + 1 > JUMP_LIMIT:
+            return None
+        return [page]
 
     def loaded(self, first: int, last: int) -> "OlderHistory":
         """The history once a page is in.

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 BLOCK_SIZE = 1
 RING_BLOCKS = 128
 GROUP_GAP_MS = 5 * 60 * 1000
+# A message longer than this (characters or lines) shows folded, with "Read more".
+FOLD_CHARACTERS = 700
+FOLD_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,21 @@ class AttachedFile:
 
 
 @dataclass(frozen=True)
+class ReactionChip:
+    """One emoji people reacted to a message with.
+
+    Attributes:
+        emoji: The emoji.
+        count: How many people reacted with it.
+        users: Who, in the order they reacted.
+    """
+
+    emoji: str
+    count: int
+    users: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ChatMessage:
     """One message as every member's screen shows it.
 
@@ -49,6 +67,17 @@ class ChatMessage:
             so a browser can tell whether a day separator goes above this one.
         images: Attached pictures.
         files: Other attached files.
+        html: The text drawn safely (``domain.markup``): formatting, links and
+            mentions.
+        long: Whether the text is long enough to show folded.
+        mentions: The usernames it mentions.
+        reply_to: The number of the message it quotes (0 for none).
+        quote_author: That message's author.
+        quote_text: Its first line, or its first file's name.
+        quote_kind: ``text``, ``image``, ``file``, or ``deleted`` when it is gone.
+        edited_at_ms: When its author last edited it (0 if never).
+        deleted: Whether its author deleted it (nothing of it is left).
+        reactions: The reactions, by first reacted.
     """
 
     id: int
@@ -59,6 +88,16 @@ class ChatMessage:
     previous_sent_at_ms: int = 0
     images: list[AttachedFile] = field(default_factory=list)
     files: list[AttachedFile] = field(default_factory=list)
+    html: str = ""
+    long: bool = False
+    mentions: list[str] = field(default_factory=list)
+    reply_to: int = 0
+    quote_author: str = ""
+    quote_text: str = ""
+    quote_kind: str = ""
+    edited_at_ms: int = 0
+    deleted: bool = False
+    reactions: list[ReactionChip] = field(default_factory=list)
 
 
 def continues_previous(
@@ -79,6 +118,18 @@ def continues_previous(
         and previous.author == author
         and 0 <= sent_at_ms - previous.sent_at_ms < GROUP_GAP_MS
     )
+
+
+def is_long(text: str) -> bool:
+    """Whether a message's text is long enough to show folded at first.
+
+    Args:
+        text: The text.
+
+    Returns:
+        True past ``FOLD_CHARACTERS`` characters or ``FOLD_LINES`` lines.
+    """
+    return len(text) > FOLD_CHARACTERS or text.count("\n") >= FOLD_LINES
 
 
 def block_number(seq: int) -> int:

@@ -35,6 +35,8 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "FieldError": (2,),
     "UploadError": (3,),
     "ApiError": (3,),
+    # An error class's own message: ``super().__init__("...")``.
+    "__init__": None,
 }
 
 

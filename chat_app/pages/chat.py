@@ -6,6 +6,7 @@ from chat_app.components.brand import PRODUCT_NAME
 from chat_app.components.composer import composer
 from chat_app.components.error_banner import error_banner
 from chat_app.components.image_viewer import image_viewer
+from chat_app.components.message_actions import delete_confirmation
 from chat_app.components.message_list import message_list
 from chat_app.components.page_frame import page_frame
 from chat_app.components.room_entry import room_entry
@@ -113,6 +114,7 @@ def chat_screen() -> rx.Component:
         ),
         user_modal(),
         image_viewer(),
+        delete_confirmation(),
         height="100dvh",
         width="100%",
     )

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -184,9 +183,26 @@ async def _reseat_locally(
         await send_to(sid, {}, events=events)
 
 
+# Other orders a process carries out for every process (``carry_out_everywhere``).
+_orders: dict[str, Callable[[dict[str, Any]], Awaitable[None]]] = {}
+
+
+def on_order(op: str, handler: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+    """Have every process run a handler for published orders of one kind.
+
+    Args:
+        op: The order's name (``op``).
+        handler: Takes the order (a JSON-ready dict) and does it for this
+            process's sockets.
+    """
+    _orders[op] = handler
+
+
 async def _carry_out(message: dict[str, Any]) -> None:
     """Do what a published message asks of this process's sockets."""
-    if message["op"] == "reseat":
+    if message["op"] in _orders:
+        await _orders[message["op"]](message)
+    elif message["op"] == "reseat":
         await _reseat_locally(
             message["sids"],
             message["room"],
@@ -203,8 +219,12 @@ async def _carry_out(message: dict[str, Any]) -> None:
         )
 
 
-async def _send_everywhere(message: dict[str, Any]) -> None:
-    """Have every backend process carry a message out (only this one without Redis)."""
+async def carry_out_everywhere(message: dict[str, Any]) -> None:
+    """Have every backend process carry a message out (only this one without Redis).
+
+    Args:
+        message: ``{"op": ...}``: an emit, a reseat, or an order (``on_order``).
+    """
     if get_settings().redis_url:
         await _redis_client().publish(CHANNEL, json.dumps(message))
     else:
@@ -249,7 +269,7 @@ async def publish(
     update: dict[str, Any] = {"delta": delta or {}}
     if events:
         update["events"] = events
-    await _send_everywhere(
+    await carry_out_everywhere(
         {
             "op": "emit",
             "channel": channel,
@@ -299,7 +319,7 @@ async def reseat(
         events: Reflex events for the moved tabs to run (to show what changed).
     """
     if sids:
-        await _send_everywhere(
+        await carry_out_everywhere(
             {
                 "op": "reseat",
                 "sids": sids,
@@ -308,53 +328,6 @@ async def reseat(
                 "events": events or [],
             }
         )
-
-
-# Announcements waiting to go out from this process, by key. Scheduling only: what
-# is announced is read from the database when the wait is over.
-_pending: dict[str, asyncio.Task] = {}
-
-
-def announce_soon(
-    room: str,
-    key: str,
-    make_delta: Callable[[], Awaitable[Delta]],
-    var_keys: list[str],
-    wait: float | None = None,
-) -> None:
-    """Broadcast a room-wide change shortly, once for all changes of the same kind.
-
-    When fifty people enter a room within ``announce_coalesce_seconds`` (a
-    quarter of a second), the room is told the member list once, not fifty times.
-
-    Args:
-        room: The chat room's slug.
-        key: What kind of change (e.g. ``members:sala-1``).
-        make_delta: Builds the delta from the current truth when it is sent.
-        var_keys: The vars it sets: versioned by when the truth was read, so an
-            announcement read earlier on another process never overwrites it.
-        wait: Seconds to gather changes; ``announce_coalesce_seconds`` by default.
-    """
-    if key in _pending:
-        return
-
-    async def later() -> None:
-        try:
-            await asyncio.sleep(
-                get_settings().announce_coalesce_seconds if wait is None else wait
-            )
-        finally:
-            _pending.pop(key, None)
-        try:
-            read_at = time.time_ns() // 1000
-            delta = await make_delta()
-            await broadcast(room, delta, versions={key: (read_at, var_keys)})
-        except Exception as error:  # an outage: the next change announces again
-            logger.warning(
-                "A room announcement was lost.", extra={"key": key, "error": str(error)}
-            )
-
-    _pending[key] = asyncio.create_task(later())
 
 
 async def relay(on_reconnect: list[dict[str, Any]] | None = None) -> None:

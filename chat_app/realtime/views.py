@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import reflex as rx
@@ -17,7 +18,11 @@ from reflex_base.constants.state import FIELD_MARKER
 
 from chat_app import db, logs
 from chat_app.domain.history import OLDER_SLOTS, OlderHistory
-from chat_app.domain.messages import RING_BLOCKS, ChatMessage, window_start
+from chat_app.domain.messages import (
+    RING_BLOCKS,
+    ChatMessage,
+    window_start,
+)
 from chat_app.domain.text import Text
 from chat_app.realtime import hub, sockets
 from chat_app.rooms import presence
@@ -31,6 +36,11 @@ NOT_ANNOUNCED = Text(
 )
 
 logger = logging.getLogger(__name__)
+
+# Per process: the pages of older history each of its tabs holds, by socket and
+# slot (first and last message), so a change to a message in one reaches them
+# (see ``changes``).
+older_pages: dict[str, dict[int, tuple[int, int]]] = {}
 
 
 def block_var(slot: int) -> str:
@@ -79,6 +89,9 @@ class RoomViewState(rx.State):
     members: rx.Field[list[str]] = rx.field(default_factory=list)
     # The members' pictures: username to version (``presence.avatars``).
     avatars: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    # The latest message mentioning this tab's user in each room (sent on the
+    # user's own channel): a room shows "@" while it is above ``last_read``.
+    mentioned: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     typists: rx.Field[list[str]] = rx.field(default_factory=list)
     first_unread: rx.Field[int] = rx.field(0)
     latest: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
@@ -139,6 +152,7 @@ async def show_room(sid: str, view: RoomView | None) -> None:
         sid: The tab's socket.
         view: The room as it is now; None to show nothing.
     """
+    older_pages.pop(sid, None)
     blocks = {
         block_var(slot): view.blocks[slot] if view else []
         for slot in range(RING_BLOCKS)
@@ -155,6 +169,7 @@ async def show_room(sid: str, view: RoomView | None) -> None:
         view_delta(
             members=view.members if view else [],
             avatars=view.avatars if view else {},
+            mentioned=view.mentioned if view else {},
             typists=view.typists if view else [],
             head=view.head if view else 0,
             first_unread=view.first_unread if view else 0,
@@ -180,6 +195,8 @@ async def show_older_page(
         page: Its messages, oldest first.
         older: What the tab has loaded, this page included.
     """
+    if page:
+        older_pages.setdefault(sid, {})[slot] = (page[0].id, page[-1].id)
     await sockets.send_to(
         sid,
         view_delta(
@@ -211,8 +228,10 @@ async def announce_message(room: str, posted: Posted) -> None:
     }
     if posted.typists is not None:
         changes["typists"] = posted.typists
+    first = posted.block[0].id
     versions = {
         f"block:{room}:{slot}": (seq, [var_key(block_var(slot))]),
+        f"change:{room}:{first}": (posted.read_at_us, [var_key(block_var(slot))]),
         f"head:{room}": (
             seq,
             [var_key("head"), var_key("ring_start"), var_key("typists")],
@@ -267,6 +286,53 @@ async def show_read_state(
     await sockets.send_to(sid, view_delta(latest=counted, last_read=last_read))
 
 
+# Announcements waiting to go out from this process, by key. Scheduling only: what
+# is announced is read from the database when the wait is over.
+_pending: dict[str, asyncio.Task] = {}
+
+
+def announce_soon(
+    room: str,
+    key: str,
+    make_delta: Callable[[], Awaitable[sockets.Delta]],
+    var_keys: list[str],
+    wait: float | None = None,
+) -> None:
+    """Broadcast a room-wide change shortly, once for all changes of the same kind.
+
+    When fifty people enter a room within ``announce_coalesce_seconds`` (a
+    quarter of a second), the room is told the member list once, not fifty times.
+
+    Args:
+        room: The chat room's slug.
+        key: What kind of change (e.g. ``members:sala-1``).
+        make_delta: Builds the delta from the current truth when it is sent.
+        var_keys: The vars it sets: versioned by when the truth was read, so an
+            announcement read earlier on another process never overwrites it.
+        wait: Seconds to gather changes; ``announce_coalesce_seconds`` by default.
+    """
+    if key in _pending:
+        return
+
+    async def later() -> None:
+        try:
+            await asyncio.sleep(
+                get_settings().announce_coalesce_seconds if wait is None else wait
+            )
+        finally:
+            _pending.pop(key, None)
+        try:
+            read_at = time.time_ns() // 1000
+            delta = await make_delta()
+            await hub.broadcast(room, delta, versions={key: (read_at, var_keys)})
+        except Exception as error:  # an outage: the next change announces again
+            logger.warning(
+                "A room announcement was lost.", extra={"key": key, "error": str(error)}
+            )
+
+    _pending[key] = asyncio.create_task(later())
+
+
 def announce_members(room: str) -> None:
     """Tell a room, shortly, who is in it, how they look and who is typing now.
 
@@ -285,7 +351,7 @@ def announce_members(room: str) -> None:
             members=people.members, avatars=people.avatars, typists=people.typists
         )
 
-    hub.announce_soon(
+    announce_soon(
         room,
         f"members:{room}",
         delta,
@@ -312,7 +378,7 @@ def announce_typists(room: str) -> None:
         )
         return view_delta(typists=typists)
 
-    hub.announce_soon(
+    announce_soon(
         room,
         f"typists:{room}",
         delta,

@@ -11,63 +11,34 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, case, col, func, select, update
 
-from chat_app.db import reads, take_turn
+from chat_app.db import take_turn
+from chat_app.domain.actions import MessageNotFoundError
 from chat_app.domain.errors import ChatError
 from chat_app.domain.limits import seconds_to_wait
 from chat_app.domain.messages import (
-    AttachedFile,
     ChatMessage,
     block_number,
-    continues_previous,
     first_seq_of,
     ring,
     slot_of,
     window_start,
 )
-from chat_app.models import Message, RoomSequence
+from chat_app.models import LoginFailure, Message, RoomSequence
 from chat_app.rooms import presence
+from chat_app.rooms.mentions import mention_marks, store_mentions
 from chat_app.rooms.read_marks import (
     latest_by_room,
     mark_read,
     read_marks,
     start_reading,
 )
+from chat_app.rooms.reading import find_message, messages_from
 from chat_app.settings import Settings
 from chat_app.uploads.records import owned_attachments
 
 
 class RateLimitedError(ChatError):
     """The sender sent too many messages too fast."""
-
-
-def _to_message(row: Message, previous: Message | None) -> ChatMessage:
-    previous_message = _to_message(previous, None) if previous else None
-    attached = [AttachedFile(**item) for item in row.attachments or []]
-    return ChatMessage(
-        id=row.seq,
-        author=row.author,
-        text=row.text,
-        sent_at_ms=row.sent_at_ms,
-        continues=continues_previous(previous_message, row.author, row.sent_at_ms),
-        previous_sent_at_ms=previous.sent_at_ms if previous else 0,
-        images=[item for item in attached if item.kind == "image"],
-        files=[item for item in attached if item.kind != "image"],
-    )
-
-
-def _messages_from(
-    session: Session, room: str, first: int, last: int | None = None
-) -> list[ChatMessage]:
-    """A room's messages with sequence numbers from ``first`` (to ``last``)."""
-    query = select(Message).where(Message.room == room, Message.seq >= first - 1)
-    if last is not None:
-        query = query.where(Message.seq <= last)
-    rows = session.exec(query.order_by(col(Message.seq))).all()
-    result = []
-    for index, row in enumerate(rows):
-        if row.seq >= first:
-            result.append(_to_message(row, rows[index - 1] if index else None))
-    return result
 
 
 @dataclass(frozen=True)
@@ -81,6 +52,9 @@ class Posted:
         block: That block's messages, the new one last.
         typists: The room's typists if the author was typing, else None.
         latest: Each room's latest sequence number, for unread counters.
+        mentioned: The mention marks of each person it mentions.
+        read_at_us: When the block was read, in microseconds: orders it among
+            later changes to the same block.
     """
 
     room: str
@@ -89,6 +63,8 @@ class Posted:
     block: list[ChatMessage]
     typists: list[str] | None
     latest: dict[str, int]
+    mentioned: dict[str, dict[str, int]] = field(default_factory=dict)
+    read_at_us: int = 0
 
 
 def _next_seq(session: Session, room: str) -> int:
@@ -119,16 +95,50 @@ def _next_seq(session: Session, room: str) -> int:
     return session.exec(bump).scalar_one()
 
 
-def _check_rate(session: Session, *, author: str, now_ms: int, settings: Settings):
-    """Refuse a message over the author's limit, saying when they can send again."""
+def action_key(username: str) -> str:
+    """The key a user's message actions are counted under (``LoginFailure`` rows).
+
+    Args:
+        username: The user.
+
+    Returns:
+        The key.
+    """
+    return f"action:{username}"
+
+
+def check_rate(session: Session, *, author: str, now_ms: int, settings: Settings):
+    """Refuse a message or action over the user's limit, saying when to try again.
+
+    Messages and actions on messages (edits, deletions, reactions) count
+    together: a burst of either slows down the same way.
+
+    Args:
+        session: The database session (the user's turn taken).
+        author: The verified user.
+        now_ms: The time now.
+        settings: The limit and its window.
+
+    Raises:
+        RateLimitedError: If the user is at the limit.
+    """
     limit, window = settings.message_rate_limit, settings.message_rate_window_seconds
-    recent = session.exec(
+    since_ms = now_ms - int(window * 1000)
+    sent = session.exec(
         select(Message.sent_at_ms).where(
-            Message.author == author, Message.sent_at_ms > now_ms - int(window * 1000)
+            Message.author == author, Message.sent_at_ms > since_ms
+        )
+    ).all()
+    acted = session.exec(
+        select(LoginFailure.at).where(
+            LoginFailure.key == action_key(author), LoginFailure.at > since_ms / 1000
         )
     ).all()
     wait = seconds_to_wait(
-        [at / 1000 for at in recent], now=now_ms / 1000, limit=limit, window=window
+        sorted([at / 1000 for at in sent] + list(acted)),
+        now=now_ms / 1000,
+        limit=limit,
+        window=window,
     )
     if wait:
         raise RateLimitedError(
@@ -150,6 +160,7 @@ def post(
     rooms: list[str],
     attachment_urls: list[object],
     settings: Settings,
+    reply_to: object = None,
 ) -> Posted:
     """Store a message and stop its author's typing.
 
@@ -163,6 +174,8 @@ def post(
         rooms: Every room's slug, for the latest numbers.
         attachment_urls: Links to the author's own uploads the message carries.
         settings: The message rate limit, attachment count and typing expiry.
+        reply_to: The number of the message of the same room it quotes, as the
+            client sent it (None or 0 for none).
 
     Returns:
         What was stored and what changed.
@@ -171,6 +184,8 @@ def post(
         RateLimitedError: If the author already sent as many messages as the
             rate limit allows within its window.
         ChatError: If an attachment is not one of the author's uploads.
+        MessageNotFoundError: If the quoted message is not in the room (or was
+            deleted).
     """
     take_turn(session, f"user:{author}")  # the rate limit counts one at a time
     now_ms = int(clock() * 1000)
@@ -181,11 +196,13 @@ def post(
         limit=settings.max_files,
         now=now_ms / 1000,
     )
-    _check_rate(session, author=author, now_ms=now_ms, settings=settings)
+    quoted = None
+    if reply_to not in (None, 0):
+        quoted = find_message(session, room=room, number=reply_to)
+        if quoted.deleted_at_ms is not None:
+            raise MessageNotFoundError()
+    check_rate(session, author=author, now_ms=now_ms, settings=settings)
     seq = _next_seq(session, room)
-    previous = session.exec(
-        select(Message).where(Message.room == room, Message.seq == seq - 1)
-    ).first()
     row = Message(
         room=room,
         seq=seq,
@@ -193,22 +210,29 @@ def post(
         text=text,
         sent_at_ms=now_ms,
         attachments=attachments,
+        reply_to=quoted.seq if quoted else None,
     )
     session.add(row)
+    mentioned = store_mentions(session, room=room, seq=seq, text=text, author=author)
     was_typing = presence.stop_typing(session, room=room, username=author)
     session.flush()
     block = block_number(row.seq)
+    shown = messages_from(session, room, first_seq_of(block), row.seq)
     return Posted(
         room=room,
-        message=_to_message(row, previous),
+        message=shown[-1],
         slot=slot_of(block),
-        block=_messages_from(session, room, first_seq_of(block), row.seq),
+        block=shown,
         typists=presence.typists(
             session, room, now=now_ms / 1000, ttl=settings.typing_ttl_seconds
         )
         if was_typing
         else None,
         latest=latest_by_room(session, rooms=rooms),
+        mentioned={
+            name: mention_marks(session, username=name) for name in sorted(mentioned)
+        },
+        read_at_us=int(clock() * 1_000_000),
     )
 
 
@@ -222,6 +246,7 @@ def post_from_tab(
     rooms: list[str],
     attachment_urls: list[object],
     settings: Settings,
+    reply_to: object = None,
 ) -> Posted:
     """Store a message in the room the author's tab is in, checked in the same step.
 
@@ -234,6 +259,7 @@ def post_from_tab(
         rooms: Every room's slug, for the latest numbers.
         attachment_urls: Links to the author's own uploads the message carries.
         settings: The limits (see :func:`post`).
+        reply_to: The message it quotes (see :func:`post`).
 
     Returns:
         What was stored and what changed.
@@ -251,23 +277,8 @@ def post_from_tab(
         rooms=rooms,
         attachment_urls=attachment_urls,
         settings=settings,
+        reply_to=reply_to,
     )
-
-
-@reads
-def history(session: Session, *, room: str, first: int, last: int) -> list[ChatMessage]:
-    """A room's messages from one sequence number to another, oldest first.
-
-    Args:
-        session: The database session.
-        room: The room's slug.
-        first: The first sequence number.
-        last: The last sequence number.
-
-    Returns:
-        The messages.
-    """
-    return _messages_from(session, room, max(1, first), last) if last >= 1 else []
 
 
 @dataclass(frozen=True)
@@ -285,6 +296,7 @@ class RoomView:
         latest: Each room's latest sequence number.
         last_read: How far the user has read each room.
         avatars: The members' pictures (``presence.avatars``).
+        mentioned: The user's mention marks (``mentions.mention_marks``).
     """
 
     members: list[str]
@@ -296,6 +308,7 @@ class RoomView:
     latest: dict[str, int]
     last_read: dict[str, int]
     avatars: dict[str, str] = field(default_factory=dict)
+    mentioned: dict[str, int] = field(default_factory=dict)
 
 
 def view(
@@ -325,7 +338,7 @@ def view(
     start_reading(session, username=username, rooms=rooms)
     marks = read_marks(session, username=username, rooms=rooms)
     start = window_start(latest.get(room, 0))
-    blocks, head = ring(_messages_from(session, room, start))
+    blocks, head = ring(messages_from(session, room, start))
     read_up_to = marks.get(room, 0)
     mark_read(session, username=username, room=room)
     session.flush()
@@ -341,4 +354,5 @@ def view(
         latest=latest,
         last_read=marks,
         avatars=people.avatars,
+        mentioned=mention_marks(session, username=username),
     )

@@ -17,18 +17,17 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
 from chat_app.domain.history import OlderHistory
 from chat_app.domain.limits import seconds_to_wait
-from chat_app.domain.messages import window_start
 from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_draft, validate_message
 from chat_app.realtime import hub, pressure, sockets
+from chat_app.realtime.changes import tell_mentioned
 from chat_app.realtime.views import (
     NOT_ANNOUNCED,
     announce_members,
     announce_message,
     announce_typists,
-    show_older_page,
     show_read_state,
     show_room,
 )
@@ -36,6 +35,7 @@ from chat_app.rooms import messages, presence, read_marks
 from chat_app.rooms.presence import NotInRoomError
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
+from chat_app.states import composing
 from chat_app.states.auth import AuthState
 from chat_app.states.guard import LOGIN_ROUTE, SignedOut, chat_event
 from chat_app.states.locale import LocaleState, in_language
@@ -56,6 +56,15 @@ class ChatState(rx.State):
     # What the browser checks before uploading; the server checks it again.
     max_files: rx.Field[int] = rx.field(get_settings().max_files)
     max_file_bytes: rx.Field[int] = rx.field(get_settings().max_file_bytes)
+    # The message the composer replies to (0 for none), as its preview shows it.
+    reply_to: rx.Field[int] = rx.field(0)
+    reply_author: rx.Field[str] = rx.field("")
+    reply_text: rx.Field[str] = rx.field("")
+    reply_kind: rx.Field[str] = rx.field("")
+    # The own message the composer is editing (0 for none).
+    editing: rx.Field[int] = rx.field(0)
+    # What the composer held before an edit started, given back after it.
+    _stashed_draft: str = ""
     # The account the database last verified this tab's session for.
     _user_id: int = 0
     _typing: bool = False
@@ -201,6 +210,9 @@ class ChatState(rx.State):
         logger.info(
             "Entered a room.", extra={"username": self.username, "room": room.slug}
         )
+        if self.room_slug != room.slug:  # a reply or edit was of the other room
+            composing.clear_reply(self)
+            self.editing, self._stashed_draft = 0, ""
         self.room_slug = room.slug
         self.error = ""
         self.sidebar_open = False
@@ -226,6 +238,8 @@ class ChatState(rx.State):
         self._typing = False
         self.draft = ""
         self.room_slug = ""
+        composing.clear_reply(self)
+        self.editing, self._stashed_draft = 0, ""
 
     @chat_event
     async def open_chat(self):
@@ -285,7 +299,8 @@ class ChatState(rx.State):
             value: The composer's current text.
         """
         self.draft = validate_draft(value, get_settings().max_message_length)
-        typing, now = is_typing(self.draft), time.time()
+        # Editing a sent message is not writing a new one.
+        typing, now = is_typing(self.draft) and not self.editing, time.time()
         if must_report(
             typing=typing,
             reported=self._typing,
@@ -342,6 +357,9 @@ class ChatState(rx.State):
             self.draft = validate_draft(raw, get_settings().max_message_length)
         author = await self._signed_in()
         settings = get_settings()
+        if self.editing:
+            await composing.save_edit(self, author=author, raw=raw)
+            return
         text = validate_message(
             raw, settings.max_message_length, allow_empty=bool(links)
         )
@@ -354,11 +372,13 @@ class ChatState(rx.State):
             rooms=ROOM_SLUGS,
             attachment_urls=links,
             settings=settings,
+            reply_to=self.reply_to,
         )
         room = posted.room
         self._typing = False
         self.draft = ""
         self.error = ""
+        composing.clear_reply(self)
         logger.info(
             "Message sent.",
             extra={
@@ -371,37 +391,10 @@ class ChatState(rx.State):
         )
         try:
             await announce_message(room, posted)
+            await tell_mentioned(posted.mentioned)
         except RedisError:  # stored, so not to be sent again: say what happened
             logger.warning("A sent message could not be announced (Redis).")
             await self._fail(NOT_ANNOUNCED)
-
-    @chat_event
-    async def load_older(self):
-        """Show the next page of the room's history above what is shown.
-
-        Only that page is sent. Messages the live window let go of while the tab
-        stayed open come first, so every message stays in reach.
-        """
-        settings = get_settings()
-        asked = self._older.asked(
-            now=time.time(),
-            limit=settings.history_rate_limit,
-            window=settings.history_rate_window_seconds,
-        )
-        self._older = asked  # counted before anything reaches the database
-        room = await self._room()
-        latest = await db.run(read_marks.latest_seq, room=room)
-        page = asked.next_page(
-            ring_start=window_start(latest), size=settings.history_page_size
-        )
-        if page is not None:
-            shown = await db.run(
-                messages.history, room=room, first=page[0], last=page[1]
-            )
-            self._older = asked.loaded(*page)
-            await show_older_page(
-                self._sid(), slot=asked.pages, page=shown, older=self._older
-            )
 
     @chat_event
     def dismiss_error(self):

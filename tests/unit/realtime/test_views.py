@@ -32,6 +32,16 @@ def test_a_view_delta_names_the_state_and_marks_each_var():
                     "previous_sent_at_ms": 0,
                     "images": [],
                     "files": [],
+                    "html": "",
+                    "long": False,
+                    "mentions": [],
+                    "reply_to": 0,
+                    "quote_author": "",
+                    "quote_text": "",
+                    "quote_kind": "",
+                    "edited_at_ms": 0,
+                    "deleted": False,
+                    "reactions": [],
                 }
             ],
         }

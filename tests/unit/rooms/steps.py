@@ -30,6 +30,8 @@ def post(
     room="sala-1",
     at=0,
     text="x",
+    reply_to=None,
+    attachment_urls=(),
 ):
     return messages.post(
         session,
@@ -38,8 +40,9 @@ def post(
         text=text,
         clock=lambda: at / 1000,
         rooms=ROOMS,
-        attachment_urls=[],
+        attachment_urls=list(attachment_urls),
         settings=settings,
+        reply_to=reply_to,
     )
 
 

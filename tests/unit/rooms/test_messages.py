@@ -9,7 +9,7 @@ from chat_app.domain.messages import (
     window_start,
 )
 from chat_app.domain.validation import validate_message
-from chat_app.rooms import messages
+from chat_app.rooms import reading
 from chat_app.rooms.messages import RateLimitedError
 from tests.unit.rooms.steps import NOW, enter, post, set_typing, unlimited, view
 
@@ -75,7 +75,7 @@ def test_history_pages_go_back_from_the_window(session, settings):
         post(session, unlimited(settings), "ana", at=at)
 
     def page(first, last):
-        return messages.history(session, room="sala-1", first=first, last=last)
+        return reading.history(session, room="sala-1", first=first, last=last)
 
     assert [m.id for m in page(3, 5)] == [3, 4, 5]
     assert [m.id for m in page(-10, 2)] == [1, 2]
@@ -88,5 +88,5 @@ def test_a_text_sent_with_nul_characters_is_stored_on_every_database(session, se
     posted = post(session, settings, "ana", text=text)
     session.commit()
     assert posted.message.text == "nul inside"
-    stored = messages.history(session, room="sala-1", first=1, last=1)
+    stored = reading.history(session, room="sala-1", first=1, last=1)
     assert [m.text for m in stored] == ["nul inside"]

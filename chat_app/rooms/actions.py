@@ -1,0 +1,400 @@
+"""What people do with a sent message: edit, delete, react; and its mentions.
+
+Every action names a message by its number in the room the acting tab is in
+(checked in the same transaction), counts toward its author's rate limit like a
+message, and returns what changed: the message as its readers now see it, and
+the replies quoting it, so each is sent to the room as one small update.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from chat_app.db import reads, take_turn
+from chat_app.domain.actions import (
+    MessageNotFoundError,
+    check_author,
+    check_edit_window,
+    check_reaction_room,
+    valid_emoji,
+)
+from chat_app.domain.errors import ChatError
+from chat_app.domain.messages import ChatMessage
+from chat_app.models import Attachment, LoginFailure, Mention, Message, Reaction
+from chat_app.rooms import presence
+from chat_app.rooms.mentions import mention_marks, store_mentions
+from chat_app.rooms.messages import action_key, check_rate
+from chat_app.rooms.read_marks import latest_seq
+from chat_app.rooms.reading import blocks_of, find_message, quote
+from chat_app.settings import Settings
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A message that changed, and everything its room must be told.
+
+    Attributes:
+        room: The room's slug.
+        blocks: The blocks (by number) holding the changed message and the
+            replies quoting it, as shown now.
+        latest: The room's latest number (which messages are in the live window).
+        mentioned: For each person whose mentions changed, their marks
+            (``mention_marks``).
+        removed_files: Stored names of uploads to delete from disk after commit.
+        read_at_us: When the blocks were read, in microseconds (see ``Posted``).
+    """
+
+    room: str
+    blocks: dict[int, list[ChatMessage]]
+    latest: int
+    mentioned: dict[str, dict[str, int]] = field(default_factory=dict)
+    removed_files: list[str] = field(default_factory=list)
+    read_at_us: int = 0
+
+
+def count_action(session: Session, *, username: str, now_ms: int, settings: Settings):
+    """Count an action toward its author's rate limit, or refuse it.
+
+    Messages and actions share one limit (``message_rate_limit`` per
+    ``message_rate_window_seconds``): a burst of reactions slows down like a
+    burst of messages.
+
+    Args:
+        session: The database session (the user's turn already taken).
+        username: The verified user.
+        now_ms: The time now.
+        settings: The limit.
+
+    Raises:
+        RateLimitedError: If the user is over the limit (nothing counted).
+    """
+    check_rate(session, author=username, now_ms=now_ms, settings=settings)
+    session.add(LoginFailure(key=action_key(username), at=now_ms / 1000))
+
+
+def _acting(
+    session: Session,
+    *,
+    tab: str,
+    username: str,
+    number: object,
+    clock: Callable[[], float],
+    settings: Settings,
+) -> tuple[Message, int]:
+    """The message a tab's action is about, the action counted; and the time."""
+    room = presence.tab_room(session, tab=tab, username=username)
+    row = find_message(session, room=room, number=number)
+    # Actions on one message take turns, so each reads what the last one wrote.
+    take_turn(session, f"message:{room}:{row.seq}")
+    session.refresh(row)
+    now_ms = int(clock() * 1000)
+    count_action(session, username=username, now_ms=now_ms, settings=settings)
+    return row, now_ms
+
+
+def _changed(
+    session: Session,
+    row: Message,
+    clock: Callable[[], float],
+    mentioned: set[str] | None = None,
+    removed: Sequence[str] = (),
+) -> Changed:
+    """What the room is told after a message changed: it and its replies."""
+    session.flush()
+    replies = session.exec(
+        select(Message.seq).where(Message.room == row.room, Message.reply_to == row.seq)
+    ).all()
+    return Changed(
+        room=row.room,
+        blocks=blocks_of(session, room=row.room, seqs=[row.seq, *replies]),
+        latest=latest_seq(session, room=row.room),
+        mentioned={
+            name: mention_marks(session, username=name)
+            for name in sorted(mentioned or ())
+        },
+        removed_files=list(removed),
+        read_at_us=int(clock() * 1_000_000),
+    )
+
+
+def edit(
+    session: Session,
+    *,
+    tab: str,
+    username: str,
+    number: object,
+    text: str,
+    clock: Callable[[], float],
+    settings: Settings,
+) -> Changed | None:
+    """Change the text of one's own message (its files stay as they were).
+
+    Args:
+        session: The database session.
+        tab: The acting tab (its room is where the message must be).
+        username: The verified user.
+        number: The message's number, as the client sent it.
+        text: The validated new text ("" only for a message with files).
+        clock: The time now.
+        settings: The edit window and the rate limit.
+
+    Returns:
+        What changed; None when the text is the same.
+
+    Raises:
+        MessageNotFoundError: If the room has no such message (or it was deleted).
+        ChatError: If the user did not write it, it is too old to edit, or it
+            would be left empty.
+    """
+    row, now_ms = _acting(
+        session,
+        tab=tab,
+        username=username,
+        number=number,
+        clock=clock,
+        settings=settings,
+    )
+    check_author(
+        author=row.author, user=username, deleted=row.deleted_at_ms is not None
+    )
+    check_edit_window(
+        sent_at_ms=row.sent_at_ms,
+        now_ms=now_ms,
+        window_seconds=settings.edit_window_seconds,
+    )
+    if not text and not row.attachments:
+        raise ChatError("An empty message is not sent.")
+    if text == row.text:
+        return None
+    row.text = text
+    row.edited_at_ms = now_ms
+    session.add(row)
+    mentioned = store_mentions(
+        session, room=row.room, seq=row.seq, text=text, author=username
+    )
+    return _changed(session, row, clock, mentioned)
+
+
+def remove(
+    session: Session,
+    *,
+    tab: str,
+    username: str,
+    number: object,
+    clock: Callable[[], float],
+    settings: Settings,
+) -> Changed:
+    """Delete one's own message: its text, files, reactions and mentions go.
+
+    The row stays (as "deleted"), so numbering, order and grouping stay, and
+    replies can say what they quoted is gone.
+
+    Args:
+        session: The database session.
+        tab: The acting tab.
+        username: The verified user.
+        number: The message's number, as the client sent it.
+        clock: The time now.
+        settings: The rate limit.
+
+    Returns:
+        What changed, with the stored names of its files to delete from disk.
+
+    Raises:
+        MessageNotFoundError: If the room has no such message (or it was deleted).
+        ChatError: If the user did not write it.
+    """
+    row, now_ms = _acting(
+        session,
+        tab=tab,
+        username=username,
+        number=number,
+        clock=clock,
+        settings=settings,
+    )
+    check_author(
+        author=row.author, user=username, deleted=row.deleted_at_ms is not None
+    )
+    names = [
+        str(item.get("url", "")).removeprefix("/static/")
+        for item in row.attachments or []
+    ]
+    removed = (
+        session.exec(
+            delete(Attachment)
+            .where(
+                col(Attachment.stored_name).in_(names),
+                col(Attachment.owner) == username,
+            )
+            .returning(col(Attachment.stored_name))
+        )
+        .scalars()
+        .all()
+        if names
+        else []
+    )
+    row.text = ""
+    row.attachments = []
+    row.deleted_at_ms = now_ms
+    session.add(row)
+    session.exec(
+        delete(Reaction).where(
+            col(Reaction.room) == row.room, col(Reaction.seq) == row.seq
+        )
+    )
+    mentioned = set(
+        session.exec(
+            select(Mention.username).where(
+                Mention.room == row.room, Mention.seq == row.seq
+            )
+        ).all()
+    )
+    session.exec(
+        delete(Mention).where(
+            col(Mention.room) == row.room, col(Mention.seq) == row.seq
+        )
+    )
+    return _changed(session, row, clock, mentioned, removed)
+
+
+def react(
+    session: Session,
+    *,
+    tab: str,
+    username: str,
+    number: object,
+    emoji: object,
+    clock: Callable[[], float],
+    settings: Settings,
+) -> Changed:
+    """Add one's reaction to a message, or take it back if it was there.
+
+    Args:
+        session: The database session.
+        tab: The acting tab (only people in the message's room react).
+        username: The verified user.
+        number: The message's number, as the client sent it.
+        emoji: The reaction, as the client sent it.
+        clock: The time now.
+        settings: The most distinct reactions per message, and the rate limit.
+
+    Returns:
+        What changed.
+
+    Raises:
+        MessageNotFoundError: If the room has no such message (or it was deleted).
+        ChatError: If it is not one emoji, or the message has as many kinds of
+            reaction as allowed.
+    """
+    value = valid_emoji(emoji)
+    row, now_ms = _acting(
+        session,
+        tab=tab,
+        username=username,
+        number=number,
+        clock=clock,
+        settings=settings,
+    )
+    if row.deleted_at_ms is not None:
+        raise MessageNotFoundError()
+    reactions = session.exec(
+        select(Reaction).where(Reaction.room == row.room, Reaction.seq == row.seq)
+    ).all()
+    mine = next(
+        (r for r in reactions if r.username == username and r.emoji == value), None
+    )
+    if mine is not None:
+        session.delete(mine)
+    else:
+        check_reaction_room(
+            distinct={r.emoji for r in reactions},
+            emoji=value,
+            limit=settings.max_reactions_per_message,
+        )
+        session.add(
+            Reaction(
+                room=row.room, seq=row.seq, username=username, emoji=value, at_ms=now_ms
+            )
+        )
+    return _changed(session, row, clock)
+
+
+@reads
+def quote_of(
+    session: Session, *, room: str, number: object
+) -> tuple[int, str, str, str]:
+    """What a reply to a message shows of it, for the composer's preview.
+
+    Args:
+        session: The database session.
+        room: The room the tab is in.
+        number: The message's number, as the client sent it.
+
+    Returns:
+        Its number, author, first line (or first file's name) and kind
+        (``text``, ``image`` or ``file``).
+
+    Raises:
+        MessageNotFoundError: If the room has no such message (or it was deleted).
+    """
+    row = find_message(session, room=room, number=number)
+    if row.deleted_at_ms is not None:
+        raise MessageNotFoundError()
+    author, line, kind = quote(row)
+    return row.seq, author, line, kind
+
+
+@reads
+def editable(
+    session: Session,
+    *,
+    room: str,
+    username: str,
+    number: object,
+    now_ms: int,
+    settings: Settings,
+) -> tuple[int, str]:
+    """One's own message that may still be edited, to put in the composer.
+
+    Args:
+        session: The database session.
+        room: The room the tab is in.
+        username: The verified user.
+        number: The message's number, as the client sent it; None for the
+            user's latest message in the room.
+        now_ms: The time now.
+        settings: The edit window.
+
+    Returns:
+        Its number and text.
+
+    Raises:
+        MessageNotFoundError: If there is no such message (or it was deleted).
+        ChatError: If someone else wrote it, or it is too old to edit.
+    """
+    if number is None:
+        row = session.exec(
+            select(Message)
+            .where(
+                Message.room == room,
+                Message.author == username,
+                col(Message.deleted_at_ms).is_(None),
+            )
+            .order_by(col(Message.seq).desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            raise MessageNotFoundError()
+    else:
+        row = find_message(session, room=room, number=number)
+    check_author(
+        author=row.author, user=username, deleted=row.deleted_at_ms is not None
+    )
+    check_edit_window(
+        sent_at_ms=row.sent_at_ms,
+        now_ms=now_ms,
+        window_seconds=settings.edit_window_seconds,
+    )
+    return row.seq, row.text

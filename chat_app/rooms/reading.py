@@ -1,0 +1,212 @@
+"""How a room's messages are shown: each row with its reactions, mentions and quote.
+
+Every reader of the room sees the same thing (one encoded update serves them
+all): what only one reader sees (their own reactions, mentions of them) is
+worked out in their browser from these fields.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from sqlmodel import Session, col, select
+
+from chat_app.db import reads
+from chat_app.domain import markup
+from chat_app.domain.actions import MessageNotFoundError, message_number, quote_line
+from chat_app.domain.messages import (
+    AttachedFile,
+    ChatMessage,
+    ReactionChip,
+    block_number,
+    continues_previous,
+    first_seq_of,
+    is_long,
+)
+from chat_app.models import Mention, Message, Reaction
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """What a page of messages shows beside their own rows."""
+
+    reactions: dict[int, list[ReactionChip]] = field(default_factory=dict)
+    mentions: dict[int, list[str]] = field(default_factory=dict)
+    quoted: dict[int, Message] = field(default_factory=dict)
+
+
+def _extras(session: Session, room: str, rows: Sequence[Message]) -> _Extras:
+    """Reactions, mentions and quoted messages of some of a room's messages."""
+    seqs = [row.seq for row in rows]
+    if not seqs:
+        return _Extras()
+    reactions: dict[int, dict[str, list[str]]] = {}
+    for reaction in session.exec(
+        select(Reaction)
+        .where(Reaction.room == room, col(Reaction.seq).in_(seqs))
+        .order_by(col(Reaction.id))
+    ):
+        by_emoji = reactions.setdefault(reaction.seq, {})
+        by_emoji.setdefault(reaction.emoji, []).append(reaction.username)
+    mentions: dict[int, list[str]] = {}
+    for mention in session.exec(
+        select(Mention).where(Mention.room == room, col(Mention.seq).in_(seqs))
+    ):
+        mentions.setdefault(mention.seq, []).append(mention.username)
+    quoted_seqs = {row.reply_to for row in rows if row.reply_to}
+    quoted = {
+        row.seq: row
+        for row in session.exec(
+            select(Message).where(
+                Message.room == room, col(Message.seq).in_(quoted_seqs)
+            )
+        )
+    }
+    return _Extras(
+        reactions={
+            seq: [
+                ReactionChip(emoji=emoji, count=len(users), users=users)
+                for emoji, users in by_emoji.items()
+            ]
+            for seq, by_emoji in reactions.items()
+        },
+        mentions={seq: sorted(names) for seq, names in mentions.items()},
+        quoted=quoted,
+    )
+
+
+def quote(original: Message | None) -> tuple[str, str, str]:
+    """Who and what a reply quotes.
+
+    Args:
+        original: The quoted message; None if it is not there.
+
+    Returns:
+        Its author, first line (or first file's name) and kind: ``text``,
+        ``image``, ``file``, or ``deleted`` when it is gone.
+    """
+    if original is None or original.deleted_at_ms is not None:
+        return (original.author if original else "", "", "deleted")
+    if original.text:
+        return original.author, quote_line(original.text), "text"
+    first = (original.attachments or [{}])[0]
+    kind = "image" if first.get("kind") == "image" else "file"
+    return original.author, str(first.get("name", "")), kind
+
+
+def _to_message(row: Message, previous: Message | None, extras: _Extras) -> ChatMessage:
+    # A deleted message keeps its place in its author's run.
+    before = (
+        ChatMessage(
+            id=previous.seq,
+            author=previous.author,
+            text="",
+            sent_at_ms=previous.sent_at_ms,
+        )
+        if previous
+        else None
+    )
+    base = ChatMessage(
+        id=row.seq,
+        author=row.author,
+        text="",
+        sent_at_ms=row.sent_at_ms,
+        continues=continues_previous(before, row.author, row.sent_at_ms),
+        previous_sent_at_ms=previous.sent_at_ms if previous else 0,
+    )
+    if row.deleted_at_ms is not None:
+        return replace(base, deleted=True)
+    attached = [AttachedFile(**item) for item in row.attachments or []]
+    mentioned = extras.mentions.get(row.seq, [])
+    shown_quote = (
+        quote(extras.quoted.get(row.reply_to)) if row.reply_to else ("", "", "")
+    )
+    return replace(
+        base,
+        text=row.text,
+        images=[item for item in attached if item.kind == "image"],
+        files=[item for item in attached if item.kind != "image"],
+        html=markup.render(row.text, {name.casefold(): name for name in mentioned}),
+        long=is_long(row.text),
+        mentions=mentioned,
+        reply_to=row.reply_to or 0,
+        quote_author=shown_quote[0],
+        quote_text=shown_quote[1],
+        quote_kind=shown_quote[2],
+        edited_at_ms=row.edited_at_ms or 0,
+        reactions=extras.reactions.get(row.seq, []),
+    )
+
+
+def messages_from(
+    session: Session, room: str, first: int, last: int | None = None
+) -> list[ChatMessage]:
+    """A room's messages with sequence numbers from ``first`` (to ``last``)."""
+    query = select(Message).where(Message.room == room, Message.seq >= first - 1)
+    if last is not None:
+        query = query.where(Message.seq <= last)
+    rows = session.exec(query.order_by(col(Message.seq))).all()
+    extras = _extras(session, room, [row for row in rows if row.seq >= first])
+    result = []
+    for index, row in enumerate(rows):
+        if row.seq >= first:
+            result.append(_to_message(row, rows[index - 1] if index else None, extras))
+    return result
+
+
+def blocks_of(
+    session: Session, *, room: str, seqs: list[int]
+) -> dict[int, list[ChatMessage]]:
+    """The blocks holding some of a room's messages, as their readers see them.
+
+    Args:
+        session: The database session.
+        room: The room's slug.
+        seqs: The messages' numbers.
+
+    Returns:
+        Block number to its messages, oldest first.
+    """
+    blocks = {}
+    for block in sorted({block_number(seq) for seq in seqs}):
+        last = first_seq_of(block + 1) - 1
+        blocks[block] = messages_from(session, room, first_seq_of(block), last)
+    return blocks
+
+
+def find_message(session: Session, *, room: str, number: object) -> Message:
+    """A message of a room by the number a client gave.
+
+    Args:
+        session: The database session.
+        room: The room the tab is in.
+        number: The message's number, as sent.
+
+    Returns:
+        The row.
+
+    Raises:
+        MessageNotFoundError: If that room has no such message.
+    """
+    seq = message_number(number)
+    row = session.exec(
+        select(Message).where(Message.room == room, Message.seq == seq)
+    ).first()
+    if row is None:
+        raise MessageNotFoundError()
+    return row
+
+
+@reads
+def history(session: Session, *, room: str, first: int, last: int) -> list[ChatMessage]:
+    """A room's messages from one sequence number to another, oldest first.
+
+    Args:
+        session: The database session.
+        room: The room's slug.
+        first: The first sequence number.
+        last: The last sequence number.
+
+    Returns:
+        The messages.
+    """
+    return messages_from(session, room, max(1, first), last) if last >= 1 else []

@@ -1,0 +1,84 @@
+"""What the composer is doing besides writing a new message: replying, editing.
+
+Plain functions on the tab's ``ChatState`` (which holds the composer), shared by
+its ``send`` and by the message actions that start and end a reply or an edit.
+"""
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from chat_app import db
+from chat_app.domain.validation import validate_message
+from chat_app.realtime.changes import announce_change
+from chat_app.rooms import actions
+from chat_app.settings import get_settings
+
+if TYPE_CHECKING:  # the chat's state imports this module
+    from chat_app.states.chat import ChatState as Composer
+
+logger = logging.getLogger(__name__)
+
+
+def clear_reply(composer: "Composer") -> None:
+    """Reply to nothing (the preview above the composer goes).
+
+    Args:
+        composer: The tab's composer.
+    """
+    composer.reply_to, composer.reply_kind = 0, ""
+    composer.reply_author = composer.reply_text = ""
+
+
+def start_edit(composer: "Composer", number: int, text: str) -> None:
+    """Put one's own message in the composer, keeping what it held for later.
+
+    Args:
+        composer: The tab's composer.
+        number: The message's number.
+        text: Its text.
+    """
+    if not composer.editing:
+        composer._stashed_draft = composer.draft
+    composer.editing, composer.draft = number, text
+    clear_reply(composer)
+
+
+def finish_edit(composer: "Composer") -> None:
+    """Stop editing; the composer gets back what it held before.
+
+    Args:
+        composer: The tab's composer.
+    """
+    composer.editing = 0
+    composer.draft, composer._stashed_draft = composer._stashed_draft, ""
+
+
+async def save_edit(composer: "Composer", *, author: str, raw: object) -> None:
+    """Store the composer's text as the new text of the message being edited.
+
+    Args:
+        composer: The tab's composer (editing a message).
+        author: The verified user.
+        raw: The text the form sent.
+    """
+    settings = get_settings()
+    # A message of files alone may lose its text; the service checks which.
+    text = validate_message(raw, settings.max_message_length, allow_empty=True)
+    changed = await db.run(
+        actions.edit,
+        tab=composer._tab(),
+        username=author,
+        number=composer.editing,
+        text=text,
+        clock=time.time,
+        settings=settings,
+    )
+    logger.info(
+        "Message edited.",
+        extra={"username": author, "seq": composer.editing, "length": len(text)},
+    )
+    finish_edit(composer)
+    composer.error = ""
+    if changed is not None:
+        await announce_change(changed)
