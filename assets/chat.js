@@ -444,3 +444,44 @@ document.addEventListener("click", (event) => {
     look();
   };
 })();
+
+// Text put into the composer at the cursor, replacing any selection, as if it
+// had been typed (the emoji picker's choice): the text area is React's, which
+// tracks the value it last set, so the value goes in through the native setter
+// and an input event makes React's onChange (and the draft on the server)
+// follow. Focus stays in the text area, the cursor after the new text.
+(function () {
+  const box = () => document.getElementById("composer-input");
+  const setValue = Object.getOwnPropertyDescriptor(
+    HTMLTextAreaElement.prototype,
+    "value",
+  ).set;
+
+  window.chatInsertText = function (text) {
+    const area = box();
+    if (!area || typeof text !== "string" || !text) return;
+    const start = area.selectionStart ?? area.value.length;
+    const end = area.selectionEnd ?? start;
+    setValue.call(area, area.value.slice(0, start) + text + area.value.slice(end));
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+    area.focus();
+    const caret = start + text.length;
+    area.setSelectionRange(caret, caret);
+  };
+
+  // The emoji picker closes back into the text area, where the person was
+  // writing, rather than onto its button (Radix's default, which this prevents;
+  // the dialogs' focus return above may already have put focus there). A click
+  // elsewhere that closed it keeps the focus it gave.
+  window.chatFocusComposer = function (event) {
+    if (event && event.preventDefault) event.preventDefault();
+    const active = document.activeElement;
+    const nowhere =
+      !active ||
+      active === document.body ||
+      active.id === "emoji-button" ||
+      Boolean(active.closest && active.closest('[role="dialog"]'));
+    const area = box();
+    if (nowhere && area) area.focus();
+  };
+})();

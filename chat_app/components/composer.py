@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.emoji_picker import emoji_picker
 from chat_app.components.words import t, t_raw
 from chat_app.settings import get_settings
 from chat_app.states.actions import MessageActionsState
@@ -91,6 +92,45 @@ def button_label(text: rx.Var[str]) -> rx.Component:
         The label.
     """
     return rx.el.span(text, display=["none", "inline"])
+
+
+def emoji_button() -> rx.Component:
+    """The emoji button and the picker it opens over the composer.
+
+    The chosen emoji goes into the text area at the cursor, replacing any
+    selection, without a round trip (``chatInsertText`` in assets/chat.js); the
+    text area then reports the change as if it had been typed. Focus goes back
+    to the text area, and closing the picker with Escape returns it there too.
+
+    Returns:
+        The popover, its trigger the button with id ``emoji-button``.
+    """
+    insert = rx.vars.FunctionStringVar.create("window.chatInsertText")
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("smile", size=16),
+                id="emoji-button",
+                type="button",
+                size="3",
+                variant="soft",
+                aria_label=t("Emoji"),
+                title=t("Emoji"),
+            ),
+        ),
+        rx.popover.content(
+            emoji_picker(lambda emoji: insert.partial(emoji), id="emoji-picker"),
+            id="emoji-popover",
+            aria_label=t("Choose an emoji"),
+            side="top",
+            align="start",
+            collision_padding=8,
+            padding="0",
+            on_close_auto_focus=rx.vars.FunctionStringVar.create(
+                "window.chatFocusComposer"
+            ),
+        ),
+    )
 
 
 def composer() -> rx.Component:
@@ -217,6 +257,7 @@ def composer_form() -> rx.Component:
                 title=t("Attach"),
                 on_click=rx.call_script("window.chatPickFiles()"),
             ),
+            emoji_button(),
             rx.text_area(
                 id="composer-input",
                 name="text",
@@ -254,7 +295,8 @@ def composer_form() -> rx.Component:
         length_counter(),
         id="composer-form",
         on_submit=ChatState.send,
-        padding="0.75rem 1rem",
+        # Phones: a narrower margin, for the text box (see also assets/chat.css).
+        padding=["0.75rem 0.5rem", "0.75rem 1rem"],
         border_top=f"1px solid {rx.color('gray', 5)}",
         width="100%",
     )

@@ -119,7 +119,7 @@ def reaction_picker(number: rx.Var[int]) -> rx.Component:
                 gap="0.25rem",
                 padding_bottom="0.5rem",
             ),
-            emoji_picker(lambda emoji: MessageActionsState.react(number, emoji)),
+            emoji_picker(MessageActionsState.react(number)),
             aria_label=t("React"),
             padding="0.5rem",
         ),

@@ -19,6 +19,7 @@ def test_the_phone_composer_gives_the_text_box_the_width(people):
     # Icons only, still named for screen readers and tooltips.
     expect(page.get_by_role("button", name="Enviar")).to_be_visible()
     expect(page.get_by_role("button", name="Anexar")).to_be_visible()
+    expect(page.get_by_role("button", name="Emoji")).to_be_visible()
     expect(page.locator("#send-button")).to_have_attribute("title", "Enviar")
     assert box_of(page, "#send-button")["width"] < 56
     assert box_of(page, "#composer-input")["width"] > 220
