@@ -411,6 +411,10 @@ document.addEventListener("click", (event) => {
         target.value === "" &&
         !document.getElementById("edit-preview")
       ) {
+        // Blurring hands the text area's pending (debounced) change to the
+        // server first, so it cannot overwrite the message put in to edit.
+        target.blur();
+        target.focus();
         if (press("#edit-last")) event.preventDefault();
       }
       return;

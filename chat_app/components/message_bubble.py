@@ -180,10 +180,7 @@ def message_text(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
         The text, and the button for a long one.
     """
     return rx.fragment(
-        rx.el.div(
-            class_name="message-text",
-            dangerouslySetInnerHTML={"__html": message.html},
-        ),
+        rx.html(message.html, class_name="message-text"),
         rx.cond(
             message.long,
             rx.el.button(t("Read more"), type="button", class_name="read-more"),
