@@ -206,6 +206,7 @@ def test_a_quote_of_a_message_far_back_brings_it_into_view(people):
         return number
 
     number = run_async(ask_fill_and_reply())
+    assert isinstance(number, int)
     reader.enter()
     reader.page.click("#room-sala-3")
     expect(reader.page.locator("#room-title")).to_have_text("Sala 3")
