@@ -273,17 +273,23 @@ async def pass_on_unread_counts() -> None:
 
 
 async def show_read_state(
-    sid: str, latest: dict[str, int], last_read: dict[str, int]
+    sid: str,
+    latest: dict[str, int],
+    last_read: dict[str, int],
+    mentioned: dict[str, int],
 ) -> None:
-    """Send one tab every room's latest number and how far its user read each.
+    """Send one tab the rooms' latest numbers and its user's read and mention marks.
 
     Args:
         sid: The tab's socket.
         latest: The latest numbers, read from the database.
         last_read: The user's read marks.
+        mentioned: The user's mention marks.
     """
     counted = hub.note_counters(var_key("latest"), latest)
-    await sockets.send_to(sid, view_delta(latest=counted, last_read=last_read))
+    await sockets.send_to(
+        sid, view_delta(latest=counted, last_read=last_read, mentioned=mentioned)
+    )
 
 
 # Announcements waiting to go out from this process, by key. Scheduling only: what

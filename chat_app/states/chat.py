@@ -31,7 +31,7 @@ from chat_app.realtime.views import (
     show_read_state,
     show_room,
 )
-from chat_app.rooms import messages, presence, read_marks
+from chat_app.rooms import mentions, messages, presence, read_marks
 from chat_app.rooms.presence import NotInRoomError
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
@@ -234,7 +234,8 @@ class ChatState(rx.State):
             latest, marks = await db.run(
                 read_marks.read_state, username=departure.username, rooms=ROOM_SLUGS
             )
-            await show_read_state(self._sid(), latest, marks)
+            mentioned = await db.run(mentions.marks_of, username=departure.username)
+            await show_read_state(self._sid(), latest, marks, mentioned)
         self._typing = False
         self.draft = ""
         self.room_slug = ""
