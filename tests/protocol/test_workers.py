@@ -144,3 +144,50 @@ async def test_room_deliveries_never_go_backwards_across_workers(workers, tab):
                 head = values["head_rx_state_"]
                 assert head >= newest_head, "the head went back"
                 newest_head = head
+
+
+async def test_a_change_reaches_tabs_on_the_other_worker_ring_and_older_pages(
+    workers, tab
+):
+    """An edit on worker 0 reaches worker 1's tab, in its window and its older page."""
+    author = await tab(account(workers, "author"), 0)
+    reader = await tab(account(workers, "reader"), 1)
+    for client in (author, reader):
+        await client.enter_room("sala-3")
+        await client.wait_for(lambda c=client: c.room_slug() == "sala-3")
+    first = unique("edited-later")
+    await author.send(first)
+    await reader.wait_for(lambda: has_text(reader, first))
+    number = next(m["id"] for m in reader.history() if m["text"] == first)
+    await author.edit(number, first + " (fixed)")
+    await reader.wait_for(
+        lambda: any(m["text"] == first + " (fixed)" for m in reader.history())
+    )
+    fillers = [
+        await tab(account(workers, f"f{index}"), index % 2) for index in range(13)
+    ]
+    for filler in fillers:
+        await filler.enter_room("sala-3")
+        await filler.wait_for(lambda f=filler: f.room_slug() == "sala-3")
+
+    async def send_ten(sender: ChatClient) -> None:
+        for index in range(10):
+            await sender.send(unique(f"filler-{index}"))
+
+    await asyncio.gather(*(send_ten(filler) for filler in fillers))
+    await reader.wait_for(
+        lambda: max(m["id"] for m in reader.messages()) >= number + 130, 30
+    )
+    for _ in range(10):
+        if any(m["id"] == number for m in reader.history()):
+            break
+        shown = len(reader.history())
+        await reader.load_older()
+        await reader.wait_for(lambda s=shown: len(reader.history()) > s, 10)
+    await author.react(number, "🎉")
+    await reader.wait_for(
+        lambda: any(
+            m["id"] == number and [c["emoji"] for c in m["reactions"]] == ["🎉"]
+            for m in reader.history()
+        )
+    )
