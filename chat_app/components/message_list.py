@@ -148,6 +148,8 @@ def scroller() -> rx.Component:
             width="100%",
         ),
         id="message-list",
+        # Reachable by keyboard to scroll, even with no message to focus.
+        tab_index=0,
         role="log",
         aria_live="polite",
         aria_label=t("Messages"),

@@ -9,6 +9,7 @@ import unicodedata
 
 import emoji as emoji_data
 
+from chat_app.domain import markup
 from chat_app.domain.errors import ChatError
 
 # The longest emoji accepted (family and flag sequences run to about a dozen
@@ -118,15 +119,17 @@ def check_reaction_room(*, distinct: set[str], emoji: str, limit: int) -> None:
 
 
 def quote_line(text: str) -> str:
-    """The first line of a message's text, short enough to quote.
+    """The first line of a message's text, as read, short enough to quote.
 
     Args:
-        text: The message's text.
+        text: The message's text, as typed.
 
     Returns:
-        Its first non-blank line, cut at ``QUOTE_LENGTH`` characters with "…".
+        Its first non-blank line without formatting marks, cut at
+        ``QUOTE_LENGTH`` characters with "…".
     """
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    shown = markup.plain(text)
+    line = next((line.strip() for line in shown.splitlines() if line.strip()), "")
     if len(line) <= QUOTE_LENGTH:
         return line
     return line[: QUOTE_LENGTH - 1].rstrip() + "…"

@@ -12,6 +12,7 @@ bubble drawn with ``white-space: pre-wrap`` shows no stray blank lines. Every
 paragraph is a ``<p>``: a message "oi" is ``<p>oi</p>``.
 """
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -402,3 +403,16 @@ def render(text: str, people: Mapping[str, str] | None = None) -> str:
         blank text.
     """
     return MARKDOWN.render(text, {"people": people or {}})
+
+
+def plain(text: str) -> str:
+    """The message's words without their formatting, for a quote's one line.
+
+    Args:
+        text: The message as typed.
+
+    Returns:
+        Its text as the reader sees it, lines kept, marks dropped.
+    """
+    drawn = re.sub(r"<br>|</p>|</li>|</pre>", "\n", render(text))
+    return html.unescape(re.sub(r"<[^>]+>", "", drawn)).strip("\n")

@@ -87,7 +87,7 @@ def test_a_client_that_left_is_refused_and_nobody_receives_its_text(people):
 
     error = run_async(leave_then_send(pedro.server.url))
     assert isinstance(error, str)
-    assert "not in this room" in error
+    assert "não está mais nesta sala" in error  # the account is in Portuguese
     probe = f"depois-{uuid.uuid4().hex[:6]}"
     joao.send(probe)
     for user in (joao, pedro):
@@ -162,6 +162,9 @@ def test_enter_sends_and_shift_enter_starts_a_new_line(people):
     expect(box).to_have_value("")
     bubble = reader.messages().filter(has_text="primeira")
     expect(bubble).to_have_count(1)
-    expect(bubble).to_contain_text("primeira\nsegunda")
+    # Two lines of one paragraph: a line break between them.
+    expect(bubble.locator(".message-text p")).to_have_count(1)
+    expect(bubble.locator(".message-text br")).to_have_count(1)
+    expect(bubble.locator(".message-text")).to_have_text("primeirasegunda")
     by_writer = reader.page.locator(f'#message-list [data-author="{writer.name}"]')
     expect(by_writer).to_have_count(1)

@@ -23,12 +23,12 @@ DEVICES = {
 }
 LINES = {
     "pt-BR": [
-        "Bom dia! Alguém viu o relatório de ontem?",
+        "Bom dia! Alguém viu o *relatório* de ontem?",
         "Vi sim, ficou ótimo 👏 Só falta revisar os números da página 3.",
         "Segue a foto do quadro da reunião:",
     ],
     "en": [
-        "Morning! Has anyone seen yesterday's report?",
+        "Morning! Has anyone seen yesterday's *report*?",
         "Yes, it looks great 👏 Only the figures on page 3 need a check.",
         "Here's the whiteboard from the meeting:",
     ],
@@ -86,7 +86,16 @@ def test_screenshots_of_the_chat(people, scene_server, language):
     for user in (writer, other):
         enter(user, room)
     writer.send(first)
+    # Bruno answers Ana's question quoting it; Ana likes the answer.
+    question = other.messages().filter(has_text=first.replace("*", ""))
+    question.hover()
+    question.locator("[data-action='reply']").click()
     other.send(second)
+    answer = writer.messages().filter(has_text=second).last
+    answer.hover()
+    answer.locator("[data-action='react']").click()
+    writer.page.locator("[data-emoji='👍']").click()
+    expect(answer.locator("[data-reaction='👍']")).to_have_count(1)
     other.page.set_input_files(
         "#file-picker",
         files=[{"name": "quadro.png", "mimeType": "image/png", "buffer": whiteboard()}],

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from chat_app.domain.markup import mention_candidates, render
+from chat_app.domain.markup import mention_candidates, plain, render
 
 PEOPLE = {"ana": "Ana", "bob": "bob", "maria.s": "Maria.S"}
 LINK = 'target="_blank" rel="noopener noreferrer nofollow"'
@@ -593,3 +593,9 @@ def test_pathological_messages_stay_fast(text):
     html = render(text, {"a": "a"})
     assert time.perf_counter() - start < 1
     assert_safe(html)
+
+
+def test_plain_text_keeps_the_words_and_lines_without_the_marks():
+    assert plain("*relatório* de `ontem` & <b>\nsegunda") == (
+        "relatório de ontem & <b>\nsegunda"
+    )
