@@ -25,6 +25,7 @@ from chat_app import attempts, i18n
 from chat_app.cpu import cpu_bound
 from chat_app.db import commit_alone
 from chat_app.domain.errors import ChatError
+from chat_app.domain.people import search_key
 from chat_app.domain.text import N_, Text
 from chat_app.domain.validation import (
     username_skeleton,
@@ -178,6 +179,7 @@ def create_account(
         raise DuplicateError()
     user = User(
         name=registration.name,
+        name_key=search_key(registration.name),
         username=registration.username,
         username_key=username_key,
         username_skeleton=skeleton,

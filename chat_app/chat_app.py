@@ -24,6 +24,7 @@ app = rx.App(
     stylesheets=["/chat.css"],
     head_components=[
         rx.script(src="/chat.js"),
+        rx.script(src="/mentions.js"),
         rx.script(src="/profile.js"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],

@@ -10,9 +10,27 @@ class User(SQLModel, table=True):
     """An account. ``password_hash`` never leaves the server: use ``public()``."""
 
     __tablename__ = "users"  # pyright: ignore[reportAssignmentType]
+    # People are looked up by the start of their username or name (mentions):
+    # "LIKE 'an%'" uses these indexes on PostgreSQL whatever the database's
+    # collation; on SQLite (binary order) it is a range of the plain index.
+    __table_args__ = (
+        Index(
+            "ix_users_name_key",
+            "name_key",
+            postgresql_ops={"name_key": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_users_username_key_prefix",
+            "username_key",
+            postgresql_ops={"username_key": "text_pattern_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100)
+    # The name as it is looked for (``domain.people.search_key``): without
+    # accents or case, its start only. Kept with the name by whoever sets it.
+    name_key: str = Field(default="", max_length=64)
     username: str = Field(max_length=32)
     # The case-folded username, so "Ana" and "ana" cannot both register.
     username_key: str = Field(max_length=32, unique=True, index=True)

@@ -8,6 +8,7 @@ from chat_app import i18n
 from chat_app.accounts import find_by_username
 from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
+from chat_app.domain.people import search_key
 from chat_app.models import User
 from chat_app.sessions import verify_session
 from chat_app.settings import Settings
@@ -98,6 +99,7 @@ def rename(session: Session, user_id: int, name: str) -> bool:
     if user is None:
         raise ChatError("This account no longer exists.")
     changed, user.name = user.name != name, name
+    user.name_key = search_key(name)
     session.add(user)
     return changed
 

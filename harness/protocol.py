@@ -30,6 +30,7 @@ from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
 from chat_app.states.history import HistoryState
 from chat_app.states.locale import LocaleState
+from chat_app.states.people import PeopleState
 from chat_app.states.profile import ProfileState
 
 ROOT = rx.State.get_full_name()
@@ -39,6 +40,7 @@ DIALOG = DialogState.get_full_name()
 ACTIONS = MessageActionsState.get_full_name()
 HISTORY = HistoryState.get_full_name()
 LOCALE = LocaleState.get_full_name()
+PEOPLE = PeopleState.get_full_name()
 PROFILE = ProfileState.get_full_name()
 ROOM = RoomViewState.get_full_name()
 FIRST_ROOM = "sala-1"
@@ -317,6 +319,18 @@ class ChatClient(Receiver):
         """
         await self.act("start_reply", number=number)
         await self.send(text)
+
+    async def find_people(self, query: object) -> None:
+        """Ask for the people to mention, as the composer's ``@`` does.
+
+        Args:
+            query: What follows the ``@``, or anything.
+        """
+        await self.emit(f"{PEOPLE}.find", {"query": query})
+
+    def people(self) -> list[str]:
+        """The usernames of the people last listed to mention, in order."""
+        return [person["username"] for person in self.var(PEOPLE, "people") or []]
 
     async def show_profile(self, username: str) -> None:
         """Open a member's profile.

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from chat_app.components.emoji_picker import emoji_picker
+from chat_app.components.mention_list import mention_list
 from chat_app.components.words import t, t_raw
 from chat_app.settings import get_settings
 from chat_app.states.actions import MessageActionsState
@@ -139,12 +140,18 @@ def composer() -> rx.Component:
     Enter sends and Shift+Enter starts a new line. The server reports typing when
     the draft stops being empty (refreshed while it changes) and its end when the
     draft is emptied, when the composer sits idle, or on sending; the timings are
-    ``typing_*`` settings.
+    ``typing_*`` settings. Typing ``@`` lists people to mention over it.
 
     Returns:
         A form with ``composer-input`` and ``send-button`` (labelled ``Enviar``).
     """
-    return rx.box(file_picker(), composer_form(), width="100%")
+    return rx.box(
+        file_picker(),
+        mention_list(),
+        composer_form(),
+        width="100%",
+        position="relative",
+    )
 
 
 def reply_preview() -> rx.Component:
