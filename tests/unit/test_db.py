@@ -1,11 +1,21 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from chat_app import accounts, sessions
-from chat_app.db import READ_ONLY, make_engine, ping, session_scope, upgrade
+from chat_app.db import (
+    MIGRATIONS,
+    READ_ONLY,
+    make_engine,
+    ping,
+    session_scope,
+    upgrade,
+)
 from chat_app.models import RevokedToken, User
 from chat_app.rooms import presence
 
@@ -40,6 +50,25 @@ def test_concurrent_registrations_all_succeed(settings):
 def test_upgrade_is_idempotent(settings):
     upgrade(settings.database_url)
     upgrade(settings.database_url)
+
+
+def test_the_message_action_migrations_go_down_and_up_again(settings):
+    """0011 (replies, edits, reactions, mentions) and 0012 revert cleanly."""
+    upgrade(settings.database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    command.downgrade(config, "0010")
+    engine = make_engine(settings.database_url)
+    tables = set(inspect(engine).get_table_names())
+    columns = {c["name"] for c in inspect(engine).get_columns("messages")}
+    engine.dispose()
+    assert not {"reactions", "mentions"} & tables
+    assert "reply_to" not in columns
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    assert {"reactions", "mentions"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
 
 
 def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path):
