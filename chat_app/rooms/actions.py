@@ -1,9 +1,10 @@
-"""What people do with a sent message: edit, delete, react; and its mentions.
+"""What people do with a sent message: edit, delete, react.
 
 Every action names a message by its number in the room the acting tab is in
 (checked in the same transaction), counts toward its author's rate limit like a
-message, and returns what changed: the message as its readers now see it, and
-the replies quoting it, so each is sent to the room as one small update.
+message, and returns what changed: the message as its readers now see it and,
+when its text changed, the replies in the live window quoting it, so each is
+sent to the room as one small update.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from chat_app.domain.actions import (
     valid_emoji,
 )
 from chat_app.domain.errors import ChatError
-from chat_app.domain.messages import ChatMessage
+from chat_app.domain.messages import ChatMessage, window_start
 from chat_app.models import Attachment, LoginFailure, Mention, Message, Reaction
 from chat_app.rooms import presence
 from chat_app.rooms.mentions import mention_marks, store_mentions
@@ -98,18 +99,34 @@ def _changed(
     session: Session,
     row: Message,
     clock: Callable[[], float],
+    *,
+    quoted: bool = False,
     mentioned: set[str] | None = None,
     removed: Sequence[str] = (),
 ) -> Changed:
-    """What the room is told after a message changed: it and its replies."""
+    """What the room is told after a message changed: it, and its quoters.
+
+    When ``quoted`` (what a quote of it shows changed), the replies quoting it
+    that the live window holds come too; replies further back show the new
+    quote when next loaded.
+    """
     session.flush()
-    replies = session.exec(
-        select(Message.seq).where(Message.room == row.room, Message.reply_to == row.seq)
-    ).all()
+    latest = latest_seq(session, room=row.room)
+    replies = (
+        session.exec(
+            select(Message.seq).where(
+                Message.room == row.room,
+                Message.reply_to == row.seq,
+                Message.seq >= window_start(latest),
+            )
+        ).all()
+        if quoted
+        else []
+    )
     return Changed(
         room=row.room,
         blocks=blocks_of(session, room=row.room, seqs=[row.seq, *replies]),
-        latest=latest_seq(session, room=row.room),
+        latest=latest,
         mentioned={
             name: mention_marks(session, username=name)
             for name in sorted(mentioned or ())
@@ -174,7 +191,7 @@ def edit(
     mentioned = store_mentions(
         session, room=row.room, seq=row.seq, text=text, author=username
     )
-    return _changed(session, row, clock, mentioned)
+    return _changed(session, row, clock, quoted=True, mentioned=mentioned)
 
 
 def remove(
@@ -256,7 +273,9 @@ def remove(
             col(Mention.room) == row.room, col(Mention.seq) == row.seq
         )
     )
-    return _changed(session, row, clock, mentioned, removed)
+    return _changed(
+        session, row, clock, quoted=True, mentioned=mentioned, removed=removed
+    )
 
 
 def react(

@@ -197,6 +197,10 @@ def test_replies_quote_and_learn_when_the_original_goes(session, settings, tmp_p
         "first line",
     )
     assert quoted.quote_kind == "text"
+    # A reaction changes no quote: the replies are not sent again; an edit does.
+    assert list(react(session, settings, "t1", "ana", 1, "👍").blocks) == [0]
+    edited = edit(session, settings, "t1", "ana", 1, "new first line")
+    assert shown(edited, 2).quote_text == "new first line"
     changed = remove(session, settings, "t1", "ana", 1)
     gone, answer = shown(changed, 1), shown(changed, 2)
     assert gone.deleted and gone.text == "" and gone.html == ""
