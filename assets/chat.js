@@ -419,7 +419,11 @@ document.addEventListener("click", (event) => {
       }
       return;
     }
-    if (!target.classList.contains("message")) return;
+    // Only a message reached by keyboard: a click focuses it too, and typing
+    // a letter afterwards must not start an edit.
+    if (!target.classList.contains("message") || !target.matches(":focus-visible")) {
+      return;
+    }
     const action = { r: "reply", e: "edit", Delete: "delete" }[event.key];
     if (action && press(`[data-action="${action}"]`, target)) {
       event.preventDefault();

@@ -127,6 +127,7 @@ async def _clean_up() -> None:
             settings.login_window_seconds,
             settings.registration_window_seconds,
             attempts.AVATAR_WINDOW_SECONDS,
+            settings.message_rate_window_seconds,  # actions on messages
         ),
     )
     if forgotten:

@@ -14,6 +14,12 @@ from chat_app.domain.messages import ChatMessage, ReactionChip
 from chat_app.states.actions import MessageActionsState
 from chat_app.states.chat import ChatState
 
+# Radix closes the open popover on an Escape keydown at the document.
+CLOSE_POPOVER = (
+    "document.dispatchEvent(new KeyboardEvent('keydown', "
+    "{key: 'Escape', bubbles: true}))"
+)
+
 
 def reaction_chip(
     number: rx.Var[int], chip: rx.vars.ObjectVar[ReactionChip]
@@ -119,7 +125,13 @@ def reaction_picker(number: rx.Var[int]) -> rx.Component:
                 gap="0.25rem",
                 padding_bottom="0.5rem",
             ),
-            emoji_picker(MessageActionsState.react(number)),
+            emoji_picker(
+                lambda emoji: [
+                    MessageActionsState.react(number, emoji),
+                    # The popover closes on Escape, as after a quick reaction.
+                    rx.call_script(CLOSE_POPOVER),
+                ]
+            ),
             aria_label=t("React"),
             padding="0.5rem",
         ),

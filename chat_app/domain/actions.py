@@ -17,6 +17,8 @@ from chat_app.domain.errors import ChatError
 MAX_EMOJI_LENGTH = 16
 # The first line of a quoted message, as its reply shows it.
 QUOTE_LENGTH = 120
+# The most people one message can mention (more @names stay plain text).
+MAX_MENTIONS = 20
 # The quick reactions offered on every message.
 QUICK_REACTIONS = ("👍", "❤️", "😂", "😮", "😢", "🙏")
 
@@ -54,11 +56,10 @@ def check_author(*, author: str, user: str, deleted: bool) -> None:
         deleted: Whether it was deleted already.
 
     Raises:
-        ChatError: If the user did not write it.
-        MessageNotFoundError: If it was deleted.
+        ChatError: If the user did not write it, or it was deleted.
     """
     if deleted:
-        raise MessageNotFoundError()
+        raise ChatError("That message was deleted.")
     if author != user:
         raise ChatError("Only its author can change or delete a message.")
 

@@ -13,8 +13,9 @@ from chat_app.domain.limits import seconds_to_wait
 
 # Pages of older history one tab holds above its live window.
 OLDER_SLOTS = 32
-# The most messages one jump to an older message loads at once (one page).
-JUMP_LIMIT = 1000
+# The most messages one jump to an older message loads at once (one page,
+# counted as that many ordinary pages toward the tab's limit).
+JUMP_LIMIT = 300
 # Messages shown above the one jumped to, so it is seen in its context.
 JUMP_CONTEXT = 10
 

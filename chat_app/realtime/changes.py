@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from chat_app import db
-from chat_app.domain.messages import ChatMessage, first_seq_of, slot_of, window_start
+from chat_app.domain.messages import ChatMessage, slot_of, window_start
 from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import (
     block_var,
@@ -18,26 +18,27 @@ from chat_app.realtime.views import (
     var_key,
     view_delta,
 )
-from chat_app.rooms import reading
+from chat_app.rooms import mentions, reading
 from chat_app.rooms.actions import Changed
 
 
-async def tell_mentioned(mentioned: dict[str, dict[str, int]]) -> None:
+async def tell_mentioned(usernames: list[str]) -> None:
     """Send people whose mentions changed their marks, on their own channels.
 
+    The marks are read once the change is committed, and versioned by when
+    they were read: of two changes at once, the later read, which sees both,
+    is the one kept.
+
     Args:
-        mentioned: Username to their marks (``mentions.mention_marks``).
+        usernames: The people.
     """
-    for username, marks in mentioned.items():
+    for username in usernames:
+        read_at = time.time_ns() // 1000
+        marks = await db.run(mentions.marks_of, username=username)
         await hub.publish(
             sockets.user_channel(username),
             delta=view_delta(mentioned=marks),
-            versions={
-                f"mentioned:{username}": (
-                    time.time_ns() // 1000,
-                    [var_key("mentioned")],
-                )
-            },
+            versions={f"mentioned:{username}": (read_at, [var_key("mentioned")])},
         )
 
 
@@ -54,7 +55,7 @@ async def announce_change(changed: Changed) -> None:
         changed: What the room service changed.
     """
     room, start = changed.room, window_start(changed.latest)
-    older = []
+    older = list(changed.older_replies)
     for block, shown in changed.blocks.items():
         if not shown:
             continue
@@ -68,7 +69,7 @@ async def announce_change(changed: Changed) -> None:
             view_delta(**{name: shown}),
             versions={
                 f"block:{room}:{slot}": (shown[-1].id, [var_key(name)]),
-                f"change:{room}:{first_seq_of(block)}": (
+                f"change:{room}:{slot}": (
                     changed.read_at_us,
                     [var_key(name)],
                 ),

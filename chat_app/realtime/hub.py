@@ -185,6 +185,7 @@ async def _reseat_locally(
 
 # Other orders a process carries out for every process (``carry_out_everywhere``).
 _orders: dict[str, Callable[[dict[str, Any]], Awaitable[None]]] = {}
+_running: set[asyncio.Task] = set()  # orders under way (kept from the collector)
 
 
 def on_order(op: str, handler: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
@@ -198,10 +199,20 @@ def on_order(op: str, handler: Callable[[dict[str, Any]], Awaitable[None]]) -> N
     _orders[op] = handler
 
 
+async def _run_order(message: dict[str, Any]) -> None:
+    """Carry out an order beside the relay: a slow or failing one never holds it."""
+    try:
+        await _orders[message["op"]](message)
+    except Exception:  # the tabs concerned see it when they next load
+        logger.warning("An order was not carried out.", exc_info=True)
+
+
 async def _carry_out(message: dict[str, Any]) -> None:
     """Do what a published message asks of this process's sockets."""
     if message["op"] in _orders:
-        await _orders[message["op"]](message)
+        task = asyncio.create_task(_run_order(message))
+        _running.add(task)
+        task.add_done_callback(_running.discard)
     elif message["op"] == "reseat":
         await _reseat_locally(
             message["sids"],

@@ -228,10 +228,10 @@ async def announce_message(room: str, posted: Posted) -> None:
     }
     if posted.typists is not None:
         changes["typists"] = posted.typists
-    first = posted.block[0].id
     versions = {
         f"block:{room}:{slot}": (seq, [var_key(block_var(slot))]),
-        f"change:{room}:{first}": (posted.read_at_us, [var_key(block_var(slot))]),
+        # By slot, like the block: what this process remembers stays bounded.
+        f"change:{room}:{slot}": (posted.read_at_us, [var_key(block_var(slot))]),
         f"head:{room}": (
             seq,
             [var_key("head"), var_key("ring_start"), var_key("typists")],
@@ -258,6 +258,9 @@ async def pass_on_unread_counts() -> None:
         growth, latest = hub.counters(var_key("latest"))
         busy = hub.take_recent()
         rooms = [sockets.room_channel(r.slug) for r in get_settings().room_list()]
+        if older_pages:  # closed tabs, or in no room: nothing to revise there
+            for sid in older_pages.keys() - sockets.local_rooms().keys():
+                older_pages.pop(sid, None)
         for channel in [*rooms, sockets.WATCH_CHANNEL]:
             if hub.told_at(channel) == growth or channel in busy:
                 # Told every number as of now; or a busy room, whose next

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from chat_app.db import reads, take_turn
+from chat_app.db import take_turn
 from chat_app.domain.actions import (
     MessageNotFoundError,
     check_author,
@@ -25,11 +25,15 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.messages import ChatMessage, window_start
 from chat_app.models import Attachment, LoginFailure, Mention, Message, Reaction
 from chat_app.rooms import presence
-from chat_app.rooms.mentions import mention_marks, store_mentions
+from chat_app.rooms.mentions import store_mentions
 from chat_app.rooms.messages import action_key, check_rate
 from chat_app.rooms.read_marks import latest_seq
-from chat_app.rooms.reading import blocks_of, find_message, quote
+from chat_app.rooms.reading import blocks_of, find_message
 from chat_app.settings import Settings
+
+# The most replies of a changed message whose quote is updated live (the
+# latest ones); any others show the change when next loaded.
+MAX_REPLIES_TOLD = 200
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,11 @@ class Changed:
     Attributes:
         room: The room's slug.
         blocks: The blocks (by number) holding the changed message and the
-            replies quoting it, as shown now.
+            replies in the live window quoting it, as shown now.
+        older_replies: Replies quoting it above the live window (some tabs
+            hold them in older pages).
         latest: The room's latest number (which messages are in the live window).
-        mentioned: For each person whose mentions changed, their marks
-            (``mention_marks``).
+        mentioned: The people whose mention marks may have changed.
         removed_files: Stored names of uploads to delete from disk after commit.
         read_at_us: When the blocks were read, in microseconds (see ``Posted``).
     """
@@ -50,7 +55,8 @@ class Changed:
     room: str
     blocks: dict[int, list[ChatMessage]]
     latest: int
-    mentioned: dict[str, dict[str, int]] = field(default_factory=dict)
+    older_replies: list[int] = field(default_factory=list)
+    mentioned: list[str] = field(default_factory=list)
     removed_files: list[str] = field(default_factory=list)
     read_at_us: int = 0
 
@@ -85,6 +91,8 @@ def _acting(
     settings: Settings,
 ) -> tuple[Message, int]:
     """The message a tab's action is about, the action counted; and the time."""
+    # The user's turn (``tab_room``), then the message's: the same order as a
+    # reply's, and the rate limit counts one action of the user at a time.
     room = presence.tab_room(session, tab=tab, username=username)
     row = find_message(session, room=room, number=number)
     # Actions on one message take turns, so each reads what the last one wrote.
@@ -106,31 +114,31 @@ def _changed(
 ) -> Changed:
     """What the room is told after a message changed: it, and its quoters.
 
-    When ``quoted`` (what a quote of it shows changed), the replies quoting it
-    that the live window holds come too; replies further back show the new
-    quote when next loaded.
+    When ``quoted`` (what a quote of it shows changed), the latest replies
+    quoting it come too: those the live window holds as blocks, the others for
+    the tabs holding them in older pages.
     """
     session.flush()
     latest = latest_seq(session, room=row.room)
     replies = (
         session.exec(
-            select(Message.seq).where(
-                Message.room == row.room,
-                Message.reply_to == row.seq,
-                Message.seq >= window_start(latest),
-            )
+            select(Message.seq)
+            .where(Message.room == row.room, Message.reply_to == row.seq)
+            .order_by(col(Message.seq).desc())
+            .limit(MAX_REPLIES_TOLD)
         ).all()
         if quoted
         else []
     )
+    start = window_start(latest)
     return Changed(
         room=row.room,
-        blocks=blocks_of(session, room=row.room, seqs=[row.seq, *replies]),
+        blocks=blocks_of(
+            session, room=row.room, seqs=[row.seq, *(s for s in replies if s >= start)]
+        ),
+        older_replies=sorted(s for s in replies if s < start),
         latest=latest,
-        mentioned={
-            name: mention_marks(session, username=name)
-            for name in sorted(mentioned or ())
-        },
+        mentioned=sorted(mentioned or ()),
         removed_files=list(removed),
         read_at_us=int(clock() * 1_000_000),
     )
@@ -338,82 +346,3 @@ def react(
             )
         )
     return _changed(session, row, clock)
-
-
-@reads
-def quote_of(
-    session: Session, *, room: str, number: object
-) -> tuple[int, str, str, str]:
-    """What a reply to a message shows of it, for the composer's preview.
-
-    Args:
-        session: The database session.
-        room: The room the tab is in.
-        number: The message's number, as the client sent it.
-
-    Returns:
-        Its number, author, first line (or first file's name) and kind
-        (``text``, ``image`` or ``file``).
-
-    Raises:
-        MessageNotFoundError: If the room has no such message (or it was deleted).
-    """
-    row = find_message(session, room=room, number=number)
-    if row.deleted_at_ms is not None:
-        raise MessageNotFoundError()
-    author, line, kind = quote(row)
-    return row.seq, author, line, kind
-
-
-@reads
-def editable(
-    session: Session,
-    *,
-    room: str,
-    username: str,
-    number: object,
-    now_ms: int,
-    settings: Settings,
-) -> tuple[int, str]:
-    """One's own message that may still be edited, to put in the composer.
-
-    Args:
-        session: The database session.
-        room: The room the tab is in.
-        username: The verified user.
-        number: The message's number, as the client sent it; None for the
-            user's latest message in the room.
-        now_ms: The time now.
-        settings: The edit window.
-
-    Returns:
-        Its number and text.
-
-    Raises:
-        MessageNotFoundError: If there is no such message (or it was deleted).
-        ChatError: If someone else wrote it, or it is too old to edit.
-    """
-    if number is None:
-        row = session.exec(
-            select(Message)
-            .where(
-                Message.room == room,
-                Message.author == username,
-                col(Message.deleted_at_ms).is_(None),
-            )
-            .order_by(col(Message.seq).desc())
-            .limit(1)
-        ).first()
-        if row is None:
-            raise MessageNotFoundError()
-    else:
-        row = find_message(session, room=room, number=number)
-    check_author(
-        author=row.author, user=username, deleted=row.deleted_at_ms is not None
-    )
-    check_edit_window(
-        sent_at_ms=row.sent_at_ms,
-        now_ms=now_ms,
-        window_seconds=settings.edit_window_seconds,
-    )
-    return row.seq, row.text

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from chat_app.db import reads
 from chat_app.domain import markup
+from chat_app.domain.actions import MAX_MENTIONS
 from chat_app.models import Mention, User
 
 
@@ -38,6 +39,7 @@ def store_mentions(
     )
     keys = {name.casefold() for name in markup.mention_candidates(text)}
     keys.discard(author.casefold())
+    keys = set(sorted(keys)[:MAX_MENTIONS])  # each one is a row and a message
     now: set[str] = set()
     if keys:
         now = set(

@@ -52,7 +52,7 @@ class Posted:
         block: That block's messages, the new one last.
         typists: The room's typists if the author was typing, else None.
         latest: Each room's latest sequence number, for unread counters.
-        mentioned: The mention marks of each person it mentions.
+        mentioned: The people it mentions (their marks to be sent).
         read_at_us: When the block was read, in microseconds: orders it among
             later changes to the same block.
     """
@@ -63,7 +63,7 @@ class Posted:
     block: list[ChatMessage]
     typists: list[str] | None
     latest: dict[str, int]
-    mentioned: dict[str, dict[str, int]] = field(default_factory=dict)
+    mentioned: list[str] = field(default_factory=list)
     read_at_us: int = 0
 
 
@@ -199,6 +199,9 @@ def post(
     quoted = None
     if reply_to not in (None, 0):
         quoted = find_message(session, room=room, number=reply_to)
+        # After a deletion of it commits, or before it starts: never beside it.
+        take_turn(session, f"message:{room}:{quoted.seq}")
+        session.refresh(quoted)
         if quoted.deleted_at_ms is not None:
             raise MessageNotFoundError()
     check_rate(session, author=author, now_ms=now_ms, settings=settings)
@@ -229,9 +232,7 @@ def post(
         if was_typing
         else None,
         latest=latest_by_room(session, rooms=rooms),
-        mentioned={
-            name: mention_marks(session, username=name) for name in sorted(mentioned)
-        },
+        mentioned=sorted(mentioned),
         read_at_us=int(clock() * 1_000_000),
     )
 

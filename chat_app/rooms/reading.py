@@ -12,7 +12,13 @@ from sqlmodel import Session, col, select
 
 from chat_app.db import reads
 from chat_app.domain import markup
-from chat_app.domain.actions import MessageNotFoundError, message_number, quote_line
+from chat_app.domain.actions import (
+    MessageNotFoundError,
+    check_author,
+    check_edit_window,
+    message_number,
+    quote_line,
+)
 from chat_app.domain.messages import (
     AttachedFile,
     ChatMessage,
@@ -23,6 +29,7 @@ from chat_app.domain.messages import (
     is_long,
 )
 from chat_app.models import Mention, Message, Reaction
+from chat_app.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -210,3 +217,82 @@ def history(session: Session, *, room: str, first: int, last: int) -> list[ChatM
         The messages.
     """
     return messages_from(session, room, max(1, first), last) if last >= 1 else []
+
+
+@reads
+def quote_of(
+    session: Session, *, room: str, number: object
+) -> tuple[int, str, str, str]:
+    """What a reply to a message shows of it, for the composer's preview.
+
+    Args:
+        session: The database session.
+        room: The room the tab is in.
+        number: The message's number, as the client sent it.
+
+    Returns:
+        Its number, author, first line (or first file's name) and kind
+        (``text``, ``image`` or ``file``).
+
+    Raises:
+        MessageNotFoundError: If the room has no such message (or it was deleted).
+    """
+    row = find_message(session, room=room, number=number)
+    if row.deleted_at_ms is not None:
+        raise MessageNotFoundError()
+    author, line, kind = quote(row)
+    return row.seq, author, line, kind
+
+
+@reads
+def editable(
+    session: Session,
+    *,
+    room: str,
+    username: str,
+    number: object,
+    now_ms: int,
+    settings: Settings,
+) -> tuple[int, str]:
+    """One's own message that may still be edited, to put in the composer.
+
+    Args:
+        session: The database session.
+        room: The room the tab is in.
+        username: The verified user.
+        number: The message's number, as the client sent it; None for the
+            user's latest message in the room.
+        now_ms: The time now.
+        settings: The edit window.
+
+    Returns:
+        Its number and text.
+
+    Raises:
+        MessageNotFoundError: If there is no such message (or it was deleted).
+        ChatError: If someone else wrote it, or it is too old to edit.
+    """
+    if number is None:
+        row = session.exec(
+            select(Message)
+            .where(
+                Message.room == room,
+                Message.author == username,
+                col(Message.deleted_at_ms).is_(None),
+            )
+            .order_by(col(Message.seq).desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            raise MessageNotFoundError()
+    else:
+        row = find_message(session, room=room, number=number)
+    check_author(
+        author=row.author, user=username, deleted=row.deleted_at_ms is not None
+    )
+    check_edit_window(
+        sent_at_ms=row.sent_at_ms,
+        now_ms=now_ms,
+        window_seconds=settings.edit_window_seconds,
+    )
+    return row.seq, row.text

@@ -13,8 +13,7 @@ import reflex as rx
 from chat_app import db
 from chat_app.domain.actions import message_number
 from chat_app.domain.errors import ChatError
-from chat_app.realtime.changes import announce_change
-from chat_app.rooms import actions
+from chat_app.rooms import actions, reading
 from chat_app.settings import get_settings
 from chat_app.states import composing
 from chat_app.states.chat import ChatState
@@ -43,7 +42,7 @@ class MessageActionsState(rx.State):
         chat = await self.get_state(ChatState)
         room = await chat._room()
         seq, author, line, kind = await db.run(
-            actions.quote_of, room=room, number=number
+            reading.quote_of, room=room, number=number
         )
         chat.reply_to, chat.reply_author, chat.reply_text, chat.reply_kind = (
             seq,
@@ -65,7 +64,7 @@ class MessageActionsState(rx.State):
         chat = await self.get_state(ChatState)
         room = await chat._room()
         seq, text = await db.run(
-            actions.editable,
+            reading.editable,
             room=room,
             username=chat.username,
             number=number,
@@ -130,7 +129,6 @@ class MessageActionsState(rx.State):
             clock=time.time,
             settings=settings,
         )
-        await remove_stored(settings.upload_dir, changed.removed_files)
         logger.info(
             "Message deleted.",
             extra={
@@ -141,7 +139,11 @@ class MessageActionsState(rx.State):
         )
         if chat.editing == number:
             composing.finish_edit(chat)
-        await announce_change(changed)
+        await composing.announce(chat, changed)
+        try:  # the rows are gone; a file left behind is only disk space
+            await remove_stored(settings.upload_dir, changed.removed_files)
+        except OSError:
+            logger.warning("A deleted message's files were not removed.", exc_info=True)
 
     @chat_event
     async def react(self, number: int, emoji: str):
@@ -162,4 +164,4 @@ class MessageActionsState(rx.State):
             clock=time.time,
             settings=get_settings(),
         )
-        await announce_change(changed)
+        await composing.announce(chat, changed)

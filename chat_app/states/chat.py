@@ -352,15 +352,17 @@ class ChatState(rx.State):
         """
         raw = form_field(form_data, "text")
         links = attachment_links(form_field(form_data, "attachments"))
+        if self.editing:  # an edit may empty a message of files; it adds none
+            if links:
+                raise ChatError("A sent message keeps its files: send new ones apart.")
+            await composing.save_edit(self, author=await self._signed_in(), raw=raw)
+            return
         if isinstance(raw, str):
             if not raw.strip() and not links:
                 return  # Enter in an empty composer sends nothing, silently.
             self.draft = validate_draft(raw, get_settings().max_message_length)
         author = await self._signed_in()
         settings = get_settings()
-        if self.editing:
-            await composing.save_edit(self, author=author, raw=raw)
-            return
         text = validate_message(
             raw, settings.max_message_length, allow_empty=bool(links)
         )

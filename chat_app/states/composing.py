@@ -8,16 +8,26 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from redis.exceptions import RedisError
+
 from chat_app import db
+from chat_app.domain.text import Text
 from chat_app.domain.validation import validate_message
 from chat_app.realtime.changes import announce_change
 from chat_app.rooms import actions
+from chat_app.rooms.actions import Changed
 from chat_app.settings import get_settings
 
 if TYPE_CHECKING:  # the chat's state imports this module
     from chat_app.states.chat import ChatState as Composer
 
 logger = logging.getLogger(__name__)
+
+# What the user reads when a change was stored but Redis could not pass it on.
+CHANGE_NOT_ANNOUNCED = Text(
+    "Done, but the chat could not pass it on right now (its Redis is "
+    "unreachable): the others will see it when they reopen the room."
+)
 
 
 def clear_reply(composer: "Composer") -> None:
@@ -81,4 +91,18 @@ async def save_edit(composer: "Composer", *, author: str, raw: object) -> None:
     finish_edit(composer)
     composer.error = ""
     if changed is not None:
+        await announce(composer, changed)
+
+
+async def announce(composer: "Composer", changed: Changed) -> None:
+    """Send the room a stored change; if Redis cannot, tell the user so.
+
+    Args:
+        composer: The acting tab's state.
+        changed: What the room service changed (already committed).
+    """
+    try:
         await announce_change(changed)
+    except RedisError:  # stored, so not to be done again: say what happened
+        logger.warning("A change to a message could not be announced (Redis).")
+        await composer._fail(CHANGE_NOT_ANNOUNCED)

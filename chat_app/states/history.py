@@ -83,8 +83,9 @@ class HistoryState(rx.State):
                 "read that far.",
                 limit=JUMP_LIMIT,
             )
-        if pages:  # counted like a page scrolled to
-            await self._count_load(chat)
+        for first, last in pages:  # counted like the pages scrolled through
+            for _ in range(-(-(last - first + 1) // settings.history_page_size)):
+                await self._count_load(chat)
         for first, last in pages:
             await self._send_page(chat, room, first, last)
         return rx.call_function(f"window.chatShowMessage({seq})")

@@ -75,8 +75,10 @@ def owned_attachments(
 ) -> list[dict[str, object]]:
     """The attachments a message may carry: the sender's own uploads only.
 
-    They are marked as sent (if not yet), so the cleanup of unsent uploads never
-    takes them; the update locks them against a cleanup running at that moment.
+    They are marked as sent, so the cleanup of unsent uploads never takes them
+    (the update locks them against a cleanup running at that moment), and no
+    other message may carry them: an upload belongs to one message, whose
+    deletion deletes it.
 
     Args:
         session: The database session.
@@ -89,7 +91,8 @@ def owned_attachments(
         Their public descriptions, in the order sent.
 
     Raises:
-        ChatError: If there are too many, or a link is not one of the sender's.
+        ChatError: If there are too many, or a link is not one of the sender's
+            uploads not yet sent.
     """
     if len(urls) > limit:
         raise ChatError("A message carries at most {limit} files.", limit=limit)
@@ -105,16 +108,18 @@ def owned_attachments(
     if not names:
         return []
     mine = (col(Attachment.stored_name).in_(names), col(Attachment.owner) == owner)
-    session.exec(
+    # Each upload goes with one message: deleting that message deletes its file.
+    claimed = session.exec(
         update(Attachment)
         .where(*mine, col(Attachment.sent_at).is_(None))
         .values(sent_at=now)
+        .returning(col(Attachment.stored_name))
     )
+    if set(claimed.scalars()) != set(names) or len(set(names)) != len(names):
+        raise ChatError("That attachment is not one of your uploads.")
     rows = {
         row.stored_name: row for row in session.exec(select(Attachment).where(*mine))
     }
-    if any(name not in rows for name in names):
-        raise ChatError("That attachment is not one of your uploads.")
     return [rows[name].public() for name in names]
 
 

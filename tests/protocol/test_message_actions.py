@@ -239,7 +239,7 @@ async def test_a_reply_quotes_and_learns_when_the_original_is_deleted(
     await replier.act("start_reply", number=number)
     await refused(replier, "That message is not in this room.")
     await author.delete(number)
-    await refused(author, "That message is not in this room.")
+    await refused(author, "That message was deleted.")
 
 
 async def test_a_mention_reaches_only_the_person_named(connect, account):

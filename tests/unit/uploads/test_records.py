@@ -129,3 +129,17 @@ def test_a_link_that_is_no_stored_name_is_not_one_of_the_senders_uploads(session
         session, [f"/static/{mine}"], owner="ana", limit=10, now=NOW
     )
     assert carried["url"] == f"/static/{mine}"
+
+
+def test_an_upload_goes_with_one_message_only(session):
+    mine = upload(session, "ana", NOW - 60)
+    link = f"/static/{mine}"
+    with pytest.raises(ChatError, match="not one of your uploads"):
+        records.owned_attachments(session, [link, link], owner="ana", limit=10, now=NOW)
+    session.rollback()
+    [carried] = records.owned_attachments(
+        session, [link], owner="ana", limit=10, now=NOW
+    )
+    assert carried["url"] == link
+    with pytest.raises(ChatError, match="not one of your uploads"):
+        records.owned_attachments(session, [link], owner="ana", limit=10, now=NOW + 1)
