@@ -147,6 +147,7 @@ def test_reactions_toggled_by_two_people(people):
     search.fill("coração")
     ana.page.locator("[data-epr-part='emoji']").first.click()
     expect(theirs.locator("[data-reaction]")).to_have_count(1)
+    expect(search).to_have_count(0)  # the picker closed with the choice
     assert_accessible(ana.page, "reactions")
 
 

@@ -258,6 +258,24 @@ async def test_a_mention_reaches_only_the_person_named(connect, account):
     assert not any("mentioned_rx_state_" in raw for raw in other.raw[start:])
 
 
+async def test_an_edit_adds_no_files_and_keeps_a_text_message_from_emptying(
+    connect, account
+):
+    tab = await connect(account("ana"))
+    number = await sent(tab)
+    before = by_number(tab, number)
+    await tab.act("start_edit", number=number)
+    await tab.wait_for(lambda: tab.var(CHAT, "editing") == number)
+    await tab.emit(
+        f"{CHAT}.send",
+        {"form_data": {"text": "x", "attachments": '["/static/' + "a" * 32 + '.png"]'}},
+    )
+    await refused(tab, "A sent message keeps its files")
+    await tab.send("   ")
+    await refused(tab, "An empty message is not sent.")
+    assert by_number(tab, number) == before
+
+
 async def test_the_up_arrow_edit_takes_ones_latest_message(connect, account):
     tab = await connect(account("ana"))
     await sent(tab)
