@@ -49,15 +49,19 @@ TYPISTS = f"typists{FIELD_MARKER}"
 
 
 class Receiver:
-    """What one client saw: bytes and frames in, first arrival of each marker.
+    """What one client saw: bytes and frames in, each arrival of each marker.
 
     A frame carrying ``bench:<n>:`` records when message ``n`` first arrived
-    (``time.perf_counter``), without the payload being kept.
+    (``time.perf_counter``), without the payload being kept; a later frame
+    carrying it again (the message re-sent whole, as a reaction to it is) records
+    a repeat, so :meth:`arrived` can tell when an update after an action came.
     """
 
     def __init__(self) -> None:
         """Start empty."""
         self.arrivals: dict[int, float] = {}
+        # When each marker came again, in later frames (oldest first).
+        self.repeats: dict[int, list[float]] = {}
         self.bytes_in = 0
         self.frames = 0
         # Frames telling who is typing (the benchmark counts what is shed).
@@ -73,9 +77,29 @@ class Receiver:
         now = time.perf_counter()
         self.bytes_in += len(raw.encode())
         self.frames += 1
-        for match in MARKER.finditer(raw):
-            self.arrivals.setdefault(int(match.group(1)), now)
+        # A message's marker shows twice in its frame (its text and its HTML).
+        for number in {int(match.group(1)) for match in MARKER.finditer(raw)}:
+            if number in self.arrivals:
+                self.repeats.setdefault(number, []).append(now)
+            else:
+                self.arrivals[number] = now
         self.changed.set()
+
+    def arrived(self, number: int, since: float = 0.0) -> float | None:
+        """When a frame carrying a marker first came at or after some moment.
+
+        Args:
+            number: The marker's number.
+            since: The moment (``time.perf_counter``), e.g. when an action on
+                the message was sent; 0 for the first arrival.
+
+        Returns:
+            The time it came, or None if no such frame came yet.
+        """
+        first = self.arrivals.get(number)
+        if first is None or first >= since:
+            return first
+        return next((t for t in self.repeats.get(number, ()) if t >= since), None)
 
     async def wait_for(
         self, predicate: Callable[[], object], timeout: float = 10

@@ -1,0 +1,74 @@
+"""The benchmark's own logic: when an update arrived, and how a row is judged."""
+
+from bench.report import table
+from bench.targets import BYTES_PER_RECIPIENT
+from harness.protocol import Receiver
+
+
+def test_a_message_sent_again_whole_counts_as_a_new_arrival_after_the_action():
+    receiver = Receiver()
+    # A message's frame carries its marker twice: in its text and its HTML.
+    receiver.saw('{"text": "bench:7: hi", "html": "<p>bench:7: hi</p>"}')
+    first = receiver.arrivals[7]
+    assert receiver.repeats == {}
+    reacted_at = first + 1e-9
+    assert receiver.arrived(7) == first
+    assert receiver.arrived(7, reacted_at) is None
+    receiver.saw('{"text": "bench:7: hi", "reactions": [{"emoji": "+1"}]}')
+    again = receiver.arrived(7, reacted_at)
+    assert again is not None and again >= reacted_at
+    assert receiver.arrivals[7] == first  # the first arrival stays the first
+
+
+def fanout_row(action: str | None, app_p99: float, lost: int = 0) -> dict:
+    row = {
+        "members": 500,
+        "workers": 1,
+        "app": {"p50_ms": 1, "p99_ms": app_p99, "max_ms": app_p99, "lost": lost},
+        "baseline": {"p50_ms": 1, "p99_ms": 100.0, "max_ms": 100, "lost": 0},
+    }
+    return row if action is None else {**row, "action": action}
+
+
+def test_the_report_judges_edits_and_reactions_by_the_targets_of_messages():
+    results = {
+        "fanout": [
+            fanout_row(None, 150.0),  # written before actions were measured
+            fanout_row("edit", 151.0),
+            fanout_row("reaction", 120.0, lost=1),
+        ],
+        "payload": [
+            {"history": 10, "bytes_per_recipient": 600, "text_length": 208},
+            {
+                "action": "edit",
+                "history": 10,
+                "members": 11,
+                "bytes_per_recipient": BYTES_PER_RECIPIENT,
+                "text_length": 208,
+            },
+            {
+                "action": "reaction",
+                "history": 10,
+                "members": 11,
+                "bytes_per_recipient": BYTES_PER_RECIPIENT + 1,
+                "text_length": 208,
+            },
+        ],
+    }
+    lines = table(results).splitlines()
+    assert any(
+        line.startswith("| 500 members, message |") and line.endswith("| 1.5x | yes |")
+        for line in lines
+    )
+    assert any(
+        line.startswith("| 500 members, edit |") and line.endswith("| 1.5x | no |")
+        for line in lines
+    )
+    assert any(
+        line.startswith("| 500 members, reaction |") and line.endswith("| 1.2x | no |")
+        for line in lines
+    )
+    payload = [line for line in lines if line.startswith("| bytes per recipient")]
+    assert [line.rsplit("|", 2)[1].strip() for line in payload] == ["yes", "yes", "no"]
+    assert "of an edit of a message (to 208 characters)" in payload[1]
+    assert "of a reaction to a 208-character message" in payload[2]
