@@ -11,6 +11,7 @@ import uuid
 import httpx
 import pytest
 
+from chat_app.settings import get_settings
 from harness.protocol import ACTIONS, CHAT, ROOM, ChatClient
 from tests.support import pictures
 
@@ -224,6 +225,9 @@ async def test_a_reply_quotes_and_learns_when_the_original_is_deleted(
         # The composer replies no more.
         await replier.wait_for(lambda: replier.var(CHAT, "reply_to") == 0)
         assert (await http.get(url)).status_code == 200
+        # The test servers keep uploads where this process's settings say.
+        stored = get_settings().upload_dir / url.removeprefix("/static/")
+        assert stored.exists()
         await author.delete(number)
         await replier.wait_for(
             lambda: (by_number(replier, number) or {}).get("deleted") is True
@@ -235,6 +239,7 @@ async def test_a_reply_quotes_and_learns_when_the_original_is_deleted(
         assert gone is not None and gone["text"] == "" and gone["images"] == []
         assert text not in json.dumps(replier.history())
         assert (await http.get(url)).status_code == 404  # the file is gone
+        assert not stored.exists()  # from the disk too
     # A deleted message is quoted no more, and deleted only once.
     await replier.act("start_reply", number=number)
     await refused(replier, "That message is not in this room.")
