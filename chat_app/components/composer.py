@@ -154,48 +154,80 @@ def composer() -> rx.Component:
     )
 
 
+def composer_banner(
+    banner_id: str,
+    icon: str,
+    content: rx.Component,
+    cancel_id: str,
+    cancel_label: rx.Var[str],
+    on_cancel: rx.event.EventType[()],
+) -> rx.Component:
+    """A line above the text area saying what the composer does, with its ×.
+
+    Args:
+        banner_id: The banner's id.
+        icon: Its Lucide icon.
+        content: What it says.
+        cancel_id: The id of its × button (Escape presses it, assets/chat.js).
+        cancel_label: The button's accessible name and tooltip.
+        on_cancel: What the button does.
+
+    Returns:
+        The banner.
+    """
+    return rx.hstack(
+        rx.icon(icon, size=16, flex_shrink="0"),
+        content,
+        rx.icon_button(
+            rx.icon("x", size=14),
+            id=cancel_id,
+            type="button",
+            variant="ghost",
+            size="1",
+            aria_label=cancel_label,
+            title=cancel_label,
+            on_click=on_cancel,
+        ),
+        id=banner_id,
+        class_name="composer-banner",
+        align="center",
+    )
+
+
 def reply_preview() -> rx.Component:
     """What the message being written replies to; Escape or the button drops it.
 
     Returns:
         The preview with id ``reply-preview``, while replying.
     """
+    quoted = rx.box(
+        rx.text(
+            t("Replying to {name}", name=ChatState.reply_author),
+            size="1",
+            weight="bold",
+        ),
+        rx.text(
+            rx.match(
+                ChatState.reply_kind,
+                ("image", t("📷 Photo")),
+                ("file", "📎 " + ChatState.reply_text),
+                ChatState.reply_text,
+            ),
+            size="1",
+            truncate=True,
+        ),
+        min_width="0",
+        flex="1",
+    )
     return rx.cond(
         ChatState.reply_to > 0,
-        rx.hstack(
-            rx.icon("reply", size=16, flex_shrink="0"),
-            rx.box(
-                rx.text(
-                    t("Replying to {name}", name=ChatState.reply_author),
-                    size="1",
-                    weight="bold",
-                ),
-                rx.text(
-                    rx.match(
-                        ChatState.reply_kind,
-                        ("image", t("📷 Photo")),
-                        ("file", "📎 " + ChatState.reply_text),
-                        ChatState.reply_text,
-                    ),
-                    size="1",
-                    truncate=True,
-                ),
-                min_width="0",
-                flex="1",
-            ),
-            rx.icon_button(
-                rx.icon("x", size=14),
-                id="cancel-reply",
-                type="button",
-                variant="ghost",
-                size="1",
-                aria_label=t("Cancel the reply"),
-                title=t("Cancel the reply"),
-                on_click=MessageActionsState.cancel_reply,
-            ),
-            id="reply-preview",
-            class_name="composer-banner",
-            align="center",
+        composer_banner(
+            "reply-preview",
+            "reply",
+            quoted,
+            "cancel-reply",
+            t("Cancel the reply"),
+            MessageActionsState.cancel_reply,
         ),
     )
 
@@ -206,29 +238,21 @@ def edit_preview() -> rx.Component:
     Returns:
         The banner with id ``edit-preview``, while editing.
     """
+    saying = rx.text(
+        t("Editing your message (Enter saves, Esc cancels)"),
+        size="1",
+        weight="bold",
+        flex="1",
+    )
     return rx.cond(
         ChatState.editing > 0,
-        rx.hstack(
-            rx.icon("pencil", size=16, flex_shrink="0"),
-            rx.text(
-                t("Editing your message (Enter saves, Esc cancels)"),
-                size="1",
-                weight="bold",
-                flex="1",
-            ),
-            rx.icon_button(
-                rx.icon("x", size=14),
-                id="cancel-edit",
-                type="button",
-                variant="ghost",
-                size="1",
-                aria_label=t("Cancel the edit"),
-                title=t("Cancel the edit"),
-                on_click=MessageActionsState.cancel_edit,
-            ),
-            id="edit-preview",
-            class_name="composer-banner",
-            align="center",
+        composer_banner(
+            "edit-preview",
+            "pencil",
+            saying,
+            "cancel-edit",
+            t("Cancel the edit"),
+            MessageActionsState.cancel_edit,
         ),
     )
 

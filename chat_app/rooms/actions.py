@@ -89,8 +89,12 @@ def _acting(
     number: object,
     clock: Callable[[], float],
     settings: Settings,
+    own: bool = False,
 ) -> tuple[Message, int]:
-    """The message a tab's action is about, the action counted; and the time."""
+    """The message a tab's action is about, the action counted; and the time.
+
+    With ``own``, only its author may act on it, and not once it is deleted.
+    """
     # The user's turn (``tab_room``), then the message's: the same order as a
     # reply's, and the rate limit counts one action of the user at a time.
     room = presence.tab_room(session, tab=tab, username=username)
@@ -98,6 +102,10 @@ def _acting(
     # Actions on one message take turns, so each reads what the last one wrote.
     take_turn(session, f"message:{room}:{row.seq}")
     session.refresh(row)
+    if own:
+        check_author(
+            author=row.author, user=username, deleted=row.deleted_at_ms is not None
+        )
     now_ms = int(clock() * 1000)
     count_action(session, username=username, now_ms=now_ms, settings=settings)
     return row, now_ms
@@ -180,9 +188,7 @@ def edit(
         number=number,
         clock=clock,
         settings=settings,
-    )
-    check_author(
-        author=row.author, user=username, deleted=row.deleted_at_ms is not None
+        own=True,
     )
     check_edit_window(
         sent_at_ms=row.sent_at_ms,
@@ -238,9 +244,7 @@ def remove(
         number=number,
         clock=clock,
         settings=settings,
-    )
-    check_author(
-        author=row.author, user=username, deleted=row.deleted_at_ms is not None
+        own=True,
     )
     names = [
         str(item.get("url", "")).removeprefix("/static/")

@@ -5,6 +5,7 @@ all): what only one reader sees (their own reactions, mentions of them) is
 worked out in their browser from these fields.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -100,6 +101,23 @@ def quote(original: Message | None) -> tuple[str, str, str]:
     return original.author, str(first.get("name", "")), kind
 
 
+@functools.lru_cache(maxsize=4096)
+def drawn(text: str, mentioned: tuple[str, ...]) -> str:
+    """A message's HTML (``markup.render``), drawn once per text and mentions.
+
+    Every arrival in a room draws its latest messages again, and they are the
+    same most of the time: the drawing is kept for the next one.
+
+    Args:
+        text: The message as typed.
+        mentioned: The usernames it mentions.
+
+    Returns:
+        The HTML.
+    """
+    return markup.render(text, {name.casefold(): name for name in mentioned})
+
+
 def _to_message(row: Message, previous: Message | None, extras: _Extras) -> ChatMessage:
     # A deleted message keeps its place in its author's run.
     before = (
@@ -132,7 +150,7 @@ def _to_message(row: Message, previous: Message | None, extras: _Extras) -> Chat
         text=row.text,
         images=[item for item in attached if item.kind == "image"],
         files=[item for item in attached if item.kind != "image"],
-        html=markup.render(row.text, {name.casefold(): name for name in mentioned}),
+        html=drawn(row.text, tuple(mentioned)),
         long=is_long(row.text),
         mentions=mentioned,
         reply_to=row.reply_to or 0,
