@@ -48,6 +48,12 @@ class User(SQLModel, table=True):
     # The stored name of the person's picture in ``upload_dir/avatars`` (made by
     # ``uploads.avatars``, never the uploaded bytes); None without one.
     avatar: str | None = Field(default=None, max_length=64)
+    # What the person is told of (``domain.attention.NOTIFY_CHOICES``): "all"
+    # (their room's messages while away, and mentions), "mentions" or "off";
+    # whether notifications show the message's text; whether a sound plays.
+    notify: str = Field(default="all", max_length=8)
+    notify_preview: bool = True
+    sound: bool = True
 
     def public(self) -> dict[str, object]:
         """The profile other people and the API may see.
@@ -172,6 +178,28 @@ class ReadMark(SQLModel, table=True):
     username: str = Field(primary_key=True, max_length=32)
     room: str = Field(primary_key=True, max_length=64)
     last_read_seq: int = 0
+
+
+class ReadSpan(SQLModel, table=True):
+    """A stretch of a room one person read (``first_seq`` to ``last_seq``), and when.
+
+    A reader's next stretch extends the last one while it is recent, so a
+    person reading along adds a row a minute, not one per message. "Seen by"
+    lists the readers whose stretches cover a message.
+    """
+
+    __tablename__ = "read_spans"  # pyright: ignore[reportAssignmentType]
+    __table_args__ = (
+        Index("ix_read_spans_room_last_seq", "room", "last_seq"),
+        Index("ix_read_spans_room_username", "room", "username", "last_seq"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    room: str = Field(max_length=64)
+    username: str = Field(max_length=32)
+    first_seq: int
+    last_seq: int
+    at_ms: int = Field(sa_type=BigInteger)
 
 
 class RoomSequence(SQLModel, table=True):

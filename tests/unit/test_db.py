@@ -71,6 +71,26 @@ def test_the_message_action_migrations_go_down_and_up_again(settings):
     engine.dispose()
 
 
+def test_the_attention_migration_goes_down_and_up_again(settings):
+    """0013 (notification settings, read spans) reverts cleanly."""
+    upgrade(settings.database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    command.downgrade(config, "0012")
+    engine = make_engine(settings.database_url)
+    assert "read_spans" not in inspect(engine).get_table_names()
+    assert "notify" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    engine.dispose()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    assert "read_spans" in inspect(engine).get_table_names()
+    assert {"notify", "notify_preview", "sound"} <= {
+        c["name"] for c in inspect(engine).get_columns("users")
+    }
+    engine.dispose()
+
+
 def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/durable.db")
     with engine.connect() as connection:
