@@ -58,6 +58,16 @@
     if (list) list.scrollTo({ top: 0, behavior: "smooth" });
   };
 
+  // Sending shows one's own message wherever the reader was: the list goes to
+  // the bottom at once and stays there as the message arrives. (Saving an edit
+  // leaves the view where it is.)
+  document.addEventListener("submit", (event) => {
+    if (!event.target || event.target.id !== "composer-form") return;
+    if (document.getElementById("edit-preview")) return;
+    const list = document.getElementById("message-list");
+    if (list) list.scrollTo({ top: 0, behavior: "instant" });
+  });
+
   new MutationObserver(() => {
     const list = document.getElementById("message-list");
     if (list) watch(list);
@@ -493,3 +503,10 @@ document.addEventListener("click", (event) => {
     if (nowhere && area) area.focus();
   };
 })();
+
+// Client-side navigation to one of the chat's addresses (a notification's
+// room and message): the router follows the history entry as it does Back.
+window.chatOpenAddress = function (path) {
+  window.history.pushState(window.history.state, "", path);
+  window.dispatchEvent(new PopStateEvent("popstate", { state: window.history.state }));
+};

@@ -10,8 +10,9 @@ from chat_app.realtime import hub, pressure, views
 from chat_app.realtime.events import ConnectionIds, log_backend_exception
 from chat_app.settings import get_settings
 from chat_app.states.auth import AuthState
-from chat_app.states.chat import OPEN_CHAT_EVENT, ChatState
+from chat_app.states.chat import OPEN_CHAT_EVENT
 from chat_app.states.locale import LocaleState
+from chat_app.states.room_addresses import AddressState
 
 settings = get_settings()
 logs.configure(settings.log_level, settings.log_format_in_effect())
@@ -40,12 +41,14 @@ app.register_lifespan_task(upkeep.keep_presence_true, on_evict=[OPEN_CHAT_EVENT]
 app.register_lifespan_task(upkeep.clean_up_regularly)
 app.register_lifespan_task(views.pass_on_unread_counts)
 app.register_lifespan_task(pressure.watch_the_loop)
-app.add_page(
-    chat_page,
-    route="/",
-    title="Prosa",
-    on_load=[LocaleState.settle, ChatState.open_chat],
-)
+# A room's address and a message's; "/" goes to the user's room's address.
+for route in ("/", "/rooms/[room]", "/rooms/[room]/[number]"):
+    app.add_page(
+        chat_page,
+        route=route,
+        title="Prosa",
+        on_load=[LocaleState.settle, AddressState.open_address],
+    )
 app.add_page(
     login_page,
     route="/login",

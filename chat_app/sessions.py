@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from chat_app.db import reads
-from chat_app.models import RevokedToken, User
+from chat_app.models import Presence, RevokedToken, User
 from chat_app.rooms.presence import presence_of
 from chat_app.security import AuthError, TokenClaims, create_token, decode_token
 from chat_app.settings import Settings
@@ -220,6 +220,8 @@ class Caller:
         token_id: The id of the verified session.
         expires_at: When the session expires, seconds since the epoch.
         language: The language the account chose, or None.
+        user_room: The room the user's other tabs are in, when this tab is in
+            none (a new tab goes there rather than pulling them elsewhere).
     """
 
     user_id: int
@@ -228,6 +230,7 @@ class Caller:
     token_id: str
     expires_at: int
     language: str | None = None
+    user_room: str | None = None
 
 
 @reads
@@ -252,6 +255,11 @@ def identify(
     user, claims = verify_session(session, token, settings=settings, now=now)
     presence = presence_of(session, tab)
     present = presence is not None and presence.username == user.username
+    user_room = None
+    if not present:
+        user_room = session.exec(
+            select(Presence.room).where(Presence.username == user.username).limit(1)
+        ).first()
     assert user.id is not None
     return Caller(
         user_id=user.id,
@@ -260,4 +268,5 @@ def identify(
         token_id=claims.token_id,
         expires_at=claims.expires_at,
         language=user.language,
+        user_room=user_room,
     )

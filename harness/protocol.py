@@ -183,6 +183,12 @@ class ChatClient(Receiver):
         self.state: dict[str, dict[str, Any]] = {}
         self.raw: list[str] = []
         self._redirects: list[str] = []
+        # The page the tab shows, as its address bar would: the chat's own
+        # addresses are followed like a browser does (``/`` goes to the room's).
+        self.path = "/"
+        self.visited: list[str] = []
+        self._storage: dict[str, Any] = {}
+        self._navigating: set[asyncio.Task] = set()
         # Names of the events the server asked this tab to run (it runs none).
         self.asked: list[str] = []
         self.sio.on("event", self._on_event, namespace="/_event")
@@ -198,14 +204,23 @@ class ChatClient(Receiver):
         for event in update.get("events") or []:
             self.asked.append(event.get("name", ""))
             if event.get("name") == "_redirect":
-                self._redirects.append(event["payload"].get("path", ""))
+                path = event["payload"].get("path", "")
+                if path.startswith("/rooms/"):
+                    self.visited.append(path)
+                    task = asyncio.get_running_loop().create_task(self.navigate(path))
+                    self._navigating.add(task)
+                    task.add_done_callback(self._navigating.discard)
+                else:
+                    self._redirects.append(path)
         self.saw(raw)
 
     async def connect(self, timeout: int = 20) -> Self:
         """Open the socket and hydrate the chat page, like a page load.
 
-        The page's on_load (``open_chat``) runs: with a valid session the tab
-        enters the first room; without one it is sent to the login page.
+        The page's on_load (``open_address``) runs: with a valid session the tab
+        is sent to its user's room's address (the first room for a user with no
+        other tab), which it follows and enters; without one it is sent to the
+        login page.
 
         Args:
             timeout: Seconds allowed for connecting, and again for hydrating.
@@ -221,10 +236,22 @@ class ChatClient(Receiver):
             wait_timeout=timeout,
             headers={"Accept-Language": self.language},
         )
-        storage = {f"{AUTH}.session_token{FIELD_MARKER}": self.session_token}
-        await self.emit(f"{ROOT}.hydrate_and_load", {"vars": storage})
+        self._storage = {f"{AUTH}.session_token{FIELD_MARKER}": self.session_token}
+        await self.emit(f"{ROOT}.hydrate_and_load", {"vars": self._storage})
         await self.wait_for(lambda: self.var(ROOT, "is_hydrated") is True, timeout)
+        if self.visited:  # sent on to a room's address: in once it entered
+            room = self.visited[-1].split("/")[2]
+            await self.wait_for(lambda: self.room_slug() == room, timeout)
         return self
+
+    async def navigate(self, path: str) -> None:
+        """Go to another of the chat's pages in this tab, as its router does.
+
+        Args:
+            path: The address, e.g. ``/rooms/sala-2`` or ``/rooms/sala-2/41``.
+        """
+        self.path = path
+        await self.emit(f"{ROOT}.hydrate_and_load", {"vars": self._storage})
 
     async def close(self) -> None:
         """Close the socket."""
@@ -243,7 +270,11 @@ class ChatClient(Receiver):
                 "token": self.token,
                 "name": handler,
                 "payload": payload,
-                "router_data": {"pathname": "/", "query": {}, "asPath": "/"},
+                "router_data": {
+                    "pathname": self.path,
+                    "query": {},
+                    "asPath": self.path,
+                },
             },
             namespace="/_event",
         )

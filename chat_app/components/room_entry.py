@@ -3,7 +3,8 @@
 import reflex as rx
 
 from chat_app.components.words import t
-from chat_app.states.chat import ROOMS, ChatState
+from chat_app.domain.room_addresses import room_path
+from chat_app.states.chat import ROOMS
 
 
 def room_entry() -> rx.Component:
@@ -21,10 +22,14 @@ def room_entry() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.button(
-                t("Enter {room}", room=ROOMS[0].name),
-                id="join-button",
+                rx.link(
+                    t("Enter {room}", room=ROOMS[0].name),
+                    href=room_path(ROOMS[0].slug),
+                    id="join-button",
+                    underline="none",
+                ),
+                as_child=True,
                 size="3",
-                on_click=ChatState.enter_room(ROOMS[0].slug),
             ),
             align="center",
             spacing="3",

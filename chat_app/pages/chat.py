@@ -10,6 +10,7 @@ from chat_app.components.message_actions import delete_confirmation
 from chat_app.components.message_list import message_list
 from chat_app.components.page_frame import page_frame
 from chat_app.components.room_entry import room_entry
+from chat_app.components.rooms_menu import news_elsewhere
 from chat_app.components.sidebar import sidebar
 from chat_app.components.typing_indicator import typing_indicator, typing_line
 from chat_app.components.user_modal import user_modal
@@ -48,12 +49,23 @@ def room_header() -> rx.Component:
         A header row.
     """
     return rx.hstack(
-        rx.icon_button(
-            rx.icon("menu", size=18),
-            id="sidebar-toggle",
-            variant="ghost",
-            aria_label=t("Rooms and people"),
-            on_click=ChatState.toggle_sidebar,
+        rx.box(
+            rx.icon_button(
+                rx.icon("menu", size=18),
+                id="sidebar-toggle",
+                variant="ghost",
+                aria_label=rx.cond(
+                    news_elsewhere(),
+                    t("Rooms and people (news in other rooms)"),
+                    t("Rooms and people"),
+                ),
+                on_click=ChatState.toggle_sidebar,
+            ),
+            rx.cond(
+                news_elsewhere(),
+                rx.box(id="menu-unread-dot", class_name="menu-unread-dot"),
+            ),
+            position="relative",
             display=["flex", "flex", "none"],
         ),
         rx.vstack(

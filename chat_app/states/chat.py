@@ -17,6 +17,7 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
 from chat_app.domain.history import OlderHistory
 from chat_app.domain.limits import seconds_to_wait
+from chat_app.domain.room_addresses import read_address, room_path
 from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
@@ -244,14 +245,19 @@ class ChatState(rx.State):
 
     @chat_event
     async def open_chat(self):
-        """When the chat page loads: back to login without a session, else enter.
+        """Show this tab its room again: the server moved it, or it reconnected.
 
-        A tab already in a room (a refresh or a reconnect) is shown that room as it
-        is now, catching up on what it missed; a new tab enters the default room.
+        Sent by the server (``OPEN_CHAT_EVENT``). A tab whose address names
+        another room than its own goes to its room's address (which enters it,
+        ``AddressState``); else it is shown its room as it is now.
         """
         caller = await self._caller()
         await (await self.get_state(LocaleState)).adopt(caller.language)
-        room = next((r for r in ROOMS if r.slug == caller.room), ROOMS[0])
+        slug = caller.room or caller.user_room
+        shown = read_address(self.router.url.path).slug
+        if slug is not None and shown != slug:
+            return rx.redirect(room_path(slug))
+        room = next((r for r in ROOMS if r.slug == (slug or shown)), ROOMS[0])
         await self._enter(room, caller)
 
     @chat_event

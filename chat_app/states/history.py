@@ -67,9 +67,16 @@ class HistoryState(rx.State):
         Args:
             number: The message's number in the tab's room.
         """
-        seq = message_number(number)
         chat = await self.get_state(ChatState)
-        room = await chat._room()
+        return await self._bring(chat, await chat._room(), message_number(number))
+
+    async def _bring(self, chat: ChatState, room: str, seq: int):
+        """Load the tab's room down to a message; then have the tab show it.
+
+        Raises:
+            MessageNotFoundError: If the room has no message of that number.
+            ChatError: If the message is too far back to jump to.
+        """
         settings = get_settings()
         latest = await db.run(read_marks.latest_seq, room=room)
         if seq > latest:
