@@ -11,7 +11,7 @@ from harness.protocol import ChatClient
 from tests.browser.conftest import User
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_attachments import png_bytes
-from tests.browser.test_rooms import fill_room
+from tests.browser.test_rooms import fill_room, post_and_number
 from tests.support.accounts import create_account
 from tests.support.threads import run_async
 
@@ -195,9 +195,7 @@ def test_a_quote_of_a_message_far_back_brings_it_into_view(people):
         # Sala 1, the busy room: test_rooms counts on Sala 2 and Sala 3
         # holding little history (a day separator on top, one older page).
         await tab.wait_for(lambda: tab.room_slug() == "sala-1")
-        await tab.send(original)
-        await tab.wait_for(lambda: any(m["text"] == original for m in tab.messages()))
-        number = next(m["id"] for m in tab.messages() if m["text"] == original)
+        number = await post_and_number(tab, original)
         await fill_room(url, "sala-1", f"conversa {tag}", 135)
         await tab.reply(number, f"respondendo à pergunta {tag}")
         await tab.wait_for(

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from harness.protocol import ChatClient
 from tests.browser.conftest import User
 from tests.browser.test_layout import PHONE
-from tests.browser.test_rooms import fill_room
+from tests.browser.test_rooms import fill_room, post_and_number
 from tests.support.accounts import create_account
 from tests.support.threads import run_async
 
@@ -71,9 +71,7 @@ def test_a_message_link_opens_its_room_at_the_message_highlighted(people):
         author = create_account(url, "autor")
         tab = await ChatClient(url, author.token).connect()
         await tab.wait_for(lambda: tab.room_slug() == "sala-1")
-        await tab.send(linked)
-        await tab.wait_for(lambda: any(m["text"] == linked for m in tab.messages()))
-        number = next(m["id"] for m in tab.messages() if m["text"] == linked)
+        number = await post_and_number(tab, linked)
         # Sala 1, the busy room: Sala 2 and 3 keep little history (test_rooms).
         await fill_room(url, "sala-1", f"depois do link {tag}", 135)
         await tab.leave_room()

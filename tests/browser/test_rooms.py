@@ -122,6 +122,13 @@ async def fill_room(url: str, room: str, prefix: str, count: int) -> None:
         await tab.close()
 
 
+async def post_and_number(tab: ChatClient, text: str) -> int:
+    """Send a message from a protocol tab; its number once the room has it."""
+    await tab.send(text)
+    await tab.wait_for(lambda: any(m["text"] == text for m in tab.messages()))
+    return next(m["id"] for m in tab.messages() if m["text"] == text)
+
+
 def test_older_history_loads_above_keeping_the_reader_in_place(people):
     reader = people("historiador")
     url = reader.server.url

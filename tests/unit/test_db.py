@@ -52,13 +52,18 @@ def test_upgrade_is_idempotent(settings):
     upgrade(settings.database_url)
 
 
-def test_the_message_action_migrations_go_down_and_up_again(settings):
-    """0011 (replies, edits, reactions, mentions) and 0012 revert cleanly."""
-    upgrade(settings.database_url)
+def downgrade_to(url: str, revision: str) -> None:
+    """Bring a database up to date, then back down to a revision."""
+    upgrade(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
-    command.downgrade(config, "0010")
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.downgrade(config, revision)
+
+
+def test_the_message_action_migrations_go_down_and_up_again(settings):
+    """0011 (replies, edits, reactions, mentions) and 0012 revert cleanly."""
+    downgrade_to(settings.database_url, "0010")
     engine = make_engine(settings.database_url)
     tables = set(inspect(engine).get_table_names())
     columns = {c["name"] for c in inspect(engine).get_columns("messages")}
@@ -73,11 +78,7 @@ def test_the_message_action_migrations_go_down_and_up_again(settings):
 
 def test_the_attention_migration_goes_down_and_up_again(settings):
     """0013 (notification settings, read spans) reverts cleanly."""
-    upgrade(settings.database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
-    command.downgrade(config, "0012")
+    downgrade_to(settings.database_url, "0012")
     engine = make_engine(settings.database_url)
     assert "read_spans" not in inspect(engine).get_table_names()
     assert "notify" not in {c["name"] for c in inspect(engine).get_columns("users")}
