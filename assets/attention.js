@@ -26,6 +26,9 @@
   let hiddenFrom = null; // the open room's latest number when the tab hid
   let hiddenRoom = "";
   let hiddenMention = false; // a mention arrived in the open room while hidden
+  // Messages of the open room already decided on, told of or not: another
+  // tab hiding later does not make them news.
+  let decided = new Set();
   let seenRoom = ""; // the room of the previous update
   let lastNotice = "";
   let baseIcon = null; // favicon.svg, loaded once
@@ -268,10 +271,10 @@
     const notice = state.notice;
     if (!notice.key || notice.key === lastNotice) return;
     lastNotice = notice.key;
-    if (notice.author === state.user || state.notify === "off") return;
     const here = notice.room === state.room;
-    if (here && !document.hidden) return; // on screen already
     if (here && document.hidden) hiddenMention = true;
+    if (notice.author === state.user || state.notify === "off") return;
+    if (here && !document.hidden) return; // on screen already
     if (shownElsewhere(state.user, notice.room)) return;
     tell(state, {
       room: notice.room,
@@ -293,12 +296,14 @@
     for (const node of list.querySelectorAll(".message[data-message-id]")) {
       const [room, number] = node.dataset.messageId.split(":");
       const seq = Number(number);
-      if (room !== state.room || !(seq > hiddenFrom)) continue;
+      if (room !== state.room || !(seq > hiddenFrom) || decided.has(seq))
+        continue;
+      decided.add(seq);
       // Own messages never; a mention comes as its notice.
       if (node.dataset.own === "true" || node.dataset.deleted === "true")
         continue;
       if (node.dataset.mentionsMe === "true") continue;
-      if (shownElsewhere(state.user, room)) return;
+      if (shownElsewhere(state.user, room)) continue;
       const text = node.querySelector(".message-text");
       const words = text ? text.textContent.replace(/\s+/g, " ").trim() : "";
       tell(state, {
@@ -322,6 +327,7 @@
       seenRoom = state.room;
       hiddenMention = false;
       hiddenFrom = null;
+      decided = new Set();
     }
     if (document.hidden && hiddenFrom === null && state.room in state.latest) {
       hiddenFrom = Number(state.latest[state.room]) || 0;
