@@ -35,7 +35,10 @@ RECORDER = """
       window.__notifications.push(this);
     }
     static get permission() { return Real ? Real.permission : "granted"; }
-    static requestPermission(...args) { return Real.requestPermission(...args); }
+    static requestPermission(...args) {
+      window.__asked = (window.__asked || 0) + 1;
+      return Real.requestPermission(...args);
+    }
     close() { this.closed = true; }
   }
   window.Notification = Recorded;
@@ -57,10 +60,11 @@ name => navigator.locks.request({NOTIFY_LOCK!r}, () => ({{
 """
 
 
-def watched(user: User) -> User:
-    """Record the user's notifications, allowed by the browser, before entering."""
+def watched(user: User, allowed: bool = True) -> User:
+    """Record the user's notifications (allowed by the browser), then enter."""
     context = user.page.context
-    context.grant_permissions(["notifications"], origin=user.url("/").rstrip("/"))
+    if allowed:
+        context.grant_permissions(["notifications"], origin=user.url("/").rstrip("/"))
     context.add_init_script(RECORDER)
     return user.enter()
 
@@ -200,6 +204,40 @@ def test_notifications_follow_the_setting_and_the_preview_switch(people):
     assert len(last) == 3
     assert last[-1]["data"]["seq"] == seq_of(reader, f"depois {tag}")
     assert recorded(page)["sounds"] == 3
+
+
+def test_permission_is_asked_only_from_the_button_and_sound_has_its_own_switch(
+    people,
+):
+    tag = uuid.uuid4().hex[:6]
+    reader = watched(people("leitora"), allowed=False)
+    writer = people("autor").enter()
+    page = reader.page
+    expect(page).to_have_title(re.compile(r"Sala 1 · Prosa$"))
+    assert page.evaluate("() => window.__asked || 0") == 0  # not on page load
+    page.click("#attention-button")
+    button = page.locator("#permission-button")
+    expect(button).to_be_visible()
+    expect(page.locator(".permission-granted")).to_be_hidden()
+    button.click()
+    assert page.evaluate("() => window.__asked || 0") == 1
+
+    # Without the browser's permission the chime still plays; its switch
+    # silences it, in every tab of the person.
+    hide(page)
+    writer.send(f"toca {tag}")
+    arrived(reader, f"toca {tag}")
+    assert recorded(page) == {"notifications": [], "sounds": 1}
+    page.click("#sound-toggle")
+    expect(page.locator("#sound-toggle")).to_have_attribute("data-state", "unchecked")
+    later = reader.page.context.new_page()
+    later.goto(reader.url("/"))
+    later.click("#attention-button")
+    expect(later.locator("#sound-toggle")).to_have_attribute("data-state", "unchecked")
+    later.close()
+    writer.send(f"silêncio {tag}")
+    arrived(reader, f"silêncio {tag}")
+    assert recorded(page)["sounds"] == 1
 
 
 def test_several_tabs_of_a_browser_notify_once(people):
