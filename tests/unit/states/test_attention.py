@@ -16,10 +16,16 @@ def root() -> rx.State:
     return rx.State(_reflex_internal_init=True)  # pyright: ignore[reportCallIssue]
 
 
-def state_of(root: rx.State, cls: type[rx.State]):
-    state = root.substates[cls.get_name()]
-    assert isinstance(state, cls)
+def attention_of(root: rx.State) -> AttentionState:
+    state = root.substates[AttentionState.get_name()]
+    assert isinstance(state, AttentionState)
     return state
+
+
+def error_of(root: rx.State) -> str:
+    state = root.substates[ChatState.get_name()]
+    assert isinstance(state, ChatState)
+    return state.error
 
 
 @pytest.mark.parametrize(
@@ -34,14 +40,14 @@ def state_of(root: rx.State, cls: type[rx.State]):
 async def test_a_bad_value_is_refused_in_the_tab_s_language_and_changes_nothing(
     root, handler, argument, refusal
 ):
-    attention = state_of(root, AttentionState)
+    attention = attention_of(root)
     await getattr(attention, handler)(argument)
-    assert state_of(root, ChatState).error == refusal
+    assert error_of(root) == refusal
     assert (attention.notify, attention.preview, attention.sound) == ("all", True, True)
 
 
 async def test_arguments_naming_someone_are_refused(root):
-    attention = state_of(root, AttentionState)
+    attention = attention_of(root)
     await attention.choose("off", username="bia")
-    assert state_of(root, ChatState).error == "Esse pedido não foi entendido."
+    assert error_of(root) == "Esse pedido não foi entendido."
     assert attention.notify == "all"
