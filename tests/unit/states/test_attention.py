@@ -48,6 +48,6 @@ async def test_a_bad_value_is_refused_in_the_tab_s_language_and_changes_nothing(
 
 async def test_arguments_naming_someone_are_refused(root):
     attention = attention_of(root)
-    await attention.choose("off", username="bia")
+    await attention.choose("off", username="bia")  # pyright: ignore[reportCallIssue]
     assert error_of(root) == "Esse pedido não foi entendido."
     assert attention.notify == "all"
