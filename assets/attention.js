@@ -157,16 +157,22 @@
 
   // Which tabs of this browser are visible, and in which room: each tab says
   // so in localStorage, again every few seconds while visible.
+  let said = { room: null, visible: null, at: 0 };
   function sayWhereIAm(state) {
+    const now = Date.now();
+    const visible = !document.hidden;
+    // Pages change often (typing, presence): write only news, or a refresh.
+    if (
+      said.room === state.room &&
+      said.visible === visible &&
+      now - said.at < FRESH_MS / 3
+    )
+      return;
+    said = { room: state.room, visible, at: now };
     try {
       localStorage.setItem(
         `${PREFIX}tab:${TAB}`,
-        JSON.stringify({
-          user: state.user,
-          room: state.room,
-          visible: !document.hidden,
-          at: Date.now(),
-        }),
+        JSON.stringify({ user: state.user, room: state.room, visible, at: now }),
       );
     } catch (error) {
       // storage full or refused: the lock still keeps notifications single
@@ -386,7 +392,7 @@
   // Visible tabs say so again before their word goes stale.
   setInterval(() => {
     if (!document.hidden && data()) sayWhereIAm(read(data()));
-  }, FRESH_MS / 3);
+  }, FRESH_MS / 4);
 
   function start() {
     forgetOld();
