@@ -71,7 +71,7 @@ def choice(value: str, label: rx.Var[str]) -> rx.Component:
         A labelled radio button carrying ``value``.
     """
     return rx.text(
-        rx.flex(rx.radio_group.item(value=value), label, gap="2", align="center"),
+        rx.flex(rx.radio_group.item(value=value), label, spacing="2", align="center"),
         as_="label",
         size="2",
     )
@@ -95,7 +95,7 @@ def switch(
         rx.flex(
             rx.switch(id=control_id, checked=checked, on_change=on_change),
             label,
-            gap="2",
+            spacing="2",
             align="center",
         ),
         as_="label",
@@ -170,16 +170,19 @@ def attention_controls() -> rx.Component:
                 rx.flex(
                     rx.heading(t("Notifications"), size="2", as_="h2"),
                     rx.radio_group.root(
-                        choice("all", t("All messages and mentions")),
-                        choice("mentions", t("Mentions only")),
-                        choice("off", t("Nothing")),
+                        rx.flex(
+                            choice("all", t("All messages and mentions")),
+                            choice("mentions", t("Mentions only")),
+                            choice("off", t("No notifications")),
+                            direction="column",
+                            spacing="2",
+                        ),
                         id="notification-settings",
                         value=AttentionState.notify,
                         on_change=AttentionState.choose,
                         aria_label=t("Notify me of"),
-                        direction="column",
-                        gap="1",
                     ),
+                    rx.separator(size="4"),
                     switch(
                         "preview-toggle",
                         t("Show the message's text"),
@@ -194,7 +197,7 @@ def attention_controls() -> rx.Component:
                     ),
                     permission_line(),
                     direction="column",
-                    gap="3",
+                    spacing="3",
                 ),
                 id="attention-popover",
                 aria_label=t("Notifications"),
