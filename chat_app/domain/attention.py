@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from chat_app.domain import markup
 from chat_app.domain.errors import ChatError
+from chat_app.domain.limits import seconds_to_wait
 
 # "all": new messages of the room a hidden tab shows, and mentions anywhere;
 # "mentions": mentions only; "off": nothing, and no sound either.
@@ -17,6 +18,10 @@ NOTIFY_CHOICES = ("all", "mentions", "off")
 DEFAULT_NOTIFY = "all"
 # Characters of a message's text a notification shows: a glance, not the message.
 PREVIEW_LENGTH = 120
+# Changes one tab may save in a window of seconds: a person flips a switch a
+# few times, a script flipping it without end writes to the account no faster.
+SAVE_LIMIT = 5
+SAVE_WINDOW = 2.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,25 @@ def checked_switch(value: object) -> bool:
     if not isinstance(value, bool):
         raise ChatError("That setting is either on or off.")
     return value
+
+
+def check_pace(saved: tuple[float, ...], *, now: float) -> tuple[float, ...]:
+    """Count a change a tab saves, refusing one too many.
+
+    Args:
+        saved: When the tab's recent changes were saved.
+        now: The current time.
+
+    Returns:
+        The times to keep, this change's included.
+
+    Raises:
+        ChatError: If the tab saved ``SAVE_LIMIT`` changes in the window.
+    """
+    wait = seconds_to_wait(saved, now=now, limit=SAVE_LIMIT, window=SAVE_WINDOW)
+    if wait:
+        raise ChatError("Too many changes at once: try again in {wait} s.", wait=wait)
+    return (*saved, now)[-SAVE_LIMIT:]
 
 
 def stored_choice(value: object) -> str:

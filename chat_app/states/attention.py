@@ -7,6 +7,7 @@ browser's ``assets/attention.js`` reads the settings from the page).
 
 import dataclasses
 import logging
+import time
 
 import reflex as rx
 
@@ -14,6 +15,7 @@ from chat_app import attention, db
 from chat_app.domain.attention import (
     DEFAULT_NOTIFY,
     AttentionSettings,
+    check_pace,
     checked_choice,
     checked_switch,
 )
@@ -31,6 +33,8 @@ class AttentionState(rx.State):
     notify: rx.Field[str] = rx.field(DEFAULT_NOTIFY)
     preview: rx.Field[bool] = rx.field(True)
     sound: rx.Field[bool] = rx.field(True)
+    # When this tab's latest changes were saved, for its pace.
+    _saved: tuple[float, ...] = ()
 
     async def _refuse(self, error: ChatError) -> None:
         """Show a refusal in the chat's error banner (the guard's hook)."""
@@ -59,6 +63,8 @@ class AttentionState(rx.State):
         sound: bool | None = None,
     ) -> None:
         """Save settings on the account; the person's other tabs load them."""
+        # Counted before anything reaches the database, even the identity check.
+        self._saved = check_pace(self._saved, now=time.time())
         caller = await (await self.get_state(ChatState))._caller()
         saved = await db.run(
             attention.save_settings,

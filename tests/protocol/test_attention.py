@@ -130,3 +130,15 @@ async def test_a_mention_notice_reaches_only_the_person_mentioned(connect, accou
     for tab in (writer, here, bystander):
         assert notice(tab) == {} and not tab.carried('"room_name":')
     assert not bystander.carried(tag)
+
+
+async def test_a_flood_of_changes_is_slowed_down_with_a_clear_message(connect, account):
+    ana = account("ana")
+    tab = await connect(ana)
+    for n in range(12):
+        await tab.emit(f"{ATTENTION}.choose", {"choice": ("off", "mentions")[n % 2]})
+    await tab.wait_for(lambda: "Too many changes at once: try again in" in tab.error())
+    # What was saved is one of the choices sent, and every tab loads the same.
+    saved = await loaded(tab)
+    assert saved[0] in ("off", "mentions")
+    assert await loaded(await connect(ana)) == saved

@@ -3,6 +3,8 @@ import pytest
 from chat_app.domain.attention import (
     NOTIFY_CHOICES,
     PREVIEW_LENGTH,
+    SAVE_LIMIT,
+    check_pace,
     checked_choice,
     checked_switch,
     mention_notice,
@@ -61,3 +63,12 @@ def test_a_mention_notice_carries_what_the_notification_shows():
     assert (notice.room, notice.room_name, notice.seq) == ("sala-2", "Sala 2", 7)
     assert notice.author == "ana"
     assert notice.preview == "oi @bia"
+
+
+def test_a_tab_saves_a_few_changes_in_a_window_then_is_told_to_wait():
+    saved: tuple[float, ...] = ()
+    for n in range(SAVE_LIMIT):
+        saved = check_pace(saved, now=100.0 + n * 0.1)
+    with pytest.raises(ChatError, match="try again in 2 s"):
+        check_pace(saved, now=100.5)
+    assert check_pace(saved, now=102.1)[-1] == 102.1
