@@ -326,7 +326,12 @@
   function update() {
     scheduled = false;
     const el = data();
-    if (!el) return;
+    if (!el) {
+      // Off the chat (logged out): the page's own title, the plain icon.
+      last.title = "";
+      showBadge("", false);
+      return;
+    }
     const state = read(el);
     if (state.room !== seenRoom) {
       // Another room (or the first): what it holds now was not "while hidden".
@@ -373,7 +378,8 @@
   }
 
   document.addEventListener("click", (event) => {
-    const button = event.target.closest && event.target.closest("#permission-button");
+    const target = event.target;
+    const button = target.closest && target.closest("#permission-button");
     if (!button || !("Notification" in window)) return;
     const asked = Notification.requestPermission(showPermission);
     if (asked && asked.then) asked.then(showPermission, showPermission);
@@ -403,15 +409,23 @@
       subtree: true,
       childList: true,
       attributes: true,
-      attributeFilter: ["data-latest", "data-last-read", "data-mentioned",
-        "data-notice", "data-room", "data-room-name", "data-message-id",
-        "data-notify"],
+      attributeFilter: [
+        "data-latest",
+        "data-last-read",
+        "data-mentioned",
+        "data-notice",
+        "data-room",
+        "data-room-name",
+        "data-message-id",
+        "data-notify",
+      ],
     });
     // React puts the page's static title back when it draws the head again.
     const head = document.querySelector("head");
     if (head)
       new MutationObserver(() => {
-        if (last.title && document.title !== last.title) document.title = last.title;
+        if (last.title && data() && document.title !== last.title)
+          document.title = last.title;
       }).observe(head, { subtree: true, childList: true, characterData: true });
     soon();
   }

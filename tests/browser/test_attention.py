@@ -149,6 +149,12 @@ def test_title_and_icon_count_what_came_while_hidden_and_mark_mentions(people):
     expect(page).to_have_title(f"(@{before + 1}) Sala 1 · Prosa")
     expect(icon).to_have_attribute("data-badge", str(before + 1))
 
+    # Logged out, the login page has its own title and the plain icon.
+    page.click("#logout-button")
+    expect(page.locator("#login-submit")).to_be_visible()
+    expect(page).to_have_title("Prosa")
+    expect(icon).to_have_attribute("href", "/favicon.svg")
+
 
 def test_notifications_follow_the_setting_and_the_preview_switch(people):
     tag = uuid.uuid4().hex[:6]
