@@ -270,6 +270,17 @@ def test_several_tabs_of_a_browser_notify_once(people):
     counts = [len(recorded(tab)["notifications"]) for tab in tabs]
     assert sorted(counts) == [0, 1]
 
+    # A mention elsewhere reaches both tabs; one of them tells of it.
+    writer.page.click("#room-sala-2")
+    writer.wait_in_room("Sala 2")
+    writer.send(f"@{reader.name} uma vez {tag}")
+    for tab in tabs:
+        # The notice has reached the page: what it does with it is settled
+        # once the lock is free (``recorded``).
+        notice = tab.locator("#attention-data")
+        expect(notice).to_have_attribute("data-notice", re.compile(f"uma vez {tag}"))
+    assert sum(len(recorded(tab)["notifications"]) for tab in tabs) == 2
+
 
 def test_clicking_a_notification_opens_its_room_at_the_message(people):
     tag = uuid.uuid4().hex[:6]
