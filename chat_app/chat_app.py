@@ -27,6 +27,7 @@ app = rx.App(
         rx.script(src="/chat.js"),
         rx.script(src="/mentions.js"),
         rx.script(src="/profile.js"),
+        rx.script(src="/attention.js"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
     api_transformer=create_api(),

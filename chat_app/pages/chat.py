@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.attention import attention_controls
 from chat_app.components.brand import PRODUCT_NAME
 from chat_app.components.composer import composer
 from chat_app.components.error_banner import error_banner
@@ -78,6 +79,7 @@ def room_header() -> rx.Component:
             spacing="0",
             min_width="0",
         ),
+        attention_controls(),
         align="center",
         spacing="3",
         padding="0.75rem 1rem",

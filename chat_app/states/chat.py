@@ -23,7 +23,7 @@ from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_draft, validate_message
 from chat_app.realtime import hub, pressure, sockets
-from chat_app.realtime.changes import tell_mentioned
+from chat_app.realtime.notices import tell_posted
 from chat_app.realtime.views import (
     NOT_ANNOUNCED,
     announce_members,
@@ -400,7 +400,7 @@ class ChatState(rx.State):
         )
         try:
             await announce_message(room, posted)
-            await tell_mentioned(posted.mentioned)
+            await tell_posted(posted)
         except RedisError:  # stored, so not to be sent again: say what happened
             logger.warning("A sent message could not be announced (Redis).")
             await self._fail(NOT_ANNOUNCED)

@@ -88,6 +88,14 @@ def test_every_screen_passes_axe(people, locale, scheme):
     page.keyboard.press("Escape")
     expect(page.locator("#image-viewer")).to_have_count(0)
 
+    page.locator("#attention-button").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#notification-settings")).to_be_visible()
+    assert_accessible(page, "notification settings")
+    page.keyboard.press("Escape")
+    expect(page.locator("#attention-popover")).to_have_count(0)
+    expect(page.locator("#attention-button")).to_be_focused()
+
     page.locator("#profile-button").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#profile-dialog")).to_be_visible()
