@@ -98,14 +98,20 @@ class User:
         expect(self.page.locator("#app[data-hydrated='true']")).to_have_count(1)
         return self
 
-    def enter(self) -> "User":
-        """Log in (the token put where the login page puts it) and land in Sala 1."""
+    def enter(self, room: str = "Sala 1") -> "User":
+        """Log in (the token put where the login page puts it) and open a room.
+
+        Sala 1 opens at ``/`` (the first room, for a user in none); another
+        room at its address (``/`` would open the room the user's other tabs,
+        or a tab closed a moment ago, are still in).
+        """
         self.open("/login")
         self.page.evaluate(
             f"localStorage.setItem('chat_session', {json.dumps(self.account.token)})"
         )
-        self.page.goto(self.url("/"))
-        self.wait_in_room()
+        slug = room.lower().replace(" ", "-")
+        self.page.goto(self.url("/" if room == "Sala 1" else f"/rooms/{slug}"))
+        self.wait_in_room(room)
         return self
 
     def wait_in_room(self, room: str = "Sala 1") -> None:

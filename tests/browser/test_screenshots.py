@@ -110,8 +110,7 @@ def test_screenshots_of_the_chat(people, scene_server, language):
                 locale=language,
                 color_scheme=scheme,
                 viewport=size,
-            ).enter()
-            enter(reader, room)
+            ).enter(room)
             picture = reader.messages().filter(has_text=third).locator("img")
             expect(picture).to_have_js_property("complete", True)
             writer.page.fill("#composer-input", "…")
