@@ -126,7 +126,7 @@ def sweep(
         take_turn(session, f"user:{username}")
     for (tab, room, username, sid), condition in leaving:
         if delete_tab(session, tab, condition):
-            mark_read(session, username=username, room=room)
+            mark_read(session, username=username, room=room, now=now)
             gone.add((room, username))
             if condition is ended:
                 evicted.append(sid)

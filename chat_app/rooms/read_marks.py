@@ -4,10 +4,13 @@ Unread counts are the difference of the two; the "new messages" divider goes
 after a user's mark.
 """
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, func, select
 
 from chat_app.db import reads
-from chat_app.models import Message, ReadMark
+from chat_app.domain.receipts import extends, read_target
+from chat_app.models import Message, ReadMark, ReadSpan
 
 
 @reads
@@ -80,25 +83,97 @@ def read_state(
     )
 
 
-def mark_read(session: Session, *, username: str, room: str) -> None:
-    """Record that a user has read a room up to its latest message.
+@dataclass(frozen=True)
+class Advance:
+    """How far a reader's mark moved in a room (the stretch they read).
+
+    Attributes:
+        room: The room's slug.
+        username: The reader.
+        first_seq: The first message newly read.
+        last_seq: Their mark now.
+    """
+
+    room: str
+    username: str
+    first_seq: int
+    last_seq: int
+
+
+def mark_read(
+    session: Session,
+    *,
+    username: str,
+    room: str,
+    now: float,
+    up_to: int | None = None,
+    latest: int | None = None,
+) -> Advance | None:
+    """Record that a user has read a room up to a message: the one place a mark moves.
+
+    The mark only moves forward and never past the room's latest message; the
+    stretch newly read is recorded with when (extending the reader's previous
+    stretch while it is recent), for "seen by".
 
     Args:
         session: The database session.
         username: The user.
         room: The room's slug.
+        now: The time now, in seconds since the epoch.
+        up_to: How far they read; None for the room's latest message.
+        latest: The room's latest number, if the caller read it already.
+
+    Returns:
+        The advance, or None if the mark did not move.
     """
+    if latest is None:
+        latest = latest_seq(session, room=room)
     mark = session.get(ReadMark, (username, room)) or ReadMark(
         username=username, room=room
     )
-    mark.last_read_seq = latest_seq(session, room=room)
-    session.add(mark)
+    session.add(mark)  # kept even unmoved: the user has been here
+    target = read_target(
+        reported=latest if up_to is None else up_to,
+        mark=mark.last_read_seq,
+        latest=latest,
+    )
+    if target is None:
+        return None
+    now_ms = int(now * 1000)
+    span = session.exec(
+        select(ReadSpan)
+        .where(ReadSpan.room == room, ReadSpan.username == username)
+        .order_by(col(ReadSpan.last_seq).desc())
+        .limit(1)
+    ).first()
+    if span is not None and extends(
+        span_at_ms=span.at_ms,
+        span_last=span.last_seq,
+        mark=mark.last_read_seq,
+        now_ms=now_ms,
+    ):
+        span.last_seq = target
+    else:
+        span = ReadSpan(
+            room=room,
+            username=username,
+            first_seq=mark.last_read_seq + 1,
+            last_seq=target,
+            at_ms=now_ms,
+        )
+    session.add(span)
+    advance = Advance(
+        room=room, username=username, first_seq=mark.last_read_seq + 1, last_seq=target
+    )
+    mark.last_read_seq = target
+    return advance
 
 
 def start_reading(session: Session, *, username: str, rooms: list[str]) -> None:
     """Give a user who never read anything a mark in every room at its latest.
 
-    A new user starts with everything read: counters count from now on.
+    A new user starts with everything read: counters count from now on. They
+    did not see those messages: no stretch is recorded.
 
     Args:
         session: The database session.
@@ -107,6 +182,6 @@ def start_reading(session: Session, *, username: str, rooms: list[str]) -> None:
     """
     if session.exec(select(ReadMark).where(ReadMark.username == username)).first():
         return
-    for room in rooms:
-        mark_read(session, username=username, room=room)
+    for room, latest in latest_by_room(session, rooms=rooms).items():
+        session.add(ReadMark(username=username, room=room, last_read_seq=latest))
     session.flush()

@@ -219,7 +219,7 @@ class ChatState(rx.State):
 
     async def _depart(self) -> None:
         """Take this tab out of its room, tell the others, and show nothing."""
-        departure = await db.run(presence.leave, tab=self._tab())
+        departure = await db.run(presence.leave, tab=self._tab(), now=time.time())
         if departure is not None:
             logger.info(
                 "Left a room.",

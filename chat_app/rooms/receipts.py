@@ -1,0 +1,256 @@
+"""Read receipts over the database: reports written, authors' "seen" marks, who saw.
+
+Tabs report how far they read; each process gathers the reports and writes
+them together (``record_reads``), each through ``read_marks.mark_read``, the
+one place a mark moves. What the authors of the messages read are told is
+worked out here too: the highest of their messages someone else saw, by room.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, exists, select
+
+from chat_app.db import reads, take_turn
+from chat_app.domain.errors import ChatError
+from chat_app.domain.receipts import PendingReport, SeenBy, seen_by
+from chat_app.models import Message, Presence, ReadMark, ReadSpan
+from chat_app.rooms.read_marks import Advance, latest_by_room, mark_read
+from chat_app.rooms.reading import find_message
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a flush of read reports changed, and whom to tell.
+
+    Attributes:
+        last_read: Each reader whose mark moved: their marks in every room
+            (for their other tabs' unread counts).
+        skip: For a reader whose marks moved from one tab only: that tab's
+            socket (it knows already).
+        seen: Each author of a message newly read by someone else: their
+            "seen" marks in every room.
+        refused: Reports of tabs no longer in a room as that user (dropped).
+    """
+
+    last_read: dict[str, dict[str, int]]
+    skip: dict[str, str]
+    seen: dict[str, dict[str, int]]
+    refused: int = 0
+
+
+def record_reads(
+    session: Session,
+    *,
+    reports: dict[str, PendingReport],
+    now: float,
+    rooms: list[str],
+) -> Recorded:
+    """Write tabs' reports of how far they read, all in one transaction.
+
+    Each tab's room is the one the database has it in, as its verified user;
+    a tab that left (or never entered) counts for nothing.
+
+    Args:
+        session: The database session.
+        reports: What each tab reported last, by tab id.
+        now: The time now, in seconds since the epoch.
+        rooms: Every room's slug.
+
+    Returns:
+        What changed.
+    """
+    if not reports:
+        return Recorded(last_read={}, skip={}, seen={})
+    readers = sorted({report.username for report in reports.values()})
+    for username in readers:  # in one order everywhere: nobody waits in a cycle
+        take_turn(session, f"user:{username}")
+    where = {
+        row.tab: row.room
+        for row in session.exec(
+            select(Presence).where(col(Presence.tab).in_(list(reports)))
+        )
+        if row.username == reports[row.tab].username
+    }
+    # The marks are read in one query; ``mark_read`` then finds them in the
+    # session instead of asking the database once per reader.
+    session.exec(select(ReadMark).where(col(ReadMark.username).in_(readers))).all()
+    latest = latest_by_room(session, rooms=rooms)
+    advances: list[Advance] = []
+    tabs_by_reader: dict[str, list[str]] = {}
+    for tab, report in sorted(reports.items(), key=lambda item: item[1].username):
+        room = where.get(tab)
+        if room is None:
+            continue
+        advance = mark_read(
+            session,
+            username=report.username,
+            room=room,
+            now=now,
+            up_to=report.number,
+            latest=latest.get(room, 0),
+        )
+        if advance is not None:
+            advances.append(advance)
+            tabs_by_reader.setdefault(report.username, []).append(report.sid)
+    session.flush()
+    moved = sorted(tabs_by_reader)
+    last_read = marks_of(session, usernames=moved, rooms=rooms)
+    return Recorded(
+        last_read=last_read,
+        skip={user: sids[0] for user, sids in tabs_by_reader.items() if len(sids) == 1},
+        seen=authors_told(session, advances=advances, rooms=rooms),
+        refused=len(reports) - len(where),
+    )
+
+
+def marks_of(
+    session: Session, *, usernames: list[str], rooms: list[str]
+) -> dict[str, dict[str, int]]:
+    """Some users' read marks in every room, in one query.
+
+    Args:
+        session: The database session.
+        usernames: The users.
+        rooms: Every room's slug.
+
+    Returns:
+        Username to slug to the last read number (0 when never read).
+    """
+    found: dict[str, dict[str, int]] = {
+        name: dict.fromkeys(rooms, 0) for name in usernames
+    }
+    if usernames:
+        for mark in session.exec(
+            select(ReadMark).where(col(ReadMark.username).in_(usernames))
+        ):
+            if mark.room in found[mark.username]:
+                found[mark.username][mark.room] = mark.last_read_seq
+    return found
+
+
+def authors_told(
+    session: Session, *, advances: Iterable[Advance], rooms: list[str]
+) -> dict[str, dict[str, int]]:
+    """The authors of messages newly read by someone else, with their "seen" marks.
+
+    Every such author is told, even when their highest seen message stays
+    the same: the list of who saw it grew.
+
+    Args:
+        session: The database session.
+        advances: The stretches newly read.
+        rooms: Every room's slug.
+
+    Returns:
+        Author to their "seen" marks (see :func:`seen_marks`).
+    """
+    authors: set[str] = set()
+    for advance in advances:
+        authors.update(
+            session.exec(
+                select(Message.author)
+                .where(
+                    Message.room == advance.room,
+                    col(Message.seq).between(advance.first_seq, advance.last_seq),
+                    Message.author != advance.username,
+                )
+                .distinct()
+            ).all()
+        )
+    return {
+        author: seen_marks(session, username=author, rooms=rooms)
+        for author in sorted(authors)
+    }
+
+
+def seen_marks(session: Session, *, username: str, rooms: list[str]) -> dict[str, int]:
+    """The highest of a user's messages someone else saw, in each room.
+
+    Their page shows ✓✓ on their messages up to it. Read newest first through
+    the author's own messages (an index), so a busy author costs a few rows.
+
+    Args:
+        session: The database session.
+        username: The author.
+        rooms: Every room's slug.
+
+    Returns:
+        Slug to the number (0 when none was seen).
+    """
+    marks = {}
+    for room in rooms:
+        covered = exists().where(
+            col(ReadSpan.room) == room,
+            col(ReadSpan.username) != username,
+            col(ReadSpan.first_seq) <= Message.seq,
+            col(ReadSpan.last_seq) >= Message.seq,
+        )
+        marks[room] = (
+            session.exec(
+                select(Message.seq)
+                .where(Message.author == username, Message.room == room, covered)
+                .order_by(col(Message.sent_at_ms).desc(), col(Message.seq).desc())
+                .limit(1)
+            ).first()
+            or 0
+        )
+    return marks
+
+
+@reads
+def seen_marks_of(
+    session: Session, *, username: str, rooms: list[str]
+) -> dict[str, int]:
+    """:func:`seen_marks`, as work that only reads (``db.run``).
+
+    Args:
+        session: The database session.
+        username: The author.
+        rooms: Every room's slug.
+
+    Returns:
+        Slug to the number.
+    """
+    return seen_marks(session, username=username, rooms=rooms)
+
+
+@reads
+def who_saw(
+    session: Session, *, room: str, username: str, number: object, shown: int
+) -> SeenBy:
+    """Who saw one of a user's messages, and when.
+
+    Args:
+        session: The database session.
+        room: The room the tab is in (the server's, never an argument).
+        username: The verified user asking.
+        number: The message's number, as the client sent it.
+        shown: How many readers to list by name.
+
+    Returns:
+        The readers (the author not among them).
+
+    Raises:
+        MessageNotFoundError: If the room has no such message.
+        ChatError: If someone else wrote it, or it was deleted.
+    """
+    row = find_message(session, room=room, number=number)
+    if row.deleted_at_ms is not None:
+        raise ChatError("That message was deleted.")
+    if row.author != username:
+        raise ChatError("Only its author sees who saw a message.")
+    spans = session.exec(
+        select(ReadSpan.username, ReadSpan.at_ms).where(
+            ReadSpan.room == room,
+            col(ReadSpan.first_seq) <= row.seq,
+            col(ReadSpan.last_seq) >= row.seq,
+        )
+    ).all()
+    return seen_by(
+        number=row.seq,
+        author=row.author,
+        sent_at_ms=row.sent_at_ms,
+        spans=spans,
+        shown=shown,
+    )
