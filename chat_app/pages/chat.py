@@ -9,6 +9,7 @@ from chat_app.components.image_viewer import image_viewer
 from chat_app.components.message_actions import delete_confirmation
 from chat_app.components.message_list import message_list
 from chat_app.components.page_frame import page_frame
+from chat_app.components.receipts import read_report_field, seen_by_list
 from chat_app.components.room_entry import room_entry
 from chat_app.components.sidebar import sidebar
 from chat_app.components.typing_indicator import typing_indicator, typing_line
@@ -115,6 +116,8 @@ def chat_screen() -> rx.Component:
         user_modal(),
         image_viewer(),
         delete_confirmation(),
+        seen_by_list(),
+        read_report_field(),
         height="100dvh",
         width="100%",
     )

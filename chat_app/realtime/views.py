@@ -92,6 +92,9 @@ class RoomViewState(rx.State):
     # The latest message mentioning this tab's user in each room (sent on the
     # user's own channel): a room shows "@" while it is above ``last_read``.
     mentioned: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    # The highest of this tab's user's messages someone else saw, by room (sent
+    # on the user's own channel, never to the room): ✓✓ up to it.
+    seen: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     typists: rx.Field[list[str]] = rx.field(default_factory=list)
     first_unread: rx.Field[int] = rx.field(0)
     latest: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
@@ -170,6 +173,7 @@ async def show_room(sid: str, view: RoomView | None) -> None:
             members=view.members if view else [],
             avatars=view.avatars if view else {},
             mentioned=view.mentioned if view else {},
+            seen=view.seen if view else {},
             typists=view.typists if view else [],
             head=view.head if view else 0,
             first_unread=view.first_unread if view else 0,

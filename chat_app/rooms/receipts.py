@@ -45,6 +45,7 @@ def record_reads(
     reports: dict[str, PendingReport],
     now: float,
     rooms: list[str],
+    read_elsewhere: Iterable[Advance] = (),
 ) -> Recorded:
     """Write tabs' reports of how far they read, all in one transaction.
 
@@ -56,12 +57,15 @@ def record_reads(
         reports: What each tab reported last, by tab id.
         now: The time now, in seconds since the epoch.
         rooms: Every room's slug.
+        read_elsewhere: Stretches read meanwhile by arriving and leaving
+            (already written): their authors are told too.
 
     Returns:
         What changed.
     """
     if not reports:
-        return Recorded(last_read={}, skip={}, seen={})
+        seen = authors_told(session, advances=read_elsewhere, rooms=rooms)
+        return Recorded(last_read={}, skip={}, seen=seen)
     readers = sorted({report.username for report in reports.values()})
     for username in readers:  # in one order everywhere: nobody waits in a cycle
         take_turn(session, f"user:{username}")
@@ -76,7 +80,7 @@ def record_reads(
     # session instead of asking the database once per reader.
     session.exec(select(ReadMark).where(col(ReadMark.username).in_(readers))).all()
     latest = latest_by_room(session, rooms=rooms)
-    advances: list[Advance] = []
+    advances = list(read_elsewhere)
     tabs_by_reader: dict[str, list[str]] = {}
     for tab, report in sorted(reports.items(), key=lambda item: item[1].username):
         room = where.get(tab)

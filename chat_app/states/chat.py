@@ -21,7 +21,7 @@ from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_draft, validate_message
-from chat_app.realtime import hub, pressure, sockets
+from chat_app.realtime import hub, pressure, receipts, sockets
 from chat_app.realtime.changes import tell_mentioned
 from chat_app.realtime.views import (
     NOT_ANNOUNCED,
@@ -207,6 +207,7 @@ class ChatState(rx.State):
         )
         self._older = OlderHistory.on_arrival(view.oldest)
         await show_room(self._sid(), view)
+        receipts.note_read(view.read)
         logger.info(
             "Entered a room.", extra={"username": self.username, "room": room.slug}
         )
@@ -226,6 +227,7 @@ class ChatState(rx.State):
                 extra={"username": departure.username, "room": departure.room},
             )
             await sockets.leave(self._sid(), departure.room)
+            receipts.note_read(departure.read)
             if departure.user_left:
                 announce_members(departure.room)
         await show_room(self._sid(), None)

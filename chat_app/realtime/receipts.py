@@ -1,0 +1,146 @@
+"""Read receipts on the wire: reports gathered, written once a second, authors told.
+
+A tab reports how far it read at most about once a second; at 500 members
+every message brings 500 reports. Each process gathers them in memory and
+writes them together once per ``read_flush_seconds``, in one transaction.
+What changed is then told only to those concerned, on their own user
+channels, never to a room: each reader's other tabs get their read marks
+(unread counts), and each author whose messages someone else read gets their
+"seen" marks (✓✓) with an event that refreshes an open "seen by" list. One
+order per flush crosses Redis; every process delivers it to its own sockets.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from chat_app import db, logs
+from chat_app.domain.receipts import PendingReport, gather
+from chat_app.realtime import hub, sockets
+from chat_app.realtime.views import var_key, view_delta
+from chat_app.rooms import receipts
+from chat_app.rooms.read_marks import Advance
+from chat_app.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# Per process, until the next flush: each tab's furthest report, and the
+# stretches read by arriving in or leaving a room (written already).
+_reports: dict[str, PendingReport] = {}
+_read_elsewhere: list[Advance] = []
+
+
+def note_report(*, tab: str, username: str, sid: str, number: int) -> None:
+    """Keep a tab's report of how far it read until the next flush.
+
+    Args:
+        tab: The tab (its room is looked up when written).
+        username: Its verified user.
+        sid: Its socket.
+        number: How far it read (checked: a message number).
+    """
+    gather(_reports, tab=tab, username=username, sid=sid, number=number)
+
+
+def note_read(advance: Advance | None) -> None:
+    """Have the next flush tell the authors of what someone read elsewhere.
+
+    Args:
+        advance: What arriving in or leaving a room read; None for nothing.
+    """
+    if advance is not None:
+        _read_elsewhere.append(advance)
+
+
+def _has_listeners(channel: str, skip_sid: str | None) -> bool:
+    """Whether this process holds any socket of a channel but the one skipped."""
+    rooms = sockets.socket_server().manager.rooms.get(sockets.NAMESPACE, {})
+    return any(sid != skip_sid for sid in rooms.get(channel) or ())
+
+
+async def deliver(order: dict[str, Any]) -> None:
+    """Send this process's tabs what a flush (on any process) changed.
+
+    Args:
+        order: ``{"read_at": µs, "last_read": {user: marks}, "skip": {user:
+            sid}, "seen": {author: marks}, "events": [...]}``.
+    """
+    read_at = order["read_at"]
+    for username, marks in order["last_read"].items():
+        channel, skip = sockets.user_channel(username), order["skip"].get(username)
+        if _has_listeners(channel, skip):
+            await hub.emit_here(
+                channel,
+                view_delta(last_read=marks),
+                versions={f"last_read:{username}": (read_at, [var_key("last_read")])},
+                skip_sid=skip,
+            )
+    for author, marks in order["seen"].items():
+        channel = sockets.user_channel(author)
+        if _has_listeners(channel, None):
+            await hub.emit_here(
+                channel,
+                view_delta(seen=marks),
+                versions={f"seen:{author}": (read_at, [var_key("seen")])},
+                events=order["events"],
+            )
+
+
+hub.on_order("reads", deliver)
+
+
+async def flush(on_seen: list[dict[str, Any]]) -> None:
+    """Write the reports gathered here and tell those concerned, once.
+
+    Args:
+        on_seen: Reflex events for the authors' tabs (refresh "seen by").
+    """
+    reports, elsewhere = dict(_reports), list(_read_elsewhere)
+    _reports.clear()
+    _read_elsewhere.clear()
+    if not reports and not elsewhere:
+        return
+    read_at = time.time_ns() // 1000
+    try:
+        recorded = await db.run(
+            receipts.record_reads,
+            reports=reports,
+            now=time.time(),
+            rooms=[room.slug for room in get_settings().room_list()],
+            read_elsewhere=elsewhere,
+        )
+    except Exception:
+        # Kept for the next flush, unless newer reports came meanwhile.
+        for tab, report in reports.items():
+            gather(_reports, tab=tab, **vars(report))
+        _read_elsewhere.extend(elsewhere)
+        raise
+    if recorded.last_read or recorded.seen:
+        await hub.carry_out_everywhere(
+            {
+                "op": "reads",
+                "read_at": read_at,
+                "last_read": recorded.last_read,
+                "skip": recorded.skip,
+                "seen": recorded.seen,
+                "events": on_seen,
+            }
+        )
+
+
+async def flush_reads(on_seen: list[dict[str, Any]] | None = None) -> None:
+    """Flush the reports of how far tabs read, once per ``read_flush_seconds``.
+
+    Registered as a lifespan task.
+
+    Args:
+        on_seen: Reflex events for the tabs of authors told (see :func:`flush`).
+    """
+    logs.bind_task("read-receipts")
+    while True:
+        await asyncio.sleep(get_settings().read_flush_seconds)
+        try:
+            await flush(on_seen or [])
+        except Exception:  # keep flushing after anything, with its traceback
+            logger.warning("Read reports were not written yet.", exc_info=True)
