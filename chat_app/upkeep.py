@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 
 from chat_app import attempts, db, logs, sessions
 from chat_app.db import DatabaseUnavailableError
-from chat_app.realtime import hub, receipts, sockets
+from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import announce_members, announce_typists
 from chat_app.rooms import liveness
 from chat_app.settings import get_settings
@@ -70,8 +70,6 @@ async def _sweep_presence(on_evict: list[dict[str, Any]]) -> None:
         announce_members(room)
     for room in swept.typists:
         announce_typists(room)
-    for advance in swept.read:
-        receipts.note_read(advance)
     # Should this message be lost, each process's next tick mends its sockets.
     await hub.reseat(swept.evicted_sids, room=None, events=on_evict)
     await _follow_the_database(on_evict)

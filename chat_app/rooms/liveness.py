@@ -5,7 +5,7 @@ confirmed for a while leaves its room, and so does a tab whose session ended
 (logged out anywhere, expired, or its account deleted), however alive its socket.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, and_, col, or_, select, update
@@ -13,7 +13,7 @@ from sqlmodel import Session, and_, col, or_, select, update
 from chat_app.db import reads, take_turn
 from chat_app.models import Presence, RevokedToken, User
 from chat_app.rooms.presence import delete_tab, members, typists
-from chat_app.rooms.read_marks import Advance, mark_read
+from chat_app.rooms.read_marks import mark_read
 
 
 def _ended(now: float) -> Any:
@@ -41,14 +41,11 @@ class Sweep:
             new lists.
         evicted_sids: Sockets of tabs whose session was revoked or expired:
             they must stop receiving their room.
-        read: What the departed users had read of their rooms since their
-            marks (its authors are told).
     """
 
     member_rooms: set[str]
     typists: dict[str, list[str]]
     evicted_sids: list[str]
-    read: list[Advance] = field(default_factory=list)
 
 
 def confirm_tabs(session: Session, *, live_sids: set[str], now: float) -> None:
@@ -125,13 +122,12 @@ def sweep(
     ]
     gone: set[tuple[str, str]] = set()
     evicted: list[str] = []
-    read: list[Advance] = []
     for username in sorted({row[2] for row, _ in leaving}):
         take_turn(session, f"user:{username}")
     for (tab, room, username, sid), condition in leaving:
         if delete_tab(session, tab, condition):
-            advance = mark_read(session, username=username, room=room, now=now)
-            read += [advance] if advance else []
+            # Read for the unread counts; not seen: the tab went silent before.
+            mark_read(session, username=username, room=room, now=now, seen=False)
             gone.add((room, username))
             if condition is ended:
                 evicted.append(sid)
@@ -154,5 +150,4 @@ def sweep(
             for room in typing_rooms
         },
         evicted_sids=evicted,
-        read=read,
     )

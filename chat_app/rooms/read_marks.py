@@ -108,6 +108,7 @@ def mark_read(
     now: float,
     up_to: int | None = None,
     latest: int | None = None,
+    seen: bool = True,
 ) -> Advance | None:
     """Record that a user has read a room up to a message: the one place a mark moves.
 
@@ -122,9 +123,11 @@ def mark_read(
         now: The time now, in seconds since the epoch.
         up_to: How far they read; None for the room's latest message.
         latest: The room's latest number, if the caller read it already.
+        seen: Whether the user saw what they read (False for a tab that went
+            silent: read for the unread counts, but no stretch recorded).
 
     Returns:
-        The advance, or None if the mark did not move.
+        The advance, or None if the mark did not move (or nothing was seen).
     """
     if latest is None:
         latest = latest_seq(session, room=room)
@@ -138,6 +141,9 @@ def mark_read(
         latest=latest,
     )
     if target is None:
+        return None
+    if not seen:
+        mark.last_read_seq = target
         return None
     now_ms = int(now * 1000)
     span = session.exec(

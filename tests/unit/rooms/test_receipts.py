@@ -5,7 +5,7 @@ from chat_app.domain.actions import MessageNotFoundError
 from chat_app.domain.errors import ChatError
 from chat_app.domain.receipts import PendingReport, Reader
 from chat_app.models import ReadSpan
-from chat_app.rooms import actions, read_marks, receipts
+from chat_app.rooms import actions, liveness, read_marks, receipts
 from tests.unit.rooms.steps import NOW, ROOMS, enter, post, unlimited, view
 
 
@@ -108,4 +108,16 @@ def test_a_new_user_starts_with_marks_but_no_stretch(session, settings):
     post(session, settings, "ana")
     view(session, "sala-2", "novo")
     assert spans(session, "novo") == []
+    assert receipts.seen_marks(session, username="ana", rooms=ROOMS)["sala-1"] == 0
+
+
+def test_a_tab_swept_away_read_the_room_but_saw_nothing(session, settings):
+    enter(session, "tb", "bia")
+    view(session, "sala-1", "bia")
+    post(session, settings, "ana")
+    liveness.sweep(session, now=NOW + 60, stale_after=7, typing_ttl=6)
+    session.commit()
+    _, marks = read_marks.read_state(session, username="bia", rooms=ROOMS)
+    assert marks["sala-1"] == 1  # no unread count for it
+    assert spans(session, "bia") == []
     assert receipts.seen_marks(session, username="ana", rooms=ROOMS)["sala-1"] == 0
