@@ -269,6 +269,24 @@ def _redis_client():
     return _redis
 
 
+async def claim(key: str, seconds: float) -> bool:
+    """Take a key for a while, unless another process holds it (no Redis: take it).
+
+    Args:
+        key: What is claimed, e.g. ``seen:ana``.
+        seconds: How long the claim holds.
+
+    Returns:
+        True if this process has it now.
+    """
+    if not get_settings().redis_url:
+        return True
+    claimed = await _redis_client().set(
+        f"chat:claim:{key}", 1, nx=True, px=max(1, int(seconds * 1000))
+    )
+    return bool(claimed)
+
+
 async def publish(
     channel: str,
     *,

@@ -25,10 +25,12 @@ from chat_app.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-# Per process, until the next flush: each tab's furthest report, and the
-# stretches read by arriving in or leaving a room (written already).
+# Per process, until the next flush: each tab's furthest report, the
+# stretches read by arriving in or leaving a room (written already), and the
+# authors whose telling was put off (told this second by another process).
 _reports: dict[str, PendingReport] = {}
 _read_elsewhere: list[Advance] = []
+_untold: set[str] = set()
 
 
 def note_report(*, tab: str, username: str, sid: str, number: int) -> None:
@@ -96,12 +98,14 @@ async def flush(on_seen: list[dict[str, Any]]) -> None:
     Args:
         on_seen: Reflex events for the authors' tabs (refresh "seen by").
     """
-    reports, elsewhere = dict(_reports), list(_read_elsewhere)
+    reports, elsewhere, untold = dict(_reports), list(_read_elsewhere), set(_untold)
     _reports.clear()
     _read_elsewhere.clear()
-    if not reports and not elsewhere:
+    _untold.clear()
+    if not reports and not elsewhere and not untold:
         return
     read_at = time.time_ns() // 1000
+    interval = get_settings().read_flush_seconds
     try:
         recorded = await db.run(
             receipts.record_reads,
@@ -109,24 +113,39 @@ async def flush(on_seen: list[dict[str, Any]]) -> None:
             now=time.time(),
             rooms=[room.slug for room in get_settings().room_list()],
             read_elsewhere=elsewhere,
+            also_tell=untold,
         )
     except Exception:
         # Kept for the next flush, unless newer reports came meanwhile.
         for tab, report in reports.items():
             gather(_reports, tab=tab, **vars(report))
         _read_elsewhere.extend(elsewhere)
+        _untold.update(untold)
         raise
-    if recorded.last_read or recorded.seen:
+    # At most one "seen" update a second per author, however many processes
+    # flush reads of their messages: the others tell them next time.
+    seen = {}
+    for author, marks in recorded.seen.items():
+        if await hub.claim(f"seen:{author}", interval):
+            seen[author] = marks
+        else:
+            _untold.add(author)
+    if not recorded.last_read and not seen:
+        return
+    try:
         await hub.carry_out_everywhere(
             {
                 "op": "reads",
                 "read_at": read_at,
                 "last_read": recorded.last_read,
                 "skip": recorded.skip,
-                "seen": recorded.seen,
+                "seen": seen,
                 "events": on_seen,
             }
         )
+    except Exception:
+        _untold.update(seen)  # written, not told: told at the next flush
+        raise
 
 
 async def flush_reads(on_seen: list[dict[str, Any]] | None = None) -> None:

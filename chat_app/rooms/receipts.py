@@ -46,6 +46,7 @@ def record_reads(
     now: float,
     rooms: list[str],
     read_elsewhere: Iterable[Advance] = (),
+    also_tell: Iterable[str] = (),
 ) -> Recorded:
     """Write tabs' reports of how far they read, all in one transaction.
 
@@ -59,12 +60,15 @@ def record_reads(
         rooms: Every room's slug.
         read_elsewhere: Stretches read meanwhile by arriving and leaving
             (already written): their authors are told too.
+        also_tell: Authors to tell in any case (their telling was put off).
 
     Returns:
         What changed.
     """
     if not reports:
-        seen = authors_told(session, advances=read_elsewhere, rooms=rooms)
+        seen = authors_told(
+            session, advances=read_elsewhere, rooms=rooms, also=also_tell
+        )
         return Recorded(last_read={}, skip={}, seen=seen)
     readers = sorted({report.username for report in reports.values()})
     for username in readers:  # in one order everywhere: nobody waits in a cycle
@@ -103,7 +107,7 @@ def record_reads(
     return Recorded(
         last_read=last_read,
         skip={user: sids[0] for user, sids in tabs_by_reader.items() if len(sids) == 1},
-        seen=authors_told(session, advances=advances, rooms=rooms),
+        seen=authors_told(session, advances=advances, rooms=rooms, also=also_tell),
         refused=len(reports) - len(where),
     )
 
@@ -134,7 +138,11 @@ def marks_of(
 
 
 def authors_told(
-    session: Session, *, advances: Iterable[Advance], rooms: list[str]
+    session: Session,
+    *,
+    advances: Iterable[Advance],
+    rooms: list[str],
+    also: Iterable[str] = (),
 ) -> dict[str, dict[str, int]]:
     """The authors of messages newly read by someone else, with their "seen" marks.
 
@@ -145,6 +153,7 @@ def authors_told(
         session: The database session.
         advances: The stretches newly read.
         rooms: Every room's slug.
+        also: Authors to tell in any case.
 
     Returns:
         Author to their "seen" marks (see :func:`seen_marks`).
@@ -154,7 +163,7 @@ def authors_told(
     by_room: dict[str, list[Advance]] = {}
     for advance in advances:
         by_room.setdefault(advance.room, []).append(advance)
-    authors: set[str] = set()
+    authors = set(also)
     for room, read in by_room.items():
         readers = {advance.username for advance in read}
         found = session.exec(
