@@ -58,7 +58,10 @@ def receipt_mark(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
         class_name="receipt",
         title=label,
         aria_label=label,
-        custom_attrs={"data-receipt": rx.cond(seen, "seen", "sent")},
+        custom_attrs={
+            "data-receipt": rx.cond(seen, "seen", "sent"),
+            "aria-haspopup": "dialog",
+        },
         on_click=ReadingState.show_seen_by(message.id),
     )
 
