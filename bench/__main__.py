@@ -282,34 +282,22 @@ def newest(client: ChatClient) -> int:
     return block[-1]["id"] if block else 0
 
 
-async def reading(readers: Sequence[ChatClient], stop: asyncio.Event) -> int:
-    """Report reads as visible tabs at the bottom of the list do, until stopped.
+async def read_live(readers: Sequence[ChatClient]) -> int:
+    """Have tabs say they read live, as visible tabs at the bottom of the list do.
 
-    Like ``assets/reading.js``: a tab tells the newest message it shows, once
-    it changed, at most once a second.
+    Like ``assets/reading.js``: said once; from then on the server counts
+    every message it delivers to them as read, and they report nothing more.
 
     Args:
         readers: The tabs.
-        stop: Set to stop.
 
     Returns:
         How many reports were sent.
     """
-    told: dict[int, tuple[int, float]] = {}
-    reports = 0
-    while not stop.is_set():
-        now = time.monotonic()
-        due = []
-        for index, reader in enumerate(readers):
-            number, at = told.get(index, (0, 0.0))
-            latest = newest(reader)
-            if latest > number and now - at >= 1.0:
-                told[index] = (latest, now)
-                due.append(reader.read_to(latest))
-        reports += len(due)
-        await asyncio.gather(*due)
-        await asyncio.sleep(0.05)
-    return reports
+    await gather_limited(
+        [reader.read_to(newest(reader), True) for reader in readers], limit=50
+    )
+    return len(readers)
 
 
 async def receipts_fan_out(
@@ -319,22 +307,21 @@ async def receipts_fan_out(
 
     Args:
         sender: The tab that posts (the author told who saw).
-        receivers: Everyone else, each a visible tab at the bottom of the list.
+        receivers: Everyone else, each a visible tab at the bottom of the list
+            (said once, before the messages).
         count: Messages.
         interval: Seconds between posts.
 
     Returns:
         The figures of :func:`deliveries`, with the reports sent and the
-        receipt updates the author received.
+        frames the author received meanwhile (its ✓✓ among them).
     """
-    stop = asyncio.Event()
+    reports = await read_live(receivers)
+    await settle([sender, *receivers])
     frames = sender.frames
-    readers = asyncio.create_task(reading(receivers, stop))
     figures = await deliveries(
         receivers, NUMBERS.take(count), posting(sender), interval
     )
-    stop.set()
-    reports = await readers
     return {**figures, "reports": reports, "author_frames": sender.frames - frames}
 
 

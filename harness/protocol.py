@@ -298,13 +298,15 @@ class ChatClient(Receiver):
         """
         await self.emit(f"{HISTORY}.show_message", {"number": number})
 
-    async def read_to(self, number: object) -> None:
+    async def read_to(self, number: object, live: object = False) -> None:
         """Report how far this tab has read, as a visible browser tab does.
 
         Args:
             number: The newest message read, or anything.
+            live: Whether the tab reads live from now on (visible, at the
+                bottom of the list), or anything.
         """
-        await self.emit(f"{READING}.read_to", {"number": number})
+        await self.emit(f"{READING}.read_to", {"number": number, "live": live})
 
     async def show_seen_by(self, number: object) -> None:
         """Ask who saw one of one's own messages (a click on its ✓).

@@ -18,8 +18,10 @@ from chat_app.states.chat import ChatState
 from chat_app.states.locale import LocaleState
 from chat_app.states.reading import ReadingState
 
-# The field's text, a message number, goes to the server as a number.
-AS_NUMBER = rx.vars.FunctionStringVar.create("Number")
+# The field's text is a message number, followed by "+" while the tab reads
+# live (visible, at the bottom of the list).
+NUMBER_OF = rx.vars.FunctionStringVar.create("((text) => Number.parseInt(text, 10))")
+IS_LIVE = rx.vars.FunctionStringVar.create("((text) => text.endsWith('+'))")
 
 
 def read_report_field() -> rx.Component:
@@ -37,7 +39,9 @@ def read_report_field() -> rx.Component:
         tab_index=-1,
         aria_hidden="true",
         style={"display": "none"},
-        on_change=lambda value: ReadingState.read_to(AS_NUMBER.call(value).to(int)),
+        on_change=lambda value: ReadingState.read_to(
+            NUMBER_OF.call(value).to(int), IS_LIVE.call(value).to(bool)
+        ),
     )
 
 

@@ -1,8 +1,12 @@
 """Read receipts on the wire: reports gathered, written once a second, authors told.
 
-A tab reports how far it read at most about once a second; at 500 members
-every message brings 500 reports. Each process gathers them in memory and
-writes them together once per ``read_flush_seconds``, in one transaction.
+A visible tab at the bottom of its list says so once ("live"): it reads
+every message as it arrives, so it sends nothing more, and each flush reads
+it up to the newest message this process delivered to its room. Were such a
+tab to report every message, a message in a room of 500 would bring 499
+events. A tab scrolled up reports the newest message it scrolls into view, at
+most once a second. Each process gathers the reports in memory and writes
+them together once per ``read_flush_seconds``, in one transaction.
 What changed is then told only to those concerned, on their own user
 channels, never to a room: each reader's other tabs get their read marks
 (unread counts), and each author whose messages someone else read gets their
@@ -13,6 +17,7 @@ order per flush crosses Redis; every process delivers it to its own sockets.
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from chat_app import db, logs
@@ -33,6 +38,25 @@ _read_elsewhere: list[Advance] = []
 _untold: set[str] = set()
 
 
+@dataclass(frozen=True)
+class Follower:
+    """A tab reading its room live (visible, at the bottom of the list).
+
+    Attributes:
+        tab: The tab.
+        username: Its verified user.
+    """
+
+    tab: str
+    username: str
+
+
+# Per process, by socket: the tabs reading live, and the newest message of
+# their room each was last read up to.
+_following: dict[str, Follower] = {}
+_marked: dict[str, int] = {}
+
+
 def note_report(*, tab: str, username: str, sid: str, number: int) -> None:
     """Keep a tab's report of how far it read until the next flush.
 
@@ -43,6 +67,45 @@ def note_report(*, tab: str, username: str, sid: str, number: int) -> None:
         number: How far it read (checked: a message number).
     """
     gather(_reports, tab=tab, username=username, sid=sid, number=number)
+
+
+def follow(*, tab: str, username: str, sid: str, live: bool) -> None:
+    """Start or stop reading a tab up to its room's newest message at each flush.
+
+    Args:
+        tab: The tab.
+        username: Its verified user.
+        sid: Its socket (held by this process).
+        live: Whether it reads live now (visible, at the bottom).
+    """
+    if live:
+        _following[sid] = Follower(tab=tab, username=username)
+    else:
+        _following.pop(sid, None)
+        _marked.pop(sid, None)
+
+
+def gather_followers() -> None:
+    """Add a report for each live tab whose room got messages since its last.
+
+    The number is the newest this process delivered to the tab's room (so
+    its tab was sent it); the room is looked up again when written.
+    """
+    if not _following:
+        return
+    connected = sockets.socket_server().manager.is_connected
+    rooms = sockets.local_rooms()
+    _, latest = hub.counters(var_key("latest"))
+    for sid, follower in list(_following.items()):
+        if not connected(sid, sockets.NAMESPACE):  # closed, or reconnected anew
+            follow(tab=follower.tab, username=follower.username, sid=sid, live=False)
+            continue
+        number = latest.get(rooms.get(sid, ""), 0)
+        if number > _marked.get(sid, 0):
+            _marked[sid] = number
+            note_report(
+                tab=follower.tab, username=follower.username, sid=sid, number=number
+            )
 
 
 def note_read(advance: Advance | None) -> None:
@@ -98,6 +161,7 @@ async def flush(on_seen: list[dict[str, Any]]) -> None:
     Args:
         on_seen: Reflex events for the authors' tabs (refresh "seen by").
     """
+    gather_followers()
     reports, elsewhere, untold = dict(_reports), list(_read_elsewhere), set(_untold)
     _reports.clear()
     _read_elsewhere.clear()

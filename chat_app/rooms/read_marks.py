@@ -109,6 +109,7 @@ def mark_read(
     up_to: int | None = None,
     latest: int | None = None,
     seen: bool = True,
+    spans: dict[tuple[str, str], ReadSpan] | None = None,
 ) -> Advance | None:
     """Record that a user has read a room up to a message: the one place a mark moves.
 
@@ -125,6 +126,8 @@ def mark_read(
         latest: The room's latest number, if the caller read it already.
         seen: Whether the user saw what they read (False for a tab that went
             silent: read for the unread counts, but no stretch recorded).
+        spans: The newest recent stretch of each (username, room), if the
+            caller read them already (kept up to date here).
 
     Returns:
         The advance, or None if the mark did not move (or nothing was seen).
@@ -146,12 +149,16 @@ def mark_read(
         mark.last_read_seq = target
         return None
     now_ms = int(now * 1000)
-    span = session.exec(
-        select(ReadSpan)
-        .where(ReadSpan.room == room, ReadSpan.username == username)
-        .order_by(col(ReadSpan.last_seq).desc())
-        .limit(1)
-    ).first()
+    span = (
+        spans.get((username, room))
+        if spans is not None
+        else session.exec(
+            select(ReadSpan)
+            .where(ReadSpan.room == room, ReadSpan.username == username)
+            .order_by(col(ReadSpan.last_seq).desc())
+            .limit(1)
+        ).first()
+    )
     if span is not None and extends(
         span_at_ms=span.at_ms,
         span_last=span.last_seq,
@@ -168,6 +175,8 @@ def mark_read(
             at_ms=now_ms,
         )
     session.add(span)
+    if spans is not None:
+        spans[username, room] = span
     advance = Advance(
         room=room, username=username, first_seq=mark.last_read_seq + 1, last_seq=target
     )

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, exists, select
 
 from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
-from chat_app.domain.receipts import PendingReport, SeenBy, seen_by
+from chat_app.domain.receipts import SPAN_OPEN_MS, PendingReport, SeenBy, seen_by
 from chat_app.models import Message, Presence, ReadMark, ReadSpan
 from chat_app.rooms.read_marks import Advance, latest_by_room, mark_read
 from chat_app.rooms.reading import find_message
@@ -80,9 +80,10 @@ def record_reads(
         )
         if row.username == reports[row.tab].username
     }
-    # The marks are read in one query; ``mark_read`` then finds them in the
-    # session instead of asking the database once per reader.
+    # The marks and recent stretches are read in one query each; ``mark_read``
+    # then finds them instead of asking the database once per reader.
     session.exec(select(ReadMark).where(col(ReadMark.username).in_(readers))).all()
+    spans = recent_spans(session, usernames=readers, now=now)
     latest = latest_by_room(session, rooms=rooms)
     advances = list(read_elsewhere)
     tabs_by_reader: dict[str, list[str]] = {}
@@ -97,6 +98,7 @@ def record_reads(
             now=now,
             up_to=report.number,
             latest=latest.get(room, 0),
+            spans=spans,
         )
         if advance is not None:
             advances.append(advance)
@@ -110,6 +112,32 @@ def record_reads(
         seen=authors_told(session, advances=advances, rooms=rooms, also=also_tell),
         refused=len(reports) - len(where),
     )
+
+
+def recent_spans(
+    session: Session, *, usernames: list[str], now: float
+) -> dict[tuple[str, str], ReadSpan]:
+    """The newest stretch each user read in each room, if it may still be extended.
+
+    Args:
+        session: The database session.
+        usernames: The users.
+        now: The time now, in seconds since the epoch.
+
+    Returns:
+        (username, room) to the stretch.
+    """
+    newest: dict[tuple[str, str], ReadSpan] = {}
+    for span in session.exec(
+        select(ReadSpan).where(
+            col(ReadSpan.username).in_(usernames),
+            col(ReadSpan.at_ms) > int(now * 1000) - SPAN_OPEN_MS,
+        )
+    ):
+        kept = newest.get((span.username, span.room))
+        if kept is None or span.last_seq > kept.last_seq:
+            newest[span.username, span.room] = span
+    return newest
 
 
 def marks_of(

@@ -40,12 +40,15 @@ class ReadingState(rx.State):
         await (await self.get_state(ChatState))._fail(error.text)
 
     @chat_event
-    async def read_to(self, number: int):
+    async def read_to(self, number: int, live: bool = False):
         """Record that this tab's reader has read its room up to a message.
 
         Args:
             number: The newest message the tab shows read (clamped to the
                 room's latest when written).
+            live: Whether the tab now reads live (visible, at the bottom):
+                then every message delivered to it is read, with no more
+                reports, until it says otherwise.
         """
         settings = get_settings()
         now = time.time()
@@ -55,13 +58,15 @@ class ReadingState(rx.State):
             raise ChatError("Too many reports of reading: one a second is enough.")
         self._reports = (*self._reports, now)[-limit:]
         seq = read_number(number)
+        if not isinstance(live, bool):
+            raise ChatError("That request was not understood.")
         chat = await self.get_state(ChatState)
         username = await chat._signed_in()
         if not chat.room_slug:
             raise NotInRoomError()
-        reports.note_report(
-            tab=chat._tab(), username=username, sid=chat._sid(), number=seq
-        )
+        tab, sid = chat._tab(), chat._sid()
+        reports.note_report(tab=tab, username=username, sid=sid, number=seq)
+        reports.follow(tab=tab, username=username, sid=sid, live=live)
 
     async def _load_seen_by(self, number: object) -> None:
         """Read who saw one of the user's messages of the tab's room."""

@@ -57,6 +57,17 @@ def test_the_author_sees_who_saw_their_message_live(people):
     ana.page.keyboard.press("Escape")
     expect(seen_by).to_have_count(0)
 
+    # Bia and Caio stay in the room, at the bottom: what Ana sends next is
+    # read as it arrives (reading.js said so once).
+    later = f"e agora? {uuid.uuid4().hex[:6]}"
+    ana.send(later)
+    expect(bia.messages().filter(has_text=later)).to_have_count(1)
+    next_receipt = ana.messages().filter(has_text=later).locator("[data-receipt]")
+    expect(next_receipt).to_have_attribute("data-receipt", "seen")
+    next_receipt.click()
+    expect(seen_by.locator(".seen-reader")).to_have_count(2)
+    ana.page.keyboard.press("Escape")
+
 
 def test_a_message_nobody_saw_says_so(people):
     ana = people("ana").enter()

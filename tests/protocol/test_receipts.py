@@ -72,6 +72,28 @@ async def test_a_read_reaches_only_the_authors_tabs_and_the_readers_own(
     await author.wait_for(lambda: author.seen_by() == [bia.username, caio.username])
 
 
+async def test_a_live_tab_reads_each_message_with_no_more_reports(connect, account):
+    ana, bia = account("ana"), account("bia")
+    author, reader = await connect(ana), await connect(bia)
+    reader_again = await connect(bia)
+    first = await sent(author, reader, reader_again)
+    await reader.read_to(first, True)  # visible, at the bottom: said once
+    await author.wait_for(lambda: author.seen().get("sala-1", 0) >= first)
+    for _ in range(2):
+        number = await sent(author, reader)
+        await author.wait_for(lambda n=number: author.seen().get("sala-1", 0) >= n)
+        await reader_again.wait_for(lambda n=number: last_read(reader_again) >= n)
+    # Scrolled up (or hidden): what arrives next is not read.
+    await reader.read_to(number, False)
+    later = await sent(author, reader)
+    await author.show_seen_by(later)
+    await author.wait_for(lambda: author.var(READING, "seen_for") == later)
+    assert author.seen_by() == []
+    assert author.seen().get("sala-1", 0) < later
+    await reader.read_to(later, "yes")
+    await refused(reader, "That request was not understood.")
+
+
 @pytest.mark.parametrize(
     "number", [0, -1, None, True, 1.5, [1], {"id": 1}, "x" * 10_000, "-3"]
 )

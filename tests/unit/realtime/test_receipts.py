@@ -14,6 +14,21 @@ def fresh_process(monkeypatch):
     monkeypatch.setattr(receipts, "_reports", {})
     monkeypatch.setattr(receipts, "_read_elsewhere", [])
     monkeypatch.setattr(receipts, "_untold", set())
+    monkeypatch.setattr(receipts, "_following", {})
+    monkeypatch.setattr(receipts, "_marked", {})
+
+
+class FakeManager:
+    def __init__(self, connected: set[str]) -> None:
+        self.connected = connected
+
+    def is_connected(self, sid: str, namespace: str) -> bool:
+        return sid in self.connected
+
+
+class FakeServer:
+    def __init__(self, connected: set[str]) -> None:
+        self.manager = FakeManager(connected)
 
 
 @pytest.fixture
@@ -120,3 +135,32 @@ async def test_marks_go_to_the_users_own_channels_versioned_and_skipping_the_rea
     assert ana_options["versions"]["seen:ana"][0] == 123
     assert ana_options["events"] == EVENTS
     assert "last_read" in str(bia_delta) and "seen" in str(ana_delta)
+
+
+def test_a_live_tab_reads_each_message_delivered_without_reporting_it(monkeypatch):
+    connected = {"s1", "s2"}
+    latest = {"sala-1": 7}
+    monkeypatch.setattr(
+        receipts.sockets, "socket_server", lambda: FakeServer(connected)
+    )
+    monkeypatch.setattr(
+        receipts.sockets, "local_rooms", lambda: {"s1": "sala-1", "s2": "sala-1"}
+    )
+    monkeypatch.setattr(hub, "counters", lambda key: (1, dict(latest)))
+    receipts.follow(tab="t1", username="bia", sid="s1", live=True)
+    receipts.follow(tab="t2", username="caio", sid="s2", live=True)
+    receipts.follow(tab="t2", username="caio", sid="s2", live=False)  # scrolled up
+    receipts.gather_followers()
+    assert {tab: r.number for tab, r in receipts._reports.items()} == {"t1": 7}
+    receipts._reports.clear()
+    receipts.gather_followers()  # nothing new delivered: nothing to write
+    assert receipts._reports == {}
+    latest["sala-1"] = 9
+    receipts.gather_followers()
+    assert receipts._reports["t1"].number == 9
+    # A closed socket is followed no more.
+    receipts._reports.clear()
+    connected.clear()
+    latest["sala-1"] = 10
+    receipts.gather_followers()
+    assert receipts._reports == {} and receipts._following == {}
