@@ -79,6 +79,7 @@ async def test_a_live_tab_reads_each_message_with_no_more_reports(connect, accou
     first = await sent(author, reader, reader_again)
     await reader.read_to(first, True)  # visible, at the bottom: said once
     await author.wait_for(lambda: author.seen().get("sala-1", 0) >= first)
+    number = first
     for _ in range(2):
         number = await sent(author, reader)
         await author.wait_for(lambda n=number: author.seen().get("sala-1", 0) >= n)
