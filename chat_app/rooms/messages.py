@@ -348,9 +348,7 @@ def view(
     start = window_start(latest.get(room, 0))
     blocks, head = ring(messages_from(session, room, start))
     read_up_to = marks.get(room, 0)
-    read = mark_read(
-        session, username=username, room=room, now=now, latest=latest.get(room, 0)
-    )
+    read = mark_read(session, username=username, room=room, now=now)
     session.flush()
     marks[room] = latest.get(room, 0)
     people = presence.roster(session, room, now=now, ttl=typing_ttl)

@@ -13,9 +13,9 @@ from sqlmodel import Session, col, exists, select
 
 from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
-from chat_app.domain.receipts import SPAN_OPEN_MS, PendingReport, SeenBy, seen_by
+from chat_app.domain.receipts import PendingReport, SeenBy, seen_by
 from chat_app.models import Message, Presence, ReadMark, ReadSpan
-from chat_app.rooms.read_marks import Advance, latest_by_room, mark_read
+from chat_app.rooms.read_marks import Advance, Read, latest_by_room, mark_reads
 from chat_app.rooms.reading import find_message
 
 
@@ -74,70 +74,42 @@ def record_reads(
     for username in readers:  # in one order everywhere: nobody waits in a cycle
         take_turn(session, f"user:{username}")
     where = {
-        row.tab: row.room
-        for row in session.exec(
-            select(Presence).where(col(Presence.tab).in_(list(reports)))
+        tab: room
+        for tab, room, username in session.exec(
+            select(Presence.tab, Presence.room, Presence.username).where(
+                col(Presence.tab).in_(list(reports))
+            )
         )
-        if row.username == reports[row.tab].username
+        if username == reports[tab].username
     }
-    # The marks and recent stretches are read in one query each; ``mark_read``
-    # then finds them instead of asking the database once per reader.
-    session.exec(select(ReadMark).where(col(ReadMark.username).in_(readers))).all()
-    spans = recent_spans(session, usernames=readers, now=now)
-    latest = latest_by_room(session, rooms=rooms)
-    advances = list(read_elsewhere)
-    tabs_by_reader: dict[str, list[str]] = {}
-    for tab, report in sorted(reports.items(), key=lambda item: item[1].username):
-        room = where.get(tab)
-        if room is None:
-            continue
-        advance = mark_read(
-            session,
-            username=report.username,
-            room=room,
-            now=now,
-            up_to=report.number,
-            latest=latest.get(room, 0),
-            spans=spans,
-        )
-        if advance is not None:
-            advances.append(advance)
-            tabs_by_reader.setdefault(report.username, []).append(report.sid)
-    session.flush()
-    moved = sorted(tabs_by_reader)
-    last_read = marks_of(session, usernames=moved, rooms=rooms)
+    found = sorted(
+        (report.username, where[tab], report.number, report.sid)
+        for tab, report in reports.items()
+        if tab in where
+    )
+    advances = mark_reads(
+        session,
+        reads=[Read(username, room, number) for username, room, number, _ in found],
+        now=now,
+        latest=latest_by_room(session, rooms=rooms),
+    )
+    # Which tabs read what moved: a reader's only such tab knows already.
+    moved = {(advance.username, advance.room) for advance in advances}
+    tabs_by_reader: dict[str, set[str]] = {}
+    for username, room, _, sid in found:
+        if (username, room) in moved:
+            tabs_by_reader.setdefault(username, set()).add(sid)
     return Recorded(
-        last_read=last_read,
-        skip={user: sids[0] for user, sids in tabs_by_reader.items() if len(sids) == 1},
-        seen=authors_told(session, advances=advances, rooms=rooms, also=also_tell),
+        last_read=marks_of(session, usernames=sorted(tabs_by_reader), rooms=rooms),
+        skip={user: sid for user, (sid, *more) in tabs_by_reader.items() if not more},
+        seen=authors_told(
+            session,
+            advances=[*read_elsewhere, *advances],
+            rooms=rooms,
+            also=also_tell,
+        ),
         refused=len(reports) - len(where),
     )
-
-
-def recent_spans(
-    session: Session, *, usernames: list[str], now: float
-) -> dict[tuple[str, str], ReadSpan]:
-    """The newest stretch each user read in each room, if it may still be extended.
-
-    Args:
-        session: The database session.
-        usernames: The users.
-        now: The time now, in seconds since the epoch.
-
-    Returns:
-        (username, room) to the stretch.
-    """
-    newest: dict[tuple[str, str], ReadSpan] = {}
-    for span in session.exec(
-        select(ReadSpan).where(
-            col(ReadSpan.username).in_(usernames),
-            col(ReadSpan.at_ms) > int(now * 1000) - SPAN_OPEN_MS,
-        )
-    ):
-        kept = newest.get((span.username, span.room))
-        if kept is None or span.last_seq > kept.last_seq:
-            newest[span.username, span.room] = span
-    return newest
 
 
 def marks_of(
@@ -157,11 +129,13 @@ def marks_of(
         name: dict.fromkeys(rooms, 0) for name in usernames
     }
     if usernames:
-        for mark in session.exec(
-            select(ReadMark).where(col(ReadMark.username).in_(usernames))
+        for username, room, seq in session.exec(
+            select(ReadMark.username, ReadMark.room, ReadMark.last_read_seq).where(
+                col(ReadMark.username).in_(usernames)
+            )
         ):
-            if mark.room in found[mark.username]:
-                found[mark.username][mark.room] = mark.last_read_seq
+            if room in found[username]:
+                found[username][room] = seq
     return found
 
 
