@@ -51,10 +51,10 @@ class Follower:
     username: str
 
 
-# Per process, by socket: the tabs reading live, and the newest message of
-# their room each was last read up to.
+# Per process, by socket: the tabs reading live, and the room and newest
+# message each was last read up to.
 _following: dict[str, Follower] = {}
-_marked: dict[str, int] = {}
+_marked: dict[str, tuple[str, int]] = {}
 
 
 def note_report(*, tab: str, username: str, sid: str, number: int) -> None:
@@ -100,9 +100,10 @@ def gather_followers() -> None:
         if not connected(sid, sockets.NAMESPACE):  # closed, or reconnected anew
             follow(tab=follower.tab, username=follower.username, sid=sid, live=False)
             continue
-        number = latest.get(rooms.get(sid, ""), 0)
-        if number > _marked.get(sid, 0):
-            _marked[sid] = number
+        room = rooms.get(sid, "")
+        number = latest.get(room, 0)
+        if (room, number) != _marked.get(sid) and number:
+            _marked[sid] = (room, number)
             note_report(
                 tab=follower.tab, username=follower.username, sid=sid, number=number
             )

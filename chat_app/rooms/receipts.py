@@ -222,23 +222,6 @@ def seen_marks(session: Session, *, username: str, rooms: list[str]) -> dict[str
 
 
 @reads
-def seen_marks_of(
-    session: Session, *, username: str, rooms: list[str]
-) -> dict[str, int]:
-    """:func:`seen_marks`, as work that only reads (``db.run``).
-
-    Args:
-        session: The database session.
-        username: The author.
-        rooms: Every room's slug.
-
-    Returns:
-        Slug to the number.
-    """
-    return seen_marks(session, username=username, rooms=rooms)
-
-
-@reads
 def who_saw(
     session: Session, *, room: str, username: str, number: object, shown: int
 ) -> SeenBy:

@@ -102,9 +102,9 @@ class ReadingState(rx.State):
         try:
             await self._load_seen_by(self.seen_for)
         except ChatError:  # deleted meanwhile, or the tab left the room
-            self.close_list()
+            self._close_list()
 
-    def close_list(self) -> None:
+    def _close_list(self) -> None:
         """Close the list and forget it."""
         self.seen_for, self.seen_readers, self.seen_more = 0, [], 0
 
@@ -116,7 +116,7 @@ class ReadingState(rx.State):
             is_open: The dialog's new state (closing when False).
         """
         if not is_open:
-            self.close_list()
+            self._close_list()
 
 
 # Sent to an author's tabs when someone read their messages.

@@ -158,6 +158,13 @@ def test_a_live_tab_reads_each_message_delivered_without_reporting_it(monkeypatc
     latest["sala-1"] = 9
     receipts.gather_followers()
     assert receipts._reports["t1"].number == 9
+    # In another room now (a quieter one): read there from its newest.
+    receipts._reports.clear()
+    monkeypatch.setattr(receipts.sockets, "local_rooms", lambda: {"s1": "sala-2"})
+    latest["sala-2"] = 3
+    receipts.gather_followers()
+    assert receipts._reports["t1"].number == 3
+    monkeypatch.setattr(receipts.sockets, "local_rooms", lambda: {"s1": "sala-1"})
     # A closed socket is followed no more.
     receipts._reports.clear()
     connected.clear()
