@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from chat_app import db, logs
 from chat_app.domain.receipts import PendingReport, gather
 from chat_app.realtime import hub, sockets
@@ -191,7 +193,11 @@ async def flush(on_seen: list[dict[str, Any]]) -> None:
     # flush reads of their messages: the others tell them next time.
     seen = {}
     for author, marks in recorded.seen.items():
-        if await hub.claim(f"seen:{author}", interval):
+        try:
+            claimed = await hub.claim(f"seen:{author}", interval)
+        except RedisError:  # the order below fails alike, and keeps them untold
+            claimed = True
+        if claimed:
             seen[author] = marks
         else:
             _untold.add(author)
@@ -227,4 +233,7 @@ async def flush_reads(on_seen: list[dict[str, Any]] | None = None) -> None:
         try:
             await flush(on_seen or [])
         except Exception:  # keep flushing after anything, with its traceback
-            logger.warning("Read reports were not written yet.", exc_info=True)
+            logger.warning(
+                "Reading was not recorded or passed on; the next flush retries.",
+                exc_info=True,
+            )
