@@ -23,6 +23,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from chat_app import db, logs
+from chat_app.db import DatabaseUnavailableError
 from chat_app.domain.receipts import PendingReport, gather
 from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import var_key, view_delta
@@ -232,6 +233,13 @@ async def flush_reads(on_seen: list[dict[str, Any]] | None = None) -> None:
         await asyncio.sleep(get_settings().read_flush_seconds)
         try:
             await flush(on_seen or [])
+        except asyncio.CancelledError:
+            raise
+        except (DatabaseUnavailableError, RedisError) as error:  # an outage
+            logger.warning(
+                "Reading cannot reach a dependency; the next flush retries.",
+                extra={"error": str(error)},
+            )
         except Exception:  # keep flushing after anything, with its traceback
             logger.warning(
                 "Reading was not recorded or passed on; the next flush retries.",
