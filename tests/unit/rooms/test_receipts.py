@@ -121,3 +121,29 @@ def test_a_tab_swept_away_read_the_room_but_saw_nothing(session, settings):
     assert marks["sala-1"] == 1  # no unread count for it
     assert spans(session, "bia") == []
     assert receipts.seen_marks(session, username="ana", rooms=ROOMS)["sala-1"] == 0
+
+
+def test_one_flush_of_many_reads_writes_one_stretch_per_reader(session, settings):
+    settings = unlimited(settings)
+    for name in ("bia", "caio"):
+        view(session, "sala-1", name)
+    for at in range(3):
+        post(session, settings, "ana", at=at)
+    advances = read_marks.mark_reads(
+        session,
+        reads=[
+            read_marks.Read("bia", "sala-1", 1),
+            read_marks.Read("bia", "sala-1", 3),  # another tab of hers, further
+            read_marks.Read("caio", "sala-1", 99),
+            read_marks.Read("caio", "sala-1", 2),  # behind: nothing
+        ],
+        now=NOW,
+    )
+    session.commit()
+    assert [(a.username, a.first_seq, a.last_seq) for a in advances] == [
+        ("bia", 1, 1),
+        ("bia", 2, 3),
+        ("caio", 1, 3),
+    ]
+    assert spans(session, "bia") == [(1, 3, int(NOW * 1000))]
+    assert spans(session, "caio") == [(1, 3, int(NOW * 1000))]
