@@ -40,7 +40,15 @@ from bench.targets import (
     verdict,
 )
 from harness.postgres import start_postgres
-from harness.protocol import CHAT, FIRST_ROOM, MARKER, ChatClient, Receiver
+from harness.protocol import (
+    CHAT,
+    FIRST_ROOM,
+    MARKER,
+    ROOM,
+    ChatClient,
+    Receiver,
+    block_var,
+)
 from harness.servers import (
     ROOT,
     ChatServer,
@@ -261,6 +269,62 @@ def reacting(sender: ChatClient, seqs: dict[int, int]) -> Action:
     return Action(act)
 
 
+def newest(client: ChatClient) -> int:
+    """The newest message a tab shows (its ring's head block's last).
+
+    Args:
+        client: The tab.
+
+    Returns:
+        Its number in the room (0 for none).
+    """
+    block = client.var(ROOM, block_var(client.var(ROOM, "head") or 0)) or []
+    return block[-1]["id"] if block else 0
+
+
+async def read_live(readers: Sequence[ChatClient]) -> int:
+    """Have tabs say they read live, as visible tabs at the bottom of the list do.
+
+    Like ``assets/reading.js``: said once; from then on the server counts
+    every message it delivers to them as read, and they report nothing more.
+
+    Args:
+        readers: The tabs.
+
+    Returns:
+        How many reports were sent.
+    """
+    await gather_limited(
+        [reader.read_to(newest(reader), True) for reader in readers], limit=50
+    )
+    return len(readers)
+
+
+async def receipts_fan_out(
+    sender: ChatClient, receivers: Sequence[ChatClient], count: int, interval: float
+) -> dict[str, float]:
+    """Fan-out of new messages while every receiver reports reading them.
+
+    Args:
+        sender: The tab that posts (the author told who saw).
+        receivers: Everyone else, each a visible tab at the bottom of the list
+            (said once, before the messages).
+        count: Messages.
+        interval: Seconds between posts.
+
+    Returns:
+        The figures of :func:`deliveries`, with the reports sent and the
+        frames the author received meanwhile (its ✓✓ among them).
+    """
+    reports = await read_live(receivers)
+    await settle([sender, *receivers])
+    frames = sender.frames
+    figures = await deliveries(
+        receivers, NUMBERS.take(count), posting(sender), interval
+    )
+    return {**figures, "reports": reports, "author_frames": sender.frames - frames}
+
+
 async def fan_out(
     sender: Any, receivers: Sequence[Receiver], count: int, interval: float
 ) -> dict[str, float]:
@@ -304,7 +368,10 @@ async def numbered(client: ChatClient, markers: Sequence[int]) -> dict[int, int]
 async def action_fan_out(
     sender: ChatClient, receivers: Sequence[ChatClient], count: int, interval: float
 ) -> dict[str, dict[str, float]]:
-    """Fan-out of new messages, then of edits of them, then of reactions to them.
+    """Fan-out of new messages, edits of them, reactions to them, then with receipts.
+
+    The last row is new messages again while every receiver reports reading
+    them as a visible tab does (read receipts on).
 
     Args:
         sender: The tab that posts, edits and reacts.
@@ -313,8 +380,8 @@ async def action_fan_out(
         interval: Seconds between actions.
 
     Returns:
-        The figures of :func:`deliveries` for ``message``, ``edit`` and
-        ``reaction``.
+        The figures of :func:`deliveries` for ``message``, ``edit``,
+        ``reaction`` and ``message, receipts on``.
     """
     originals = NUMBERS.take(count)
     message = await deliveries(receivers, originals, posting(sender), interval)
@@ -325,7 +392,14 @@ async def action_fan_out(
     edit = await deliveries(receivers, edited, editing(sender, targets), interval)
     await settle([sender, *receivers])
     reaction = await deliveries(receivers, edited, reacting(sender, targets), interval)
-    return {"message": message, "edit": edit, "reaction": reaction}
+    await settle([sender, *receivers])
+    receipts = await receipts_fan_out(sender, receivers, count, interval)
+    return {
+        "message": message,
+        "edit": edit,
+        "reaction": reaction,
+        "message, receipts on": receipts,
+    }
 
 
 async def settle(clients: Sequence[Receiver], quiet: float = 1.0) -> None:
@@ -574,6 +648,29 @@ async def received(reader: Receiver, number: int, action: Action) -> int:
     return reader.bytes_in - before
 
 
+async def receipt_received(author: ChatClient, reader: ChatClient, seq: int) -> int:
+    """Bytes an author receives when someone reads their message.
+
+    Args:
+        author: The author's tab.
+        reader: Another member's tab, which reports reading the message.
+        seq: The message's number in the room.
+
+    Returns:
+        The bytes that came from the report until 0.5 s after ✓✓ arrived
+        (the "seen" marks, and the event that refreshes an open "seen by").
+    """
+    await asyncio.sleep(0.5)  # let the last frames of what came before arrive
+    before = author.bytes_in
+    await reader.read_to(seq)
+    await author.wait_for(
+        lambda: (author.var(ROOM, "seen") or {}).get(FIRST_ROOM, 0) >= seq,
+        DELIVERY_TIMEOUT,
+    )
+    await asyncio.sleep(0.5)  # any trailing frame for the same update
+    return author.bytes_in - before
+
+
 def payload_row(
     action: str, history: int, members: int, bytes_in: int, text: str
 ) -> dict[str, Any]:
@@ -653,6 +750,10 @@ async def scenario_payload(
         sent = await received(reader, edited, reacting(writer, seqs))
         rows.append(
             payload_row("reaction", target, size, sent, PROBE.format(marker=edited))
+        )
+        sent = await receipt_received(writer, reader, seqs[marker])
+        rows.append(
+            payload_row("receipt", target, size, sent, PROBE.format(marker=marker))
         )
     await close_all(clients)
     return rows

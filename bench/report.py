@@ -92,6 +92,7 @@ def payload_label(row: dict) -> str:
         "message": f"a {length}-character message",
         "edit": f"an edit of a message (to {length} characters)",
         "reaction": f"a reaction to a {length}-character message",
+        "receipt": f"a read receipt (to the author of a {length}-character message)",
     }[row.get("action", "message")]
     room = f", {row['members']} members" if "members" in row else ""
     return f"bytes per recipient of {what}, {row['history']} messages of history{room}"

@@ -6,12 +6,13 @@ from chat_app import i18n, logs, upkeep
 from chat_app.api.routes import create_api
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
-from chat_app.realtime import hub, pressure, views
+from chat_app.realtime import hub, pressure, receipts, views
 from chat_app.realtime.events import ConnectionIds, log_backend_exception
 from chat_app.settings import get_settings
 from chat_app.states.auth import AuthState
 from chat_app.states.chat import OPEN_CHAT_EVENT
 from chat_app.states.locale import LocaleState
+from chat_app.states.reading import REFRESH_SEEN_BY_EVENT
 from chat_app.states.room_addresses import AddressState
 
 settings = get_settings()
@@ -28,6 +29,7 @@ app = rx.App(
         rx.script(src="/mentions.js"),
         rx.script(src="/profile.js"),
         rx.script(src="/attention.js"),
+        rx.script(src="/reading.js"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
     api_transformer=create_api(),
@@ -42,6 +44,8 @@ app.register_lifespan_task(upkeep.keep_presence_true, on_evict=[OPEN_CHAT_EVENT]
 app.register_lifespan_task(upkeep.clean_up_regularly)
 app.register_lifespan_task(views.pass_on_unread_counts)
 app.register_lifespan_task(pressure.watch_the_loop)
+# How far tabs read, written once a second; authors' open "seen by" follows.
+app.register_lifespan_task(receipts.flush_reads, on_seen=[REFRESH_SEEN_BY_EVENT])
 # A room's address and a message's; "/" goes to the user's room's address.
 for route in ("/", "/rooms/[room]", "/rooms/[room]/[number]"):
     app.add_page(

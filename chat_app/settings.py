@@ -99,6 +99,12 @@ class Settings(BaseSettings):
             server stops reporting typing (messages come first).
         unread_interval_seconds: Tabs hear the other rooms' latest message
             numbers (their unread counts) at most this often, however busy.
+        read_report_limit: Reports of how far it read one tab may make...
+        read_report_window: ...within this many seconds (a page reports once
+            a second; a flood is refused before anything is kept).
+        read_flush_seconds: Each process writes the reports it gathered, and
+            tells authors who saw their messages, at most this often.
+        seen_by_shown: The most readers "seen by" lists by name.
         upload_dir: Where uploaded files are stored (``CHAT_UPLOAD_DIR``).
         max_file_bytes: The largest file accepted.
         max_files: The most files in one upload (and one message).
@@ -197,6 +203,10 @@ class Settings(BaseSettings):
     typing_coalesce_seconds: float = Field(default=1.0, ge=0)
     shed_typing_lag_seconds: float = Field(default=0.1, gt=0)
     unread_interval_seconds: float = Field(default=1.0, gt=0)
+    read_report_limit: int = Field(default=4, ge=2)
+    read_report_window: float = Field(default=2, gt=0)
+    read_flush_seconds: float = Field(default=1.0, gt=0)
+    seen_by_shown: int = Field(default=50, ge=1, le=500)
     upload_dir: Path = Path("uploaded_files")
     max_file_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     max_files: int = Field(default=10, ge=1, le=100)

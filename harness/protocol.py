@@ -32,6 +32,7 @@ from chat_app.states.history import HistoryState
 from chat_app.states.locale import LocaleState
 from chat_app.states.people import PeopleState
 from chat_app.states.profile import ProfileState
+from chat_app.states.reading import ReadingState
 
 ROOT = rx.State.get_full_name()
 AUTH = AuthState.get_full_name()
@@ -42,6 +43,7 @@ HISTORY = HistoryState.get_full_name()
 LOCALE = LocaleState.get_full_name()
 PEOPLE = PeopleState.get_full_name()
 PROFILE = ProfileState.get_full_name()
+READING = ReadingState.get_full_name()
 ROOM = RoomViewState.get_full_name()
 FIRST_ROOM = "sala-1"
 MARKER = re.compile(r"bench:(\d+):")
@@ -326,6 +328,34 @@ class ChatClient(Receiver):
             number: The message's number, or anything.
         """
         await self.emit(f"{HISTORY}.show_message", {"number": number})
+
+    async def read_to(self, number: object, live: object = False) -> None:
+        """Report how far this tab has read, as a visible browser tab does.
+
+        Args:
+            number: The newest message read, or anything.
+            live: Whether the tab reads live from now on (visible, at the
+                bottom of the list), or anything.
+        """
+        await self.emit(f"{READING}.read_to", {"number": number, "live": live})
+
+    async def show_seen_by(self, number: object) -> None:
+        """Ask who saw one of one's own messages (a click on its ✓).
+
+        Args:
+            number: The message's number, or anything.
+        """
+        await self.emit(f"{READING}.show_seen_by", {"number": number})
+
+    def seen(self) -> dict[str, int]:
+        """The highest of the user's messages someone else saw, by room."""
+        return self.var(ROOM, "seen") or {}
+
+    def seen_by(self) -> list[str]:
+        """Who the open "seen by" list names, in its order."""
+        return [
+            reader["username"] for reader in self.var(READING, "seen_readers") or []
+        ]
 
     async def act(self, handler: str, **arguments: object) -> None:
         """Call a handler of the message actions (reply, edit, delete, react).

@@ -6,6 +6,14 @@ import reflex as rx
 
 from chat_app.components.message_actions import message_actions, reaction_chips
 from chat_app.components.person import name_color
+from chat_app.components.receipts import receipt_mark
+from chat_app.components.times import (
+    DAY_AND_TIME,
+    DAY_LABEL,
+    ISO_TIME,
+    LOCAL_TIME,
+    NEW_DAY,
+)
 from chat_app.components.words import t
 from chat_app.domain.messages import AttachedFile, ChatMessage
 from chat_app.realtime.views import RoomViewState
@@ -13,35 +21,6 @@ from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
 from chat_app.states.history import HistoryState
 from chat_app.states.locale import LocaleState
-
-# Browsers format the server's timestamps in the reader's own time zone, in the
-# language the page is shown in; "Today" and "Yesterday" come from the catalogs.
-LOCAL_TIME = rx.vars.FunctionStringVar.create(
-    "((ms, lang) => new Date(ms).toLocaleTimeString("
-    "lang, {hour: '2-digit', minute: '2-digit'}))"
-)
-ISO_TIME = rx.vars.FunctionStringVar.create("((ms) => new Date(ms).toISOString())")
-NEW_DAY = rx.vars.FunctionStringVar.create(
-    "((ms, previous) => previous === 0 || "
-    "new Date(ms).toDateString() !== new Date(previous).toDateString())"
-)
-DAY_LABEL = rx.vars.FunctionStringVar.create(
-    "((ms, lang, today, yesterday) => { const day = new Date(ms);"
-    " const now = new Date(); const before = new Date();"
-    " before.setDate(now.getDate() - 1);"
-    " if (day.toDateString() === now.toDateString()) return today;"
-    " if (day.toDateString() === before.toDateString()) return yesterday;"
-    " const shape = {weekday: 'long', day: 'numeric', month: 'long'};"
-    " if (day.getFullYear() !== now.getFullYear()) shape.year = 'numeric';"
-    " return day.toLocaleDateString(lang, shape); })"
-)
-
-
-DAY_AND_TIME = rx.vars.FunctionStringVar.create(
-    "((ms, lang) => new Date(ms).toLocaleString(lang, "
-    "{dateStyle: 'medium', timeStyle: 'short'}))"
-)
-
 
 SIZE_LABEL = rx.vars.FunctionStringVar.create(
     "((bytes) => bytes < 1024 ? bytes + ' B' : bytes < 1048576 ?"
@@ -329,6 +308,7 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
                     LOCAL_TIME.call(message.sent_at_ms, LocaleState.lang).to(str),
                     date_time=ISO_TIME.call(message.sent_at_ms).to(str),
                 ),
+                rx.cond(own & ~message.deleted, receipt_mark(message)),
                 size="1",
                 color_scheme="gray",
                 text_align="right",

@@ -10,6 +10,7 @@ from chat_app.components.image_viewer import image_viewer
 from chat_app.components.message_actions import delete_confirmation
 from chat_app.components.message_list import message_list
 from chat_app.components.page_frame import page_frame
+from chat_app.components.receipts import read_report_field, seen_by_list
 from chat_app.components.room_entry import room_entry
 from chat_app.components.rooms_menu import news_elsewhere
 from chat_app.components.sidebar import sidebar
@@ -129,6 +130,8 @@ def chat_screen() -> rx.Component:
         user_modal(),
         image_viewer(),
         delete_confirmation(),
+        seen_by_list(),
+        read_report_field(),
         height="100dvh",
         width="100%",
     )

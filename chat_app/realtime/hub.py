@@ -150,19 +150,32 @@ def told_at(channel: str) -> int | None:
 
 
 async def emit_here(
-    channel: str, delta: Delta, counters: list[str] | None = None
+    channel: str,
+    delta: Delta,
+    counters: list[str] | None = None,
+    *,
+    versions: Versions | None = None,
+    skip_sid: str | None = None,
+    events: list[dict[str, Any]] | None = None,
 ) -> None:
     """Send a delta to a channel's sockets on this process only.
 
     For what every process works out by itself from the broadcasts it relays
-    (the counters), so nothing more crosses Redis.
+    (the counters), or carries out for its own sockets (an order), so nothing
+    more crosses Redis.
 
     Args:
         channel: A socket.io room.
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
         counters: Maps of numbers that only grow (see :func:`publish`).
+        versions: Versioned parts of the delta (see :func:`publish`).
+        skip_sid: A socket not to send it to.
+        events: Reflex events for the receiving tabs to run.
     """
-    await _emit_locally(channel, {"delta": delta}, None, counters=counters)
+    update: dict[str, Any] = {"delta": delta}
+    if events:
+        update["events"] = events
+    await _emit_locally(channel, update, skip_sid, versions, counters)
 
 
 async def _reseat_locally(
@@ -254,6 +267,24 @@ def _redis_client():
         assert url is not None
         _redis = redis.from_url(url)
     return _redis
+
+
+async def claim(key: str, seconds: float) -> bool:
+    """Take a key for a while, unless another process holds it (no Redis: take it).
+
+    Args:
+        key: What is claimed, e.g. ``seen:ana``.
+        seconds: How long the claim holds.
+
+    Returns:
+        True if this process has it now.
+    """
+    if not get_settings().redis_url:
+        return True
+    claimed = await _redis_client().set(
+        f"chat:claim:{key}", 1, nx=True, px=max(1, int(seconds * 1000))
+    )
+    return bool(claimed)
 
 
 async def publish(

@@ -25,7 +25,7 @@ from chat_app.domain.messages import (
 )
 from chat_app.domain.text import Text
 from chat_app.realtime import hub, sockets
-from chat_app.rooms import presence
+from chat_app.rooms import mentions, presence, read_marks
 from chat_app.rooms.messages import Posted, RoomView
 from chat_app.settings import get_settings
 
@@ -92,6 +92,9 @@ class RoomViewState(rx.State):
     # The latest message mentioning this tab's user in each room (sent on the
     # user's own channel): a room shows "@" while it is above ``last_read``.
     mentioned: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    # The highest of this tab's user's messages someone else saw, by room (sent
+    # on the user's own channel, never to the room): ✓✓ up to it.
+    seen: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     typists: rx.Field[list[str]] = rx.field(default_factory=list)
     first_unread: rx.Field[int] = rx.field(0)
     latest: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
@@ -170,6 +173,7 @@ async def show_room(sid: str, view: RoomView | None) -> None:
             members=view.members if view else [],
             avatars=view.avatars if view else {},
             mentioned=view.mentioned if view else {},
+            seen=view.seen if view else {},
             typists=view.typists if view else [],
             head=view.head if view else 0,
             first_unread=view.first_unread if view else 0,
@@ -275,20 +279,18 @@ async def pass_on_unread_counts() -> None:
         hub.take_recent()  # what this tick sent is no sign of a busy room
 
 
-async def show_read_state(
-    sid: str,
-    latest: dict[str, int],
-    last_read: dict[str, int],
-    mentioned: dict[str, int],
-) -> None:
+async def show_read_state(sid: str, username: str, rooms: list[str]) -> None:
     """Send one tab the rooms' latest numbers and its user's read and mention marks.
 
     Args:
         sid: The tab's socket.
-        latest: The latest numbers, read from the database.
-        last_read: The user's read marks.
-        mentioned: The user's mention marks.
+        username: The tab's user.
+        rooms: The rooms' slugs.
     """
+    latest, last_read = await db.run(
+        read_marks.read_state, username=username, rooms=rooms
+    )
+    mentioned = await db.run(mentions.marks_of, username=username)
     counted = hub.note_counters(var_key("latest"), latest)
     await sockets.send_to(
         sid, view_delta(latest=counted, last_read=last_read, mentioned=mentioned)

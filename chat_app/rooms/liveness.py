@@ -126,7 +126,8 @@ def sweep(
         take_turn(session, f"user:{username}")
     for (tab, room, username, sid), condition in leaving:
         if delete_tab(session, tab, condition):
-            mark_read(session, username=username, room=room)
+            # Read for the unread counts; not seen: the tab went silent before.
+            mark_read(session, username=username, room=room, now=now, seen=False)
             gone.add((room, username))
             if condition is ended:
                 evicted.append(sid)

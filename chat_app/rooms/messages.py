@@ -27,12 +27,14 @@ from chat_app.models import LoginFailure, Message, RoomSequence
 from chat_app.rooms import presence
 from chat_app.rooms.mentions import mention_marks, store_mentions
 from chat_app.rooms.read_marks import (
+    Advance,
     latest_by_room,
     mark_read,
     read_marks,
     start_reading,
 )
 from chat_app.rooms.reading import find_message, messages_from
+from chat_app.rooms.receipts import seen_marks
 from chat_app.settings import Settings
 from chat_app.uploads.records import owned_attachments
 
@@ -298,6 +300,9 @@ class RoomView:
         last_read: How far the user has read each room.
         avatars: The members' pictures (``presence.avatars``).
         mentioned: The user's mention marks (``mentions.mention_marks``).
+        seen: The highest of the user's messages someone else saw, by room.
+        read: What arriving read of the room (its authors are told); None if
+            nothing new.
     """
 
     members: list[str]
@@ -310,6 +315,8 @@ class RoomView:
     last_read: dict[str, int]
     avatars: dict[str, str] = field(default_factory=dict)
     mentioned: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)
+    read: Advance | None = None
 
 
 def view(
@@ -341,7 +348,7 @@ def view(
     start = window_start(latest.get(room, 0))
     blocks, head = ring(messages_from(session, room, start))
     read_up_to = marks.get(room, 0)
-    mark_read(session, username=username, room=room)
+    read = mark_read(session, username=username, room=room, now=now)
     session.flush()
     marks[room] = latest.get(room, 0)
     people = presence.roster(session, room, now=now, ttl=typing_ttl)
@@ -356,4 +363,6 @@ def view(
         last_read=marks,
         avatars=people.avatars,
         mentioned=mention_marks(session, username=username),
+        seen=seen_marks(session, username=username, rooms=rooms),
+        read=read,
     )

@@ -13,7 +13,7 @@ from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.files import stored_version
 from chat_app.models import Presence, User
-from chat_app.rooms.read_marks import mark_read
+from chat_app.rooms.read_marks import Advance, mark_read
 
 
 class NotInRoomError(ChatError):
@@ -255,19 +255,23 @@ class Departure:
         room: The room it left.
         username: Its user.
         user_left: Whether that was the user's last tab there.
+        read: What the user read of the room since their mark (its authors
+            are told); None if nothing.
     """
 
     room: str
     username: str
     user_left: bool
+    read: Advance | None = None
 
 
-def leave(session: Session, *, tab: str) -> Departure | None:
+def leave(session: Session, *, tab: str, now: float) -> Departure | None:
     """Take a tab out of its room; its user has read the room so far.
 
     Args:
         session: The database session.
         tab: The tab's id.
+        now: The time now.
 
     Returns:
         What changed, or None if the tab was in no room.
@@ -279,12 +283,13 @@ def leave(session: Session, *, tab: str) -> Departure | None:
     # A bulk delete: the sweep of another process may have removed it meanwhile.
     if not delete_tab(session, tab):
         return None
-    mark_read(session, username=username, room=room)
+    read = mark_read(session, username=username, room=room, now=now)
     session.flush()
     return Departure(
         room=room,
         username=username,
         user_left=username not in members(session, room),
+        read=read,
     )
 
 

@@ -22,7 +22,7 @@ from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_draft, validate_message
-from chat_app.realtime import hub, pressure, sockets
+from chat_app.realtime import hub, pressure, receipts, sockets
 from chat_app.realtime.notices import tell_posted
 from chat_app.realtime.views import (
     NOT_ANNOUNCED,
@@ -32,7 +32,7 @@ from chat_app.realtime.views import (
     show_read_state,
     show_room,
 )
-from chat_app.rooms import mentions, messages, presence, read_marks
+from chat_app.rooms import messages, presence
 from chat_app.rooms.presence import NotInRoomError
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
@@ -208,6 +208,7 @@ class ChatState(rx.State):
         )
         self._older = OlderHistory.on_arrival(view.oldest)
         await show_room(self._sid(), view)
+        receipts.note_read(view.read)
         logger.info(
             "Entered a room.", extra={"username": self.username, "room": room.slug}
         )
@@ -220,23 +221,20 @@ class ChatState(rx.State):
 
     async def _depart(self) -> None:
         """Take this tab out of its room, tell the others, and show nothing."""
-        departure = await db.run(presence.leave, tab=self._tab())
+        departure = await db.run(presence.leave, tab=self._tab(), now=time.time())
         if departure is not None:
             logger.info(
                 "Left a room.",
                 extra={"username": departure.username, "room": departure.room},
             )
             await sockets.leave(self._sid(), departure.room)
+            receipts.note_read(departure.read)
             if departure.user_left:
                 announce_members(departure.room)
         await show_room(self._sid(), None)
         if departure is not None:
             # The rooms menu stays: show its unread counts as of now.
-            latest, marks = await db.run(
-                read_marks.read_state, username=departure.username, rooms=ROOM_SLUGS
-            )
-            mentioned = await db.run(mentions.marks_of, username=departure.username)
-            await show_read_state(self._sid(), latest, marks, mentioned)
+            await show_read_state(self._sid(), departure.username, ROOM_SLUGS)
         self._typing = False
         self.draft = ""
         self.room_slug = ""

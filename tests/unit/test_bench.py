@@ -72,3 +72,28 @@ def test_the_report_judges_edits_and_reactions_by_the_targets_of_messages():
     assert [line.rsplit("|", 2)[1].strip() for line in payload] == ["yes", "yes", "no"]
     assert "of an edit of a message (to 208 characters)" in payload[1]
     assert "of a reaction to a 208-character message" in payload[2]
+
+
+def test_a_read_receipt_is_judged_by_the_bytes_target_and_its_row_by_the_fan_out():
+    lines = table(
+        {
+            "fanout": [fanout_row("message, receipts on", 150.0)],
+            "payload": [
+                {
+                    "action": "receipt",
+                    "history": 10,
+                    "members": 11,
+                    "bytes_per_recipient": 291,
+                    "text_length": 208,
+                }
+            ],
+        }
+    ).splitlines()
+    assert any(
+        line.startswith("| 500 members, message, receipts on |")
+        and line.endswith("| 1.5x | yes |")
+        for line in lines
+    )
+    receipt = next(line for line in lines if line.startswith("| bytes per recipient"))
+    assert "of a read receipt (to the author of a 208-character message)" in receipt
+    assert receipt.endswith("| yes |")

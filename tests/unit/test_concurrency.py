@@ -105,7 +105,7 @@ def test_sweeps_of_several_processes_and_leaving_tabs_do_not_collide(in_parallel
 
     def sweep_or_leave(session: Session, index: int) -> object:
         if index % 2:
-            return presence.leave(session, tab=f"tab{index}")
+            return presence.leave(session, tab=f"tab{index}", now=NOW_MS / 1000)
         return liveness.sweep(session, now=NOW_MS / 1000, stale_after=7, typing_ttl=6)
 
     results = run(sweep_or_leave, 12)

@@ -16,11 +16,11 @@ def test_a_user_leaves_with_their_last_tab(session):
     enter(session, "t1", "joao")
     enter(session, "t2", "joao")
     enter(session, "t3", "pedro")
-    first = presence.leave(session, tab="t1")
+    first = presence.leave(session, tab="t1", now=NOW)
     assert first is not None
     assert first.user_left is False
     assert presence.members(session, "sala-1") == ["joao", "pedro"]
-    second = presence.leave(session, tab="t2")
+    second = presence.leave(session, tab="t2", now=NOW)
     assert second is not None
     assert (second.room, second.username, second.user_left) == (
         "sala-1",
@@ -28,7 +28,7 @@ def test_a_user_leaves_with_their_last_tab(session):
         True,
     )
     assert presence.members(session, "sala-1") == ["pedro"]
-    assert presence.leave(session, tab="t2") is None
+    assert presence.leave(session, tab="t2", now=NOW) is None
 
 
 def test_entering_another_room_moves_the_tab(session):

@@ -1,5 +1,5 @@
 from chat_app.rooms import presence, read_marks
-from tests.unit.rooms.steps import ROOMS, enter, post, unlimited, view
+from tests.unit.rooms.steps import NOW, ROOMS, enter, post, unlimited, view
 
 
 def test_a_new_user_starts_with_everything_read(session, settings):
@@ -15,7 +15,7 @@ def test_unread_counts_and_the_divider_follow_what_the_user_missed(session, sett
     enter(session, "t1", "joao")
     view(session, "sala-1", "joao")
     post(session, settings, "ana", room="sala-1")
-    presence.leave(session, tab="t1")  # read up to message 1
+    presence.leave(session, tab="t1", now=NOW)  # read up to message 1
     for at in range(3):
         post(session, settings, "ana", room="sala-1", at=at)
     posted = post(session, settings, "ana", room="sala-2")
