@@ -59,6 +59,7 @@
       notify: d.notify || "all",
       preview: d.preview !== "false",
       sound: d.sound !== "false",
+      previewLength: Number(d.previewLength) || 120,
       text: {
         message: d.textMessage || "",
         mention: d.textMention || "",
@@ -73,11 +74,13 @@
       name in values ? values[name] : whole,
     );
 
-  // The open room's messages that arrived while the tab was hidden.
+  // The open room's messages that arrived while the tab was hidden, less what
+  // the person read meanwhile elsewhere (another tab, another device).
   function hiddenCount(state) {
     if (!document.hidden || hiddenFrom === null || hiddenRoom !== state.room)
       return 0;
-    return Math.max(0, (Number(state.latest[state.room]) || 0) - hiddenFrom);
+    const read = Math.max(hiddenFrom, Number(state.lastRead[state.room]) || 0);
+    return Math.max(0, (Number(state.latest[state.room]) || 0) - read);
   }
 
   function counts(state) {
@@ -317,7 +320,10 @@
         roomName: state.roomName,
         seq,
         author: node.dataset.author || "",
-        preview: words.length > 120 ? `${words.slice(0, 119)}…` : words,
+        preview:
+          words.length > state.previewLength
+            ? `${words.slice(0, state.previewLength - 1)}…`
+            : words,
         mention: false,
       });
     }

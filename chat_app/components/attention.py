@@ -9,6 +9,7 @@ import reflex as rx
 
 from chat_app.components.brand import PRODUCT_NAME
 from chat_app.components.words import t, t_raw
+from chat_app.domain.attention import PREVIEW_LENGTH
 from chat_app.realtime.notices import NoticeState
 from chat_app.realtime.views import RoomViewState
 from chat_app.states.attention import AttentionState
@@ -51,6 +52,7 @@ def attention_data() -> rx.Component:
             "data-notify": AttentionState.notify,
             "data-preview": on_off(AttentionState.preview),
             "data-sound": on_off(AttentionState.sound),
+            "data-preview-length": str(PREVIEW_LENGTH),
             # What attention.js writes, in the tab's language ({named} its own).
             "data-text-message": t_raw("{author} in {room}"),
             "data-text-mention": t_raw("{author} mentioned you in {room}"),

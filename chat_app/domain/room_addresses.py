@@ -7,11 +7,12 @@ the room the way the rooms menu does, and the message is looked for in it.
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
 
 ROOMS_PREFIX = "/rooms"
 
 # A slug as ``domain.rooms.slugify`` makes them, then optionally a number.
-_ADDRESS = re.compile(r"^/rooms/([^/]+)(?:/([0-9]{1,9}))?/?$")
+_ADDRESS = re.compile(r"^/rooms/([^/?#\s]+)(?:/([0-9]{1,9}))?/?$")
 
 
 @dataclass(frozen=True)
@@ -53,5 +54,54 @@ def read_address(path: object) -> Address:
     found = _ADDRESS.match(path) if isinstance(path, str) else None
     if found is None:
         return Address()
-    slug, number = found.group(1), found.group(2)
-    return Address(slug=slug, number=int(number) or None if number else None)
+    slug, number = found.group(1), int(found.group(2) or 0)
+    return Address(slug=slug, number=number if number > 0 else None)
+
+
+def home_room(rooms: list[str], *places: str | None) -> str:
+    """Where a tab belongs: the first of its places that is still a room.
+
+    Args:
+        rooms: The rooms' slugs; the first is the default room.
+        *places: Candidates in order of preference (the tab's room, the room
+            the user's other tabs are in, the address's room); None for none.
+
+    Returns:
+        A room's slug (a room dropped from the settings is no place to go).
+    """
+    return next((place for place in places if place in rooms), rooms[0])
+
+
+def login_path(path: object) -> str:
+    """The login page, keeping the room or message address a visitor opened.
+
+    Args:
+        path: The address that needed a session.
+
+    Returns:
+        ``/login?next=<address>`` for a room's or message's address, else
+        ``/login``.
+    """
+    address = read_address(path)
+    if address.slug is None:
+        return "/login"
+    return "/login?" + urlencode({"next": room_path(address.slug, address.number)})
+
+
+def after_login(query: object) -> str:
+    """Where logging in leads: the address kept by ``login_path``, or ``/``.
+
+    Only a room's or a message's address is followed, rebuilt from what it
+    names, so a crafted ``next`` can never lead off the chat.
+
+    Args:
+        query: The login page's query string, e.g. ``next=%2Frooms%2Fsala-2%2F41``.
+
+    Returns:
+        The chat's address to go to.
+    """
+    wanted = parse_qs(query).get("next", [""])[0] if isinstance(query, str) else ""
+    address = read_address(wanted)
+    if address.slug is None:
+        return "/"
+    return room_path(address.slug, address.number)

@@ -190,6 +190,8 @@ async def flush(on_seen: list[dict[str, Any]]) -> None:
         _read_elsewhere.extend(elsewhere)
         _untold.update(untold)
         raise
+    if recorded.refused:  # tabs that left their room (or were taken out) since
+        logger.info("Read reports dropped.", extra={"count": recorded.refused})
     # At most one "seen" update a second per author, however many processes
     # flush reads of their messages: the others tell them next time.
     seen = {}

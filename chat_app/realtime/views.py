@@ -148,12 +148,16 @@ def view_delta(**changes: Any) -> sockets.Delta:
     }
 
 
-async def show_room(sid: str, view: RoomView | None) -> None:
+async def show_room(
+    sid: str, view: RoomView | None, along: sockets.Delta | None = None
+) -> None:
     """Send one tab the whole view of its room, or an empty one.
 
     Args:
         sid: The tab's socket.
         view: The room as it is now; None to show nothing.
+        along: The tab's own vars that must change with the view (its room's
+            slug, which names the messages shown), sent in the same update.
     """
     older_pages.pop(sid, None)
     blocks = {
@@ -169,7 +173,8 @@ async def show_room(sid: str, view: RoomView | None) -> None:
     latest = hub.note_counters(var_key("latest"), view.latest) if view else {}
     await sockets.send_to(
         sid,
-        view_delta(
+        (along or {})
+        | view_delta(
             members=view.members if view else [],
             avatars=view.avatars if view else {},
             mentioned=view.mentioned if view else {},

@@ -327,6 +327,7 @@ def view(
     rooms: list[str],
     now: float,
     typing_ttl: float,
+    arriving: bool = True,
 ) -> RoomView:
     """What a tab arriving in a room is shown; the user has now read the room.
 
@@ -337,6 +338,9 @@ def view(
         rooms: Every room's slug, for the unread counters.
         now: The current time.
         typing_ttl: Seconds a typing report lasts.
+        arriving: False for a tab shown the room it is in again (it
+            reconnected, or the server asked it to): that reads nothing, so a
+            hidden tab whose socket blinked does not read what it never showed.
 
     Returns:
         Members, typists, the live window and the read state.
@@ -348,9 +352,11 @@ def view(
     start = window_start(latest.get(room, 0))
     blocks, head = ring(messages_from(session, room, start))
     read_up_to = marks.get(room, 0)
-    read = mark_read(session, username=username, room=room, now=now)
+    read = None
+    if arriving:
+        read = mark_read(session, username=username, room=room, now=now)
+        marks[room] = latest.get(room, 0)
     session.flush()
-    marks[room] = latest.get(room, 0)
     people = presence.roster(session, room, now=now, ttl=typing_ttl)
     return RoomView(
         members=people.members,

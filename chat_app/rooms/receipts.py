@@ -1,8 +1,8 @@
 """Read receipts over the database: reports written, authors' "seen" marks, who saw.
 
 Tabs report how far they read; each process gathers the reports and writes
-them together (``record_reads``), each through ``read_marks.mark_read``, the
-one place a mark moves. What the authors of the messages read are told is
+them together (``record_reads``) through ``read_marks.mark_reads``, the one
+place a mark moves. What the authors of the messages read are told is
 worked out here too: the highest of their messages someone else saw, by room.
 """
 

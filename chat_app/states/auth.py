@@ -13,10 +13,11 @@ from chat_app import accounts, db, i18n, sessions
 from chat_app.accounts import FieldError
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import form_field
+from chat_app.domain.room_addresses import after_login
 from chat_app.models import User
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
-from chat_app.states.guard import CHAT_ROUTE, chat_event
+from chat_app.states.guard import chat_event
 
 
 class AuthState(rx.State):
@@ -50,7 +51,7 @@ class AuthState(rx.State):
         self.session_token = signed_in.token
         self.auth_error = ""
         self.auth_field = ""
-        return rx.redirect(CHAT_ROUTE)
+        return rx.redirect(after_login(self.router.url.query))
 
     async def _refuse(self, error: ChatError) -> None:
         """Show a refusal on the form (the guard's hook)."""
@@ -121,4 +122,4 @@ class AuthState(rx.State):
         except AuthError:
             self.session_token = ""
             return None
-        return rx.redirect(CHAT_ROUTE)
+        return rx.redirect(after_login(self.router.url.query))

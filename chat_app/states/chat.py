@@ -10,27 +10,24 @@ import time
 from typing import Any
 
 import reflex as rx
-from redis.exceptions import RedisError
 
 from chat_app import db, sessions
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
 from chat_app.domain.history import OlderHistory
 from chat_app.domain.limits import seconds_to_wait
-from chat_app.domain.room_addresses import read_address, room_path
+from chat_app.domain.room_addresses import home_room, read_address, room_path
 from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_draft, validate_message
 from chat_app.realtime import hub, pressure, receipts, sockets
-from chat_app.realtime.notices import tell_posted
 from chat_app.realtime.views import (
-    NOT_ANNOUNCED,
     announce_members,
-    announce_message,
     announce_typists,
     show_read_state,
     show_room,
+    var_key,
 )
 from chat_app.rooms import messages, presence
 from chat_app.rooms.presence import NotInRoomError
@@ -73,6 +70,8 @@ class ChatState(rx.State):
     _typing_reports: tuple[float, ...] = ()
     # The older history this tab loaded above its live window.
     _older: OlderHistory = OlderHistory()
+    # The address this tab last opened or was sent to (``AddressState``).
+    _address: str = ""
 
     @rx.var
     def room_name(self) -> str:
@@ -205,9 +204,13 @@ class ChatState(rx.State):
             rooms=ROOM_SLUGS,
             now=now,
             typing_ttl=get_settings().typing_ttl_seconds,
+            # Shown again (a reconnect, a reload): nothing newly read.
+            arriving=caller.room != room.slug,
         )
         self._older = OlderHistory.on_arrival(view.oldest)
-        await show_room(self._sid(), view)
+        # With the room's slug: the page names its messages by it.
+        along = {self.get_full_name(): {var_key("room_slug"): room.slug}}
+        await show_room(self._sid(), view, along)
         receipts.note_read(view.read)
         logger.info(
             "Entered a room.", extra={"username": self.username, "room": room.slug}
@@ -245,18 +248,17 @@ class ChatState(rx.State):
     async def open_chat(self):
         """Show this tab its room again: the server moved it, or it reconnected.
 
-        Sent by the server (``OPEN_CHAT_EVENT``). A tab whose address names
-        another room than its own goes to its room's address (which enters it,
-        ``AddressState``); else it is shown its room as it is now.
+        Sent by the server (``OPEN_CHAT_EVENT``). A tab showing another room's
+        address goes to its room's, not asked for but taken to (``AddressState``).
         """
         caller = await self._caller()
         await (await self.get_state(LocaleState)).adopt(caller.language)
-        slug = caller.room or caller.user_room
         shown = read_address(self.router.url.path).slug
-        if slug is not None and shown != slug:
-            return rx.redirect(room_path(slug))
-        room = next((r for r in ROOMS if r.slug == (slug or shown)), ROOMS[0])
-        await self._enter(room, caller)
+        home = home_room(ROOM_SLUGS, caller.room, caller.user_room, shown)
+        if shown != home:
+            self._address = room_path(home)
+            return rx.redirect(self._address)
+        await self._enter(find_room(ROOMS, home), caller)
 
     @chat_event
     async def enter_room(self, slug: str):
@@ -268,12 +270,14 @@ class ChatState(rx.State):
         Args:
             slug: The slug of the room to enter.
         """
-        caller = await self._caller()
         target = find_room(ROOMS, slug if isinstance(slug, str) else "")
-        if caller.room is not None and caller.room != target.slug:
+        await self._move_to(target, await self._caller())
+
+    async def _move_to(self, room: Room, caller: sessions.Caller) -> None:
+        """Take this tab out of the room it is in, if another, and into ``room``."""
+        if caller.room is not None and caller.room != room.slug:
             await self._depart()
-        # The room it is in already opens again, from its latest messages.
-        await self._enter(target, caller)
+        await self._enter(room, caller)
 
     @chat_event
     async def leave_room(self):
@@ -381,27 +385,11 @@ class ChatState(rx.State):
             settings=settings,
             reply_to=self.reply_to,
         )
-        room = posted.room
         self._typing = False
         self.draft = ""
         self.error = ""
         composing.clear_reply(self)
-        logger.info(
-            "Message sent.",
-            extra={
-                "username": self.username,
-                "room": room,
-                "seq": posted.message.id,
-                "length": len(text),
-                "attachments": len(links),
-            },
-        )
-        try:
-            await announce_message(room, posted)
-            await tell_posted(posted)
-        except RedisError:  # stored, so not to be sent again: say what happened
-            logger.warning("A sent message could not be announced (Redis).")
-            await self._fail(NOT_ANNOUNCED)
+        await composing.announce_posted(self, posted, attachments=len(links))
 
     @chat_event
     def dismiss_error(self):

@@ -14,8 +14,11 @@ from chat_app import db
 from chat_app.domain.text import Text
 from chat_app.domain.validation import validate_message
 from chat_app.realtime.changes import announce_change
+from chat_app.realtime.notices import tell_posted
+from chat_app.realtime.views import NOT_ANNOUNCED, announce_message
 from chat_app.rooms import actions
 from chat_app.rooms.actions import Changed
+from chat_app.rooms.messages import Posted
 from chat_app.settings import get_settings
 
 if TYPE_CHECKING:  # the chat's state imports this module
@@ -106,3 +109,29 @@ async def announce(composer: "Composer", changed: Changed) -> None:
     except RedisError:  # stored, so not to be done again: say what happened
         logger.warning("A change to a message could not be announced (Redis).")
         await composer._fail(CHANGE_NOT_ANNOUNCED)
+
+
+async def announce_posted(composer: "Composer", posted: Posted, *, attachments: int):
+    """Send the room a stored message, and the people it mentions their notices.
+
+    Args:
+        composer: The sending tab's state.
+        posted: What the room service stored (already committed).
+        attachments: How many files went with it (for the log).
+    """
+    logger.info(
+        "Message sent.",
+        extra={
+            "username": composer.username,
+            "room": posted.room,
+            "seq": posted.message.id,
+            "length": len(posted.message.text),
+            "attachments": attachments,
+        },
+    )
+    try:
+        await announce_message(posted.room, posted)
+        await tell_posted(posted)
+    except RedisError:  # stored, so not to be sent again: say what happened
+        logger.warning("A sent message could not be announced (Redis).")
+        await composer._fail(NOT_ANNOUNCED)

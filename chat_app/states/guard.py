@@ -30,7 +30,6 @@ class Guarded(Protocol):
 
 
 LOGIN_ROUTE = "/login"
-CHAT_ROUTE = "/"
 
 Args = TypeVarTuple("Args")
 S = TypeVar("S", bound=rx.State)

@@ -10,10 +10,16 @@ for the message in it.
 import reflex as rx
 
 from chat_app.domain.errors import ChatError
-from chat_app.domain.room_addresses import read_address, room_path
+from chat_app.domain.room_addresses import (
+    home_room,
+    login_path,
+    read_address,
+    room_path,
+)
+from chat_app.domain.rooms import find_room
 from chat_app.domain.text import Text
-from chat_app.states.chat import ROOMS, ChatState
-from chat_app.states.guard import chat_event
+from chat_app.states.chat import ROOM_SLUGS, ROOMS, ChatState
+from chat_app.states.guard import SignedOut, chat_event
 from chat_app.states.history import HistoryState
 from chat_app.states.locale import LocaleState, in_language
 
@@ -34,28 +40,42 @@ class AddressState(rx.State):
     async def open_address(self):
         """When a chat page loads: back to login without a session, else enter.
 
-        ``/`` goes to the room the user's other tabs are in (or the first
-        room), never pulling them elsewhere; an unknown room's address says so
-        and goes there too; a message's address enters its room and brings the
-        message into view, highlighted, with what came after it loaded.
+        An address the tab asks for (a link, the rooms menu, Back, a bookmark,
+        a new tab) enters its room, the user's other tabs following, and a
+        message's brings the message into view, highlighted, with what came
+        after it loaded. The address the tab already had (a reload, a
+        reconnect, a room the server took it to) shows the room the user is in
+        now and moves no one. ``/`` and an unknown room's address (which says
+        so) go to the user's room.
         """
         chat = await self.get_state(ChatState)
-        caller = await chat._caller()
+        try:
+            caller = await chat._caller()
+        except SignedOut:  # after logging in, the address opens
+            return rx.redirect(login_path(self.router.url.path))
         await (await self.get_state(LocaleState)).adopt(caller.language)
-        address = read_address(self.router.url.path)
-        room = next((r for r in ROOMS if r.slug == address.slug), None)
-        if room is None:
-            home = caller.room or caller.user_room or ROOMS[0].slug
-            if address.slug is not None:
+        path = self.router.url.path
+        address = read_address(path)
+        asked = address.slug in ROOM_SLUGS and path != chat._address
+        home = home_room(
+            ROOM_SLUGS,
+            address.slug if asked else None,
+            caller.room,
+            caller.user_room,
+            address.slug,
+        )
+        if home != address.slug:
+            if address.slug is not None and address.slug not in ROOM_SLUGS:
                 self._notice = await in_language(self, NO_SUCH_ROOM)
-            return rx.redirect(room_path(home), replace=True)
-        if caller.room is not None and caller.room != room.slug:
-            await chat._depart()
-        await chat._enter(room, caller)
+            chat._address = room_path(home)
+            return rx.redirect(chat._address, replace=True)
+        room = find_room(ROOMS, home)
+        await chat._move_to(room, caller)
+        chat._address = path
         if self._notice:
             chat.error, self._notice = self._notice, ""
-        if address.number is None:
-            return None
+        if address.number is None or not asked:
+            return None  # a reload does not take the reader back to the message
         # A number the room does not have is refused like a quote's jump: the
         # room stays open, the banner says the message is not in it.
         history = await self.get_state(HistoryState)

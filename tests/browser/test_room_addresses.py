@@ -123,8 +123,7 @@ def test_on_a_phone_the_menu_button_marks_news_in_another_room(people):
         tab = await ChatClient(user.server.url, poster.token).connect()
         await tab.enter_room("sala-2")
         await tab.wait_for(lambda: tab.room_slug() == "sala-2")
-        await tab.send(f"novidade {uuid.uuid4().hex[:4]}")
-        await tab.wait_for(lambda: len(tab.messages()) > 0)
+        await post_and_number(tab, f"novidade {uuid.uuid4().hex[:4]}")
         await tab.leave_room()
         await tab.close()
 
@@ -139,3 +138,29 @@ def test_on_a_phone_the_menu_button_marks_news_in_another_room(people):
     user.page.click("#room-sala-2")
     user.wait_in_room("Sala 2")
     expect(dot).to_have_count(0)
+
+
+def test_a_message_link_opened_logged_out_opens_after_logging_in(people):
+    reader = people("semsessao")
+    url = reader.server.url
+    text = f"link antes do login {uuid.uuid4().hex[:4]}"
+
+    async def post() -> int:
+        author = create_account(url, "autor")
+        tab = await ChatClient(url, author.token).connect()
+        number = await post_and_number(tab, text)
+        await tab.leave_room()
+        await tab.close()
+        return number
+
+    number = run_async(post())
+    reader.page.goto(reader.url(f"/rooms/sala-1/{number}"))
+    expect(reader.page.locator("#login-submit")).to_be_visible()
+    reader.page.fill("#login-login", reader.name)
+    reader.page.fill("#login-password", reader.account.password)
+    reader.page.click("#login-submit")
+    reader.wait_in_room("Sala 1")
+    expect(reader.page).to_have_url(address(reader, f"/rooms/sala-1/{number}"))
+    message = reader.page.locator(f"#message-list .message[data-id='{number}']")
+    expect(message).to_have_attribute("data-highlighted", "true")
+    expect(message).to_contain_text(text)

@@ -83,8 +83,28 @@ async def test_without_a_session_an_address_goes_to_log_in(chat_server):
     tab.path = "/rooms/sala-2/1"
     try:
         await tab.connect()
-        await tab.wait_for(lambda: "/login" in tab.redirected_to())
+        # The login page keeps the address, which opens after logging in.
+        kept = "/login?next=%2Frooms%2Fsala-2%2F1"
+        await tab.wait_for(lambda: kept in tab.redirected_to())
         assert tab.room_slug() == ""
         assert not tab.messages()
     finally:
         await tab.close()
+
+
+async def test_a_tab_back_on_an_old_address_follows_the_user_and_moves_no_one(
+    connect, account
+):
+    """A reconnect (or reload) repeats the tab's address: it is no wish to move."""
+    ana = account("addr")
+    away = await connect(ana)  # at /rooms/sala-1
+    here = await connect(ana)
+    await here.navigate("/rooms/sala-2")
+    await here.wait_for(lambda: here.room_slug() == "sala-2")
+    # The first tab missed being told (its socket was down); its page loads
+    # again on the address it had.
+    await away.navigate(away.path)
+    await away.wait_for(lambda: away.path == "/rooms/sala-2")
+    await away.wait_for(lambda: away.room_slug() == "sala-2")
+    assert here.room_slug() == "sala-2"
+    assert away.error() == ""

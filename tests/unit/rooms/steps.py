@@ -46,9 +46,15 @@ def post(
     )
 
 
-def view(session: Session, room: str, username: str, now=NOW):
+def view(session: Session, room: str, username: str, now=NOW, arriving=True):
     return messages.view(
-        session, room=room, username=username, rooms=ROOMS, now=now, typing_ttl=TTL
+        session,
+        room=room,
+        username=username,
+        rooms=ROOMS,
+        now=now,
+        typing_ttl=TTL,
+        arriving=arriving,
     )
 
 

@@ -29,3 +29,21 @@ def test_unread_counts_and_the_divider_follow_what_the_user_missed(session, sett
     assert shown.first_unread == 2
     again = view(session, "sala-1", "joao")
     assert again.first_unread == 0
+
+
+def test_a_room_shown_again_reads_nothing_new(session, settings):
+    """A reconnect or a reload shows the tab its room: only arriving reads it."""
+    settings = unlimited(settings)
+    enter(session, "t1", "joao")
+    view(session, "sala-1", "joao")
+    post(session, settings, "ana", room="sala-1")
+    post(session, settings, "ana", room="sala-1")
+    again = view(session, "sala-1", "joao", arriving=False)
+    assert again.read is None
+    assert again.first_unread == 1
+    assert again.last_read["sala-1"] == 0
+    _, marks = read_marks.read_state(session, username="joao", rooms=ROOMS)
+    assert marks["sala-1"] == 0
+    arrived = view(session, "sala-1", "joao")
+    assert arrived.read is not None
+    assert arrived.last_read["sala-1"] == 2
