@@ -241,9 +241,13 @@ class ChatClient(Receiver):
         self._storage = {f"{AUTH}.session_token{FIELD_MARKER}": self.session_token}
         await self.emit(f"{ROOT}.hydrate_and_load", {"vars": self._storage})
         await self.wait_for(lambda: self.var(ROOT, "is_hydrated") is True, timeout)
-        if self.visited:  # sent on to a room's address: in once it entered
+        if self.visited:  # sent on to a room's address: loaded once in the room
             room = self.visited[-1].split("/")[2]
-            await self.wait_for(lambda: self.room_slug() == room, timeout)
+            await self.wait_for(
+                lambda: self.room_slug() == room
+                and self.var(ROOT, "is_hydrated") is True,
+                timeout,
+            )
         return self
 
     async def navigate(self, path: str) -> None:
