@@ -244,8 +244,9 @@ class ChatClient(Receiver):
         if self.visited:  # sent on to a room's address: loaded once in the room
             room = self.visited[-1].split("/")[2]
             await self.wait_for(
-                lambda: self.room_slug() == room
-                and self.var(ROOT, "is_hydrated") is True,
+                lambda: (
+                    self.room_slug() == room and self.var(ROOT, "is_hydrated") is True
+                ),
                 timeout,
             )
         return self
