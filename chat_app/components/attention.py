@@ -105,6 +105,19 @@ def switch(
     )
 
 
+def permission_state(text: rx.Var | str, permission: str) -> rx.Component:
+    """What the bell says for one state of the browser's permission (hidden).
+
+    Args:
+        text: The words.
+        permission: The state (``granted``, ``denied``, ``unsupported``).
+
+    Returns:
+        A line with class ``permission-<state>``, shown by attention.js.
+    """
+    return rx.text(text, class_name=f"permission-{permission}", size="1", hidden=True)
+
+
 def permission_line() -> rx.Component:
     """The browser's permission: a button that asks for it, or what it is.
 
@@ -124,27 +137,15 @@ def permission_line() -> rx.Component:
             variant="soft",
             hidden=True,
         ),
-        rx.text(
-            t("This browser shows the chat's notifications."),
-            class_name="permission-granted",
-            size="1",
-            hidden=True,
-        ),
-        rx.text(
+        permission_state(t("This browser shows the chat's notifications."), "granted"),
+        permission_state(
             t(
                 "This browser blocks the chat's notifications: allow them in its "
                 "site settings."
             ),
-            class_name="permission-denied",
-            size="1",
-            hidden=True,
+            "denied",
         ),
-        rx.text(
-            t("This browser cannot show notifications."),
-            class_name="permission-unsupported",
-            size="1",
-            hidden=True,
-        ),
+        permission_state(t("This browser cannot show notifications."), "unsupported"),
         id="notification-permission",
     )
 

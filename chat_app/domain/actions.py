@@ -6,6 +6,7 @@ what other rooms hold.
 """
 
 import unicodedata
+from typing import TypeGuard
 
 import emoji as emoji_data
 
@@ -42,9 +43,21 @@ def message_number(raw: object) -> int:
     Raises:
         MessageNotFoundError: If it is not a positive whole number.
     """
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < 2**31:
+    if not is_message_number(raw):
         raise MessageNotFoundError()
     return raw
+
+
+def is_message_number(raw: object) -> TypeGuard[int]:
+    """Whether a client's value can be a message's number in a room.
+
+    Args:
+        raw: What the client sent.
+
+    Returns:
+        True for a whole number from 1 that the database can hold.
+    """
+    return not isinstance(raw, bool) and isinstance(raw, int) and 0 < raw < 2**31
 
 
 def check_author(*, author: str, user: str, deleted: bool) -> None:

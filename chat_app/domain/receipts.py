@@ -12,6 +12,7 @@ sent).
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from chat_app.domain.actions import is_message_number
 from chat_app.domain.errors import ChatError
 
 # A stretch read within a minute of the previous one's start extends it.
@@ -37,7 +38,7 @@ def read_number(raw: object) -> int:
     Raises:
         ReadReportError: If it is not a positive whole number.
     """
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < 2**31:
+    if not is_message_number(raw):
         raise ReadReportError()
     return raw
 
