@@ -6,7 +6,7 @@ from chat_app import i18n, logs, upkeep
 from chat_app.api.routes import create_api
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
-from chat_app.realtime import hub, pressure, receipts, views
+from chat_app.realtime import activity, hub, pressure, receipts
 from chat_app.realtime.events import ConnectionIds, log_backend_exception
 from chat_app.settings import get_settings
 from chat_app.states.auth import AuthState
@@ -42,7 +42,7 @@ app.register_lifespan_task(hub.relay, on_reconnect=[OPEN_CHAT_EVENT])
 # Tabs whose session ended are taken out of their room and sent to log in.
 app.register_lifespan_task(upkeep.keep_presence_true, on_evict=[OPEN_CHAT_EVENT])
 app.register_lifespan_task(upkeep.clean_up_regularly)
-app.register_lifespan_task(views.pass_on_unread_counts)
+app.register_lifespan_task(activity.pass_on_activity)
 app.register_lifespan_task(pressure.watch_the_loop)
 # How far tabs read, written once a second; authors' open "seen by" follows.
 app.register_lifespan_task(receipts.flush_reads, on_seen=[REFRESH_SEEN_BY_EVENT])

@@ -214,6 +214,39 @@ class RoomSequence(SQLModel, table=True):
 
     room: str = Field(primary_key=True, max_length=64)
     last_seq: int = 0
+    # When the room's latest message was sent (ms): orders conversations by activity.
+    last_at_ms: int = Field(default=0, sa_type=BigInteger)
+
+
+class Conversation(SQLModel, table=True):
+    """A room someone created, or a direct conversation of two people.
+
+    The configured rooms (``CHAT_ROOMS``) are not stored: everyone has them.
+    ``domain.conversations`` says who may see, enter and manage each.
+    """
+
+    __tablename__ = "conversations"  # pyright: ignore[reportAssignmentType]
+
+    slug: str = Field(primary_key=True, max_length=64)
+    # The room's name; "" for a direct one (each side sees the other's name).
+    name: str = Field(default="", max_length=100)
+    topic: str = Field(default="", max_length=300)
+    kind: str = Field(max_length=8)  # "room" or "direct"
+    private: bool = False
+    owner: str | None = Field(default=None, max_length=32)
+    created_at_ms: int = Field(sa_type=BigInteger)
+    archived_at_ms: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class Membership(SQLModel, table=True):
+    """A person's belonging to a stored conversation: its unread counts, its access."""
+
+    __tablename__ = "memberships"  # pyright: ignore[reportAssignmentType]
+    __table_args__ = (Index("ix_memberships_username", "username", "room"),)
+
+    room: str = Field(primary_key=True, max_length=64)
+    username: str = Field(primary_key=True, max_length=32)
+    joined_at_ms: int = Field(sa_type=BigInteger)
 
 
 class Attachment(SQLModel, table=True):

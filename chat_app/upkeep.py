@@ -12,7 +12,7 @@ from redis.exceptions import RedisError
 from chat_app import attempts, db, logs, sessions
 from chat_app.db import DatabaseUnavailableError
 from chat_app.realtime import hub, sockets
-from chat_app.realtime.views import announce_members, announce_typists
+from chat_app.realtime.roster import announce_members, announce_typists
 from chat_app.rooms import liveness
 from chat_app.settings import get_settings
 from chat_app.uploads import records

@@ -31,6 +31,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "ChatError": None,
     "AuthError": None,
     "RateLimitedError": None,
+    "NotAllowedError": None,
     "QuotaError": None,
     "FieldError": (2,),
     "UploadError": (3,),

@@ -40,42 +40,48 @@ Versions = dict[str, tuple[int, list[str]]]
 
 
 # Per process: the newest version of each versioned part of a view delivered
-# here, e.g. ``{"slot:sala-1:3": 42}``, and the highest number delivered for each
-# key of counter maps (``latest``). Publishers on several processes may reach
-# Redis out of order: a part older than what was delivered is dropped, and a
-# counter never goes back.
+# here, e.g. ``{"slot:sala-1:3": 42}``. Publishers on several processes may reach
+# Redis out of order: a part older than what was delivered is dropped.
 _delivered: dict[str, int] = {}
-_highest: dict[str, dict[str, int]] = {}
-# How many times a counter grew here, and for each channel sent counters, that
-# count when it was last sent them (its tabs had every number as of then); and
-# the channels sent counters since ``take_recent`` was last called.
-_growth = 0
-_counted: dict[str, int] = {}
-_recent: set[str] = set()
+# Per process: each conversation's latest message as relayed here
+# (``{"n": number, ...}``), and those that changed since ``take_activity``.
+_activity: dict[str, dict[str, Any]] = {}
+_changed: set[str] = set()
 
 
-def note_counters(var_key: str, numbers: dict[str, int]) -> dict[str, int]:
-    """Take numbers of a counter map in; give the highest known for their keys.
+def note_activity(activity: dict[str, dict[str, Any]] | None) -> None:
+    """Take conversations' latest messages in (a later number wins).
 
     Args:
-        var_key: The map's var key.
-        numbers: Numbers read or received, by key.
+        activity: Slug to ``{"n": number, "at": ms, "by": author, "text": ...}``.
+    """
+    for slug, latest in (activity or {}).items():
+        if latest["n"] > _activity.get(slug, {}).get("n", 0):
+            _activity[slug] = latest
+            _changed.add(slug)
+
+
+def latest_numbers() -> dict[str, int]:
+    """The latest message number relayed here for each conversation.
 
     Returns:
-        The highest number known here for each of their keys.
+        Slug to number.
     """
-    global _growth
-    highest = _highest.setdefault(var_key, {})
-    for key, number in numbers.items():
-        if key not in highest or number > highest[key]:
-            highest[key] = number
-            _growth += 1
-    return {key: highest[key] for key in numbers}
+    return {slug: latest["n"] for slug, latest in _activity.items()}
 
 
-def _fresh(
-    update: dict[str, Any], versions: Versions | None, counters: list[str] | None
-) -> dict[str, Any]:
+def take_activity() -> dict[str, dict[str, Any]]:
+    """The conversations whose latest message changed since the last call.
+
+    Returns:
+        Slug to its latest message (see :func:`note_activity`).
+    """
+    changed = {slug: _activity[slug] for slug in _changed}
+    _changed.clear()
+    return changed
+
+
+def _fresh(update: dict[str, Any], versions: Versions | None) -> dict[str, Any]:
     """The update without the parts overtaken by newer ones already delivered."""
     stale: set[str] = set()
     for key, (version, var_keys) in (versions or {}).items():
@@ -83,14 +89,11 @@ def _fresh(
             stale.update(var_keys)
         else:
             _delivered[key] = version
-    if not stale and not counters:
+    if not stale:
         return update
     delta: Delta = {}
     for state, values in update["delta"].items():
-        kept = {name: value for name, value in values.items() if name not in stale}
-        for name in set(counters or ()) & kept.keys():
-            kept[name] = note_counters(name, kept[name])
-        delta[state] = kept
+        delta[state] = {name: v for name, v in values.items() if name not in stale}
     return {**update, "delta": delta}
 
 
@@ -99,60 +102,19 @@ async def _emit_locally(
     update: dict[str, Any],
     skip_sid: str | None,
     versions: Versions | None = None,
-    counters: list[str] | None = None,
 ) -> None:
-    fresh = _fresh(update, versions, counters)
-    if counters:
-        _counted[channel] = _growth
-        _recent.add(channel)
     await socket_server().emit(
         "event",
-        fresh,
+        _fresh(update, versions),
         room=channel,
         skip_sid=skip_sid,
         namespace=NAMESPACE,
     )
 
 
-def counters(var_key: str) -> tuple[int, dict[str, int]]:
-    """The highest numbers delivered here for a counter map, and how often it grew.
-
-    Args:
-        var_key: The map's var key (as given in ``counters`` to :func:`publish`).
-
-    Returns:
-        A number that changes whenever any counter grew, and the map.
-    """
-    return _growth, dict(_highest.get(var_key, {}))
-
-
-def take_recent() -> set[str]:
-    """The channels sent counters here since the last call.
-
-    Returns:
-        Their names.
-    """
-    recent = set(_recent)
-    _recent.clear()
-    return recent
-
-
-def told_at(channel: str) -> int | None:
-    """How many times counters had grown when a channel was last sent them.
-
-    Args:
-        channel: A socket.io room.
-
-    Returns:
-        The count (see :func:`counters`), or None if never.
-    """
-    return _counted.get(channel)
-
-
 async def emit_here(
     channel: str,
     delta: Delta,
-    counters: list[str] | None = None,
     *,
     versions: Versions | None = None,
     skip_sid: str | None = None,
@@ -161,13 +123,12 @@ async def emit_here(
     """Send a delta to a channel's sockets on this process only.
 
     For what every process works out by itself from the broadcasts it relays
-    (the counters), or carries out for its own sockets (an order), so nothing
-    more crosses Redis.
+    (conversations' activity), or carries out for its own sockets (an order),
+    so nothing more crosses Redis.
 
     Args:
         channel: A socket.io room.
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
-        counters: Maps of numbers that only grow (see :func:`publish`).
         versions: Versioned parts of the delta (see :func:`publish`).
         skip_sid: A socket not to send it to.
         events: Reflex events for the receiving tabs to run.
@@ -175,7 +136,7 @@ async def emit_here(
     update: dict[str, Any] = {"delta": delta}
     if events:
         update["events"] = events
-    await _emit_locally(channel, update, skip_sid, versions, counters)
+    await _emit_locally(channel, update, skip_sid, versions)
 
 
 async def _reseat_locally(
@@ -234,12 +195,12 @@ async def _carry_out(message: dict[str, Any]) -> None:
             message["events"],
         )
     else:
+        note_activity(message.get("activity"))
         await _emit_locally(
             message["channel"],
             message["update"],
             message["skip_sid"],
             message.get("versions"),
-            message.get("counters"),
         )
 
 
@@ -294,7 +255,7 @@ async def publish(
     events: list[dict[str, Any]] | None = None,
     skip_sid: str | None = None,
     versions: Versions | None = None,
-    counters: list[str] | None = None,
+    activity: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Send an update to every socket in a channel, on every backend process.
 
@@ -305,8 +266,8 @@ async def publish(
         skip_sid: A socket not to send it to (the one that caused it).
         versions: Versioned parts of the delta: ``{key: (version, var keys)}``;
             a part is not delivered after a newer version of the same key.
-        counters: Var keys of maps of numbers that only grow (``latest``): each
-            number delivered is the highest published so far.
+        activity: Conversations' latest messages it carries: every process
+            notes them (see :func:`note_activity`) for their members elsewhere.
     """
     update: dict[str, Any] = {"delta": delta or {}}
     if events:
@@ -318,7 +279,7 @@ async def publish(
             "update": update,
             "skip_sid": skip_sid,
             "versions": versions,
-            "counters": counters,
+            "activity": activity,
         }
     )
 
@@ -328,7 +289,7 @@ async def broadcast(
     delta: Delta,
     *,
     versions: Versions | None = None,
-    counters: list[str] | None = None,
+    activity: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Send a delta to every tab in a chat room.
 
@@ -336,9 +297,9 @@ async def broadcast(
         room: The chat room's slug.
         delta: ``{state name: {var name: value}}`` with JSON-ready values.
         versions: Versioned parts of the delta (see :func:`publish`).
-        counters: Maps of numbers that only grow (see :func:`publish`).
+        activity: Conversations' latest messages (see :func:`publish`).
     """
-    await publish(room_channel(room), delta=delta, versions=versions, counters=counters)
+    await publish(room_channel(room), delta=delta, versions=versions, activity=activity)
 
 
 async def reseat(

@@ -11,12 +11,10 @@ import dataclasses
 import reflex as rx
 
 from chat_app.domain.attention import MentionNotice, mention_notice
-from chat_app.domain.rooms import find_room
 from chat_app.realtime import hub, sockets
 from chat_app.realtime.changes import tell_mentioned
 from chat_app.realtime.views import var_key
 from chat_app.rooms.messages import Posted
-from chat_app.settings import get_settings
 
 
 class NoticeState(rx.State):
@@ -30,18 +28,19 @@ class NoticeState(rx.State):
     mention: rx.Field[dict[str, str | int]] = rx.field(default_factory=dict)
 
 
-def notice_of(posted: Posted) -> MentionNotice:
+def notice_of(posted: Posted, room_name: str) -> MentionNotice:
     """The notice of a newly posted message, for the people it mentions.
 
     Args:
         posted: What the room service stored.
+        room_name: Its conversation's name, as the people mentioned see it.
 
     Returns:
         The notice.
     """
     return mention_notice(
         room=posted.room,
-        room_name=find_room(get_settings().room_list(), posted.room).name,
+        room_name=room_name,
         seq=posted.message.id,
         author=posted.message.author,
         text=posted.message.text,
@@ -65,17 +64,18 @@ async def tell_notice(username: str, notice: MentionNotice) -> None:
     )
 
 
-async def tell_posted(posted: Posted) -> None:
+async def tell_posted(posted: Posted, room_name: str) -> None:
     """Tell the people a new message mentions: their "@" marks, then the notice.
 
-    Only the people mentioned now hear of it, each on their own channel (every
-    room is open to every member, so each may read it).
+    Only the people mentioned now hear of it, each on their own channel (only
+    people who may read the conversation are ever mentioned in it).
 
     Args:
         posted: What the room service stored.
+        room_name: Its conversation's name, as the people mentioned see it.
     """
     await tell_mentioned(posted.mentioned)
     if posted.mentioned:
-        notice = notice_of(posted)
+        notice = notice_of(posted, room_name)
         for username in posted.mentioned:
             await tell_notice(username, notice)

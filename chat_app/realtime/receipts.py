@@ -98,7 +98,7 @@ def gather_followers() -> None:
         return
     connected = sockets.socket_server().manager.is_connected
     rooms = sockets.local_rooms()
-    _, latest = hub.counters(var_key("latest"))
+    latest = hub.latest_numbers()
     for sid, follower in list(_following.items()):
         if not connected(sid, sockets.NAMESPACE):  # closed, or reconnected anew
             follow(tab=follower.tab, username=follower.username, sid=sid, live=False)
@@ -179,7 +179,7 @@ async def flush(on_seen: list[dict[str, Any]]) -> None:
             receipts.record_reads,
             reports=reports,
             now=time.time(),
-            rooms=[room.slug for room in get_settings().room_list()],
+            configured=[room.slug for room in get_settings().room_list()],
             read_elsewhere=elsewhere,
             also_tell=untold,
         )

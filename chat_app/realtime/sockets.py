@@ -1,11 +1,12 @@
 """The sockets of this process and the socket.io rooms ("channels") they are in.
 
-A tab's socket is in its chat room's channel and in its user's channel; a tab
-in no room is in the watch channel instead. Every room's latest message number
-(for unread counts) reaches a room's tabs with each of its messages, or at most
-once per ``unread_interval_seconds`` when it is quiet, and the watch channel's
-likewise. Also the shape of what is sent to a tab: a delta of state vars, or
-events for it to run.
+A tab's socket is in its chat room's channel (if it is in a room), its user's
+channel and the channel of every signed-in tab. A conversation's latest message
+(unread counts, the sidebar's preview) reaches its room's tabs with the message,
+and its members elsewhere at most once per ``unread_interval_seconds``: on the
+everyone channel for the configured rooms (everyone's), on each member's own
+channel for the others. Also the shape of what is sent to a tab: a delta of
+state vars, or events for it to run.
 """
 
 from typing import Any
@@ -15,7 +16,7 @@ from reflex_base.registry import RegistrationContext
 NAMESPACE = "/_event"
 CHAT_PREFIX = "chat-"
 ROOM_PREFIX = "chat-room:"
-WATCH_CHANNEL = "chat-watch"
+EVERYONE_CHANNEL = "chat-everyone"
 
 Delta = dict[str, dict[str, Any]]
 
@@ -72,9 +73,9 @@ def socket_server():
 
 
 async def enter(sid: str, room: str, username: str) -> None:
-    """Make a tab's socket receive its room and its user.
+    """Make a tab's socket receive its room, its user and the configured rooms.
 
-    A socket is in exactly one chat room's channel, or in the watch channel.
+    A socket is in at most one chat room's channel.
 
     Args:
         sid: The socket id (held by this process).
@@ -87,11 +88,11 @@ async def enter(sid: str, room: str, username: str) -> None:
             await sio.leave_room(sid, other, namespace=NAMESPACE)
     await sio.enter_room(sid, room_channel(room), namespace=NAMESPACE)
     await sio.enter_room(sid, user_channel(username), namespace=NAMESPACE)
-    await sio.leave_room(sid, WATCH_CHANNEL, namespace=NAMESPACE)
+    await sio.enter_room(sid, EVERYONE_CHANNEL, namespace=NAMESPACE)
 
 
 async def leave(sid: str, room: str) -> None:
-    """Stop a socket receiving a room's broadcasts; it watches the counters.
+    """Stop a socket receiving a room's broadcasts (its other channels stay).
 
     Args:
         sid: The socket id.
@@ -99,11 +100,10 @@ async def leave(sid: str, room: str) -> None:
     """
     sio = socket_server()
     await sio.leave_room(sid, room_channel(room), namespace=NAMESPACE)
-    await sio.enter_room(sid, WATCH_CHANNEL, namespace=NAMESPACE)
 
 
 async def drop(sid: str) -> None:
-    """Take a socket out of every channel of the chat (rooms, watches, its user).
+    """Take a socket out of every channel of the chat (its room, user, everyone).
 
     Args:
         sid: The socket id (held by this process).
@@ -158,3 +158,18 @@ async def send_to(
     if events:
         update["events"] = events
     await socket_server().emit("event", update, to=sid, namespace=NAMESPACE)
+
+
+def local_users() -> set[str]:
+    """The users with a socket on this process.
+
+    Returns:
+        Their usernames.
+    """
+    rooms = socket_server().manager.rooms.get(NAMESPACE, {})
+    prefix = user_channel("")
+    return {
+        name.removeprefix(prefix)
+        for name, members in rooms.items()
+        if isinstance(name, str) and name.startswith(prefix) and members
+    }

@@ -6,17 +6,14 @@ here by ``view_delta``. So the per-tab state on the server stays small however
 busy the room, and one encoded update serves every member.
 """
 
-import asyncio
 import dataclasses
 import logging
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import reflex as rx
 from reflex_base.constants.state import FIELD_MARKER
 
-from chat_app import db, logs
+from chat_app import db
 from chat_app.domain.history import OLDER_SLOTS, OlderHistory
 from chat_app.domain.messages import (
     RING_BLOCKS,
@@ -25,9 +22,9 @@ from chat_app.domain.messages import (
 )
 from chat_app.domain.text import Text
 from chat_app.realtime import hub, sockets
-from chat_app.rooms import mentions, presence, read_marks
+from chat_app.rooms import mentions, read_marks
 from chat_app.rooms.messages import Posted, RoomView
-from chat_app.settings import get_settings
+from chat_app.rooms.overview import Overview, latest_message_line
 
 # What the sender reads when a message was stored but Redis could not pass it on.
 NOT_ANNOUNCED = Text(
@@ -81,12 +78,19 @@ class RoomViewState(rx.State):
     (``hub``). So nothing here may be computed on the server: no computed vars,
     no handlers.
 
+    Besides its declared vars it holds one key per conversation of its user,
+    ``live_key(slug)``: the conversation's latest message as it arrives (see
+    ``live_of``), so one conversation's news is a few bytes, not the whole list.
+
     The live window is a ring of blocks (see ``domain.messages``); ``head`` is the
     slot of the newest block. Above it, ``older_<n>`` hold the pages of history
     the tab loaded, each sent once.
     """
 
     members: rx.Field[list[str]] = rx.field(default_factory=list)
+    # The user's conversations (``rooms.overview``), each with its latest message
+    # when the tab arrived; what arrived since is under ``live_key(slug)``.
+    conversations: rx.Field[list[Overview]] = rx.field(default_factory=list)
     # The members' pictures: username to version (``presence.avatars``).
     avatars: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     # The latest message mentioning this tab's user in each room (sent on the
@@ -149,7 +153,10 @@ def view_delta(**changes: Any) -> sockets.Delta:
 
 
 async def show_room(
-    sid: str, view: RoomView | None, along: sockets.Delta | None = None
+    sid: str,
+    view: RoomView | None,
+    along: sockets.Delta | None = None,
+    conversations: list[Overview] | None = None,
 ) -> None:
     """Send one tab the whole view of its room, or an empty one.
 
@@ -158,6 +165,7 @@ async def show_room(
         view: The room as it is now; None to show nothing.
         along: The tab's own vars that must change with the view (its room's
             slug, which names the messages shown), sent in the same update.
+        conversations: The user's conversations, if they may have changed.
     """
     older_pages.pop(sid, None)
     blocks = {
@@ -168,13 +176,12 @@ async def show_room(
         older_var(slot): [] for slot in range(OLDER_SLOTS)
     }
     oldest = view.oldest if view else 1
-    # Numbers read from the database count as delivered here: later unread
-    # ticks of this process never send a lower one.
-    latest = hub.note_counters(var_key("latest"), view.latest) if view else {}
+    listed = {} if conversations is None else {"conversations": conversations}
     await sockets.send_to(
         sid,
         (along or {})
         | view_delta(
+            **listed,
             members=view.members if view else [],
             avatars=view.avatars if view else {},
             mentioned=view.mentioned if view else {},
@@ -182,7 +189,7 @@ async def show_room(
             typists=view.typists if view else [],
             head=view.head if view else 0,
             first_unread=view.first_unread if view else 0,
-            latest=latest,
+            latest=view.latest if view else {},
             last_read=view.last_read if view else {},
             has_older=oldest > 1,
             older_last=oldest - 1,
@@ -216,13 +223,77 @@ async def show_older_page(
     )
 
 
+def live_key(slug: str) -> str:
+    """The key of ``RoomViewState`` holding a conversation's latest message.
+
+    Args:
+        slug: The conversation's slug.
+
+    Returns:
+        ``live:<slug>``.
+    """
+    return f"live:{slug}"
+
+
+def live_delta(activity: dict[str, dict[str, Any]]) -> sockets.Delta:
+    """A delta of conversations' latest messages, one key each.
+
+    Args:
+        activity: Slug to ``{"n", "at", "by", "text"}``.
+
+    Returns:
+        The delta.
+    """
+    return {
+        RoomViewState.get_full_name(): {
+            live_key(slug): latest for slug, latest in activity.items()
+        }
+    }
+
+
+def live_versions(activity: dict[str, dict[str, Any]]) -> hub.Versions:
+    """Each latest message versioned by its number: an older one never wins.
+
+    Args:
+        activity: Slug to ``{"n", ...}``.
+
+    Returns:
+        The versions.
+    """
+    return {
+        live_key(slug): (latest["n"], [live_key(slug)])
+        for slug, latest in activity.items()
+    }
+
+
+def activity_of(posted: Posted) -> dict[str, Any]:
+    """A new message as its conversation's latest: number, time, author, preview.
+
+    Args:
+        posted: What the room service stored.
+
+    Returns:
+        ``{"n", "at", "by", "text"}``.
+    """
+    message = posted.message
+    files = [file.name for file in (*message.images, *message.files)]
+    return {
+        "n": message.id,
+        "at": message.sent_at_ms,
+        "by": message.author,
+        "text": latest_message_line(message.text, files),
+    }
+
+
 async def announce_message(room: str, posted: Posted) -> None:
-    """Send a new message to its room's tabs (the others hear of its number later).
+    """Send a new message to its room's tabs; its members elsewhere hear later.
 
     The room's tabs get the message's block (not the whole window), the ring's
-    head and start, and each room's latest number. Each part is versioned by the
-    message's number, so an earlier message's update that reaches a process late
-    (another process published it) never takes a block or the head back.
+    head and start, and the room's latest message. Each part is versioned by
+    the message's number, so an earlier message's update that reaches a
+    process late (another process published it) never takes a block or the
+    head back. Every process notes the latest message for the members
+    elsewhere (``pass_on_activity``).
 
     Args:
         room: The room's slug.
@@ -233,10 +304,14 @@ async def announce_message(room: str, posted: Posted) -> None:
         block_var(slot): posted.block,
         "head": slot,
         "ring_start": window_start(seq),
-        "latest": posted.latest,
     }
     if posted.typists is not None:
         changes["typists"] = posted.typists
+    activity = {room: activity_of(posted)}
+    delta = view_delta(**changes)
+    delta[RoomViewState.get_full_name()].update(
+        live_delta(activity)[RoomViewState.get_full_name()]
+    )
     versions = {
         f"block:{room}:{slot}": (seq, [var_key(block_var(slot))]),
         # By slot, like the block: what this process remembers stays bounded.
@@ -245,159 +320,23 @@ async def announce_message(room: str, posted: Posted) -> None:
             seq,
             [var_key("head"), var_key("ring_start"), var_key("typists")],
         ),
+        **live_versions(activity),
     }
-    await hub.broadcast(
-        room, view_delta(**changes), versions=versions, counters=[var_key("latest")]
-    )
+    await hub.broadcast(room, delta, versions=versions, activity=activity)
 
 
-async def pass_on_unread_counts() -> None:
-    """Tell quiet rooms' tabs each room's latest number, at most once per interval.
-
-    Registered as a lifespan task. A room's tabs get every room's latest
-    number with each of the room's messages; a room that had none since the
-    last tick (and the tabs in no room) is told once per
-    ``unread_interval_seconds`` if a number grew since it was last told. Each
-    process works the numbers out from the room broadcasts it relays: nothing
-    more crosses Redis.
-    """
-    logs.bind_task("unread-counts")
-    while True:
-        await asyncio.sleep(get_settings().unread_interval_seconds)
-        growth, latest = hub.counters(var_key("latest"))
-        busy = hub.take_recent()
-        rooms = [sockets.room_channel(r.slug) for r in get_settings().room_list()]
-        if older_pages:  # closed tabs, or in no room: nothing to revise there
-            for sid in older_pages.keys() - sockets.local_rooms().keys():
-                older_pages.pop(sid, None)
-        for channel in [*rooms, sockets.WATCH_CHANNEL]:
-            if hub.told_at(channel) == growth or channel in busy:
-                # Told every number as of now; or a busy room, whose next
-                # message (or the next tick, once it is quiet) tells it.
-                continue
-            try:
-                await hub.emit_here(
-                    channel, view_delta(latest=latest), counters=[var_key("latest")]
-                )
-            except Exception:  # keep counting after anything, with its traceback
-                logger.warning("Unread counts were not passed on.", exc_info=True)
-        hub.take_recent()  # what this tick sent is no sign of a busy room
-
-
-async def show_read_state(sid: str, username: str, rooms: list[str]) -> None:
-    """Send one tab the rooms' latest numbers and its user's read and mention marks.
+async def show_read_state(sid: str, username: str, configured: list[str]) -> None:
+    """Send one tab its user's conversations' latest numbers, read and mention marks.
 
     Args:
         sid: The tab's socket.
         username: The tab's user.
-        rooms: The rooms' slugs.
+        configured: The configured rooms' slugs.
     """
     latest, last_read = await db.run(
-        read_marks.read_state, username=username, rooms=rooms
+        read_marks.read_state, username=username, configured=configured
     )
     mentioned = await db.run(mentions.marks_of, username=username)
-    counted = hub.note_counters(var_key("latest"), latest)
     await sockets.send_to(
-        sid, view_delta(latest=counted, last_read=last_read, mentioned=mentioned)
-    )
-
-
-# Announcements waiting to go out from this process, by key. Scheduling only: what
-# is announced is read from the database when the wait is over.
-_pending: dict[str, asyncio.Task] = {}
-
-
-def announce_soon(
-    room: str,
-    key: str,
-    make_delta: Callable[[], Awaitable[sockets.Delta]],
-    var_keys: list[str],
-    wait: float | None = None,
-) -> None:
-    """Broadcast a room-wide change shortly, once for all changes of the same kind.
-
-    When fifty people enter a room within ``announce_coalesce_seconds`` (a
-    quarter of a second), the room is told the member list once, not fifty times.
-
-    Args:
-        room: The chat room's slug.
-        key: What kind of change (e.g. ``members:sala-1``).
-        make_delta: Builds the delta from the current truth when it is sent.
-        var_keys: The vars it sets: versioned by when the truth was read, so an
-            announcement read earlier on another process never overwrites it.
-        wait: Seconds to gather changes; ``announce_coalesce_seconds`` by default.
-    """
-    if key in _pending:
-        return
-
-    async def later() -> None:
-        try:
-            await asyncio.sleep(
-                get_settings().announce_coalesce_seconds if wait is None else wait
-            )
-        finally:
-            _pending.pop(key, None)
-        try:
-            read_at = time.time_ns() // 1000
-            delta = await make_delta()
-            await hub.broadcast(room, delta, versions={key: (read_at, var_keys)})
-        except Exception as error:  # an outage: the next change announces again
-            logger.warning(
-                "A room announcement was lost.", extra={"key": key, "error": str(error)}
-            )
-
-    _pending[key] = asyncio.create_task(later())
-
-
-def announce_members(room: str) -> None:
-    """Tell a room, shortly, who is in it, how they look and who is typing now.
-
-    Args:
-        room: The room's slug.
-    """
-
-    async def delta() -> sockets.Delta:
-        people = await db.run(
-            presence.roster,
-            room,
-            now=time.time(),
-            ttl=get_settings().typing_ttl_seconds,
-        )
-        return view_delta(
-            members=people.members, avatars=people.avatars, typists=people.typists
-        )
-
-    announce_soon(
-        room,
-        f"members:{room}",
-        delta,
-        [var_key("members"), var_key("avatars"), var_key("typists")],
-    )
-
-
-def announce_typists(room: str) -> None:
-    """Tell a room, shortly, who is typing now.
-
-    Coalesced: however fast people start and stop, a room hears at most one
-    typing update per ``typing_coalesce_seconds``.
-
-    Args:
-        room: The room's slug.
-    """
-
-    async def delta() -> sockets.Delta:
-        typists = await db.run(
-            presence.typists,
-            room,
-            now=time.time(),
-            ttl=get_settings().typing_ttl_seconds,
-        )
-        return view_delta(typists=typists)
-
-    announce_soon(
-        room,
-        f"typists:{room}",
-        delta,
-        [var_key("typists")],
-        wait=get_settings().typing_coalesce_seconds,
+        sid, view_delta(latest=latest, last_read=last_read, mentioned=mentioned)
     )

@@ -1,6 +1,7 @@
 """Who a message mentions (``@username``), for their "@" marks.
 
-A mention counts only for a real account other than the author's. A person's
+A mention counts only for a real account other than the author's who may read
+the conversation (a private one's members only). A person's
 mark for a room is the latest message there that mentions them: the room shows
 "@" while that message is above their read mark.
 """
@@ -12,6 +13,7 @@ from chat_app.db import reads
 from chat_app.domain import markup
 from chat_app.domain.actions import MAX_MENTIONS
 from chat_app.models import Mention, User
+from chat_app.rooms.conversations import audience
 
 
 def store_mentions(
@@ -47,6 +49,10 @@ def store_mentions(
                 select(User.username).where(col(User.username_key).in_(keys))
             ).all()
         )
+        # Nobody outside a private conversation hears of it, even by name.
+        readers = audience(session, room=room)
+        if readers is not None:
+            now &= readers
         session.add_all(Mention(room=room, seq=seq, username=name) for name in now)
     return before | now
 

@@ -5,7 +5,7 @@ number comes from the room's counter row, held until the sender's transaction
 commits.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from chat_app.domain.messages import (
 )
 from chat_app.models import LoginFailure, Message, RoomSequence
 from chat_app.rooms import presence
+from chat_app.rooms.conversations import check_writable, slugs_of
 from chat_app.rooms.mentions import mention_marks, store_mentions
 from chat_app.rooms.read_marks import (
     Advance,
@@ -53,7 +54,7 @@ class Posted:
         slot: The ring slot of its block.
         block: That block's messages, the new one last.
         typists: The room's typists if the author was typing, else None.
-        latest: Each room's latest sequence number, for unread counters.
+        latest: The room's latest number (this message's), by slug.
         mentioned: The people it mentions (their marks to be sent).
         read_at_us: When the block was read, in microseconds: orders it among
             later changes to the same block.
@@ -69,7 +70,7 @@ class Posted:
     read_at_us: int = 0
 
 
-def _next_seq(session: Session, room: str) -> int:
+def _next_seq(session: Session, room: str, now_ms: int) -> int:
     """Give out the room's next message number, holding its counter until commit."""
     # Never behind the room's messages, even if something wrote one without the
     # counter (an older version during a rolling deploy).
@@ -82,7 +83,9 @@ def _next_seq(session: Session, room: str) -> int:
     bump = (
         update(RoomSequence)
         .where(col(RoomSequence.room) == room)
-        .values(last_seq=case((last > stored, last), else_=stored) + 1)
+        .values(
+            last_seq=case((last > stored, last), else_=stored) + 1, last_at_ms=now_ms
+        )
         .returning(last)
     )
     seq = session.exec(bump).scalar_one_or_none()
@@ -159,7 +162,6 @@ def post(
     author: str,
     text: str,
     clock: Callable[[], float],
-    rooms: list[str],
     attachment_urls: list[object],
     settings: Settings,
     reply_to: object = None,
@@ -173,7 +175,6 @@ def post(
         text: The validated text.
         clock: The time now, in seconds since the epoch; read once the author's
             turn is taken, so parallel sends are counted in the order stored.
-        rooms: Every room's slug, for the latest numbers.
         attachment_urls: Links to the author's own uploads the message carries.
         settings: The message rate limit, attachment count and typing expiry.
         reply_to: The number of the message of the same room it quotes, as the
@@ -190,6 +191,7 @@ def post(
             deleted).
     """
     take_turn(session, f"user:{author}")  # the rate limit counts one at a time
+    check_writable(session, room=room)
     now_ms = int(clock() * 1000)
     attachments = owned_attachments(
         session,
@@ -207,7 +209,7 @@ def post(
         if quoted.deleted_at_ms is not None:
             raise MessageNotFoundError()
     check_rate(session, author=author, now_ms=now_ms, settings=settings)
-    seq = _next_seq(session, room)
+    seq = _next_seq(session, room, now_ms)
     row = Message(
         room=room,
         seq=seq,
@@ -233,7 +235,7 @@ def post(
         )
         if was_typing
         else None,
-        latest=latest_by_room(session, rooms=rooms),
+        latest={room: seq},
         mentioned=sorted(mentioned),
         read_at_us=int(clock() * 1_000_000),
     )
@@ -246,7 +248,6 @@ def post_from_tab(
     author: str,
     text: str,
     clock: Callable[[], float],
-    rooms: list[str],
     attachment_urls: list[object],
     settings: Settings,
     reply_to: object = None,
@@ -259,7 +260,6 @@ def post_from_tab(
         author: The verified sender.
         text: The validated text.
         clock: The time now (see :func:`post`).
-        rooms: Every room's slug, for the latest numbers.
         attachment_urls: Links to the author's own uploads the message carries.
         settings: The limits (see :func:`post`).
         reply_to: The message it quotes (see :func:`post`).
@@ -277,7 +277,6 @@ def post_from_tab(
         author=author,
         text=text,
         clock=clock,
-        rooms=rooms,
         attachment_urls=attachment_urls,
         settings=settings,
         reply_to=reply_to,
@@ -324,7 +323,7 @@ def view(
     *,
     room: str,
     username: str,
-    rooms: list[str],
+    configured: Sequence[str],
     now: float,
     typing_ttl: float,
     arriving: bool = True,
@@ -335,7 +334,8 @@ def view(
         session: The database session.
         room: The room's slug.
         username: The arriving user.
-        rooms: Every room's slug, for the unread counters.
+        configured: The configured rooms' slugs (the user's other
+            conversations are looked up), for the unread counters.
         now: The current time.
         typing_ttl: Seconds a typing report lasts.
         arriving: False for a tab shown the room it is in again (it
@@ -346,6 +346,7 @@ def view(
         Members, typists, the live window and the read state.
     """
     take_turn(session, f"user:{username}")
+    rooms = slugs_of(session, username=username, configured=configured)
     latest = latest_by_room(session, rooms=rooms)
     start_reading(session, username=username, rooms=rooms)
     marks = read_marks(session, username=username, rooms=rooms)

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, func, insert, select, update
 
 from chat_app.db import reads
 from chat_app.domain.receipts import SPAN_OPEN_MS, extends, read_target
-from chat_app.models import Message, ReadMark, ReadSpan
+from chat_app.models import Message, ReadMark, ReadSpan, RoomSequence
+from chat_app.rooms.conversations import slugs_of
 
 
 @reads
@@ -34,7 +35,7 @@ def latest_seq(session: Session, *, room: str) -> int:
 
 
 def latest_by_room(session: Session, *, rooms: list[str]) -> dict[str, int]:
-    """Each room's latest sequence number.
+    """Each room's latest sequence number (from its counter row: no scan).
 
     Args:
         session: The database session.
@@ -43,10 +44,15 @@ def latest_by_room(session: Session, *, rooms: list[str]) -> dict[str, int]:
     Returns:
         Slug to number (0 for a room without messages).
     """
-    rows = session.exec(
-        select(Message.room, func.max(Message.seq)).group_by(col(Message.room))
-    ).all()
-    found = dict(rows)
+    found: dict[str, int] = {}
+    for start in range(0, len(rooms), 500):  # bounded IN lists
+        found.update(
+            session.exec(
+                select(RoomSequence.room, RoomSequence.last_seq).where(
+                    col(RoomSequence.room).in_(rooms[start : start + 500])
+                )
+            ).all()
+        )
     return {room: found.get(room, 0) for room in rooms}
 
 
@@ -68,18 +74,20 @@ def read_marks(session: Session, *, username: str, rooms: list[str]) -> dict[str
 
 @reads
 def read_state(
-    session: Session, *, username: str, rooms: list[str]
+    session: Session, *, username: str, configured: Sequence[str]
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Each room's latest number and how far the user has read it.
+    """Each of a user's conversations' latest number and how far they read it.
 
     Args:
         session: The database session.
         username: The user.
-        rooms: The rooms' slugs.
+        configured: The configured rooms' slugs (the user's other
+            conversations are looked up).
 
     Returns:
         The latest numbers and the read marks, by slug.
     """
+    rooms = slugs_of(session, username=username, configured=configured)
     return (
         latest_by_room(session, rooms=rooms),
         read_marks(session, username=username, rooms=rooms),

@@ -6,7 +6,7 @@ place a mark moves. What the authors of the messages read are told is
 worked out here too: the highest of their messages someone else saw, by room.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, exists, select
@@ -15,6 +15,7 @@ from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.receipts import PendingReport, SeenBy, seen_by
 from chat_app.models import Message, Presence, ReadMark, ReadSpan
+from chat_app.rooms.conversations import slugs_of
 from chat_app.rooms.read_marks import Advance, Read, latest_by_room, mark_reads
 from chat_app.rooms.reading import find_message
 
@@ -44,7 +45,7 @@ def record_reads(
     *,
     reports: dict[str, PendingReport],
     now: float,
-    rooms: list[str],
+    configured: Sequence[str],
     read_elsewhere: Iterable[Advance] = (),
     also_tell: Iterable[str] = (),
 ) -> Recorded:
@@ -57,7 +58,7 @@ def record_reads(
         session: The database session.
         reports: What each tab reported last, by tab id.
         now: The time now, in seconds since the epoch.
-        rooms: Every room's slug.
+        configured: The configured rooms' slugs.
         read_elsewhere: Stretches read meanwhile by arriving and leaving
             (already written): their authors are told too.
         also_tell: Authors to tell in any case (their telling was put off).
@@ -67,7 +68,7 @@ def record_reads(
     """
     if not reports:
         seen = authors_told(
-            session, advances=read_elsewhere, rooms=rooms, also=also_tell
+            session, advances=read_elsewhere, configured=configured, also=also_tell
         )
         return Recorded(last_read={}, skip={}, seen=seen)
     readers = sorted({report.username for report in reports.values()})
@@ -91,7 +92,7 @@ def record_reads(
         session,
         reads=[Read(username, room, number) for username, room, number, _ in found],
         now=now,
-        latest=latest_by_room(session, rooms=rooms),
+        latest=latest_by_room(session, rooms=sorted({room for _, room, _, _ in found})),
     )
     # Which tabs read what moved: a reader's only such tab knows already.
     moved = {(advance.username, advance.room) for advance in advances}
@@ -100,12 +101,14 @@ def record_reads(
         if (username, room) in moved:
             tabs_by_reader.setdefault(username, set()).add(sid)
     return Recorded(
-        last_read=marks_of(session, usernames=sorted(tabs_by_reader), rooms=rooms),
+        last_read=marks_of(
+            session, usernames=sorted(tabs_by_reader), configured=configured
+        ),
         skip={user: sid for user, (sid, *more) in tabs_by_reader.items() if not more},
         seen=authors_told(
             session,
             advances=[*read_elsewhere, *advances],
-            rooms=rooms,
+            configured=configured,
             also=also_tell,
         ),
         refused=len(reports) - len(where),
@@ -113,20 +116,20 @@ def record_reads(
 
 
 def marks_of(
-    session: Session, *, usernames: list[str], rooms: list[str]
+    session: Session, *, usernames: list[str], configured: Sequence[str]
 ) -> dict[str, dict[str, int]]:
-    """Some users' read marks in every room, in one query.
+    """Some users' read marks in every conversation they read, in one query.
 
     Args:
         session: The database session.
         usernames: The users.
-        rooms: Every room's slug.
+        configured: The configured rooms' slugs (0 when never read).
 
     Returns:
-        Username to slug to the last read number (0 when never read).
+        Username to slug to the last read number.
     """
     found: dict[str, dict[str, int]] = {
-        name: dict.fromkeys(rooms, 0) for name in usernames
+        name: dict.fromkeys(configured, 0) for name in usernames
     }
     if usernames:
         for username, room, seq in session.exec(
@@ -134,8 +137,7 @@ def marks_of(
                 col(ReadMark.username).in_(usernames)
             )
         ):
-            if room in found[username]:
-                found[username][room] = seq
+            found[username][room] = seq
     return found
 
 
@@ -143,7 +145,7 @@ def authors_told(
     session: Session,
     *,
     advances: Iterable[Advance],
-    rooms: list[str],
+    configured: Sequence[str],
     also: Iterable[str] = (),
 ) -> dict[str, dict[str, int]]:
     """The authors of messages newly read by someone else, with their "seen" marks.
@@ -154,7 +156,7 @@ def authors_told(
     Args:
         session: The database session.
         advances: The stretches newly read.
-        rooms: Every room's slug.
+        configured: The configured rooms' slugs.
         also: Authors to tell in any case.
 
     Returns:
@@ -182,7 +184,11 @@ def authors_told(
         # An author whose messages only they read themselves is not told.
         authors.update(author for author in found if readers - {author})
     return {
-        author: seen_marks(session, username=author, rooms=rooms)
+        author: seen_marks(
+            session,
+            username=author,
+            rooms=slugs_of(session, username=author, configured=configured),
+        )
         for author in sorted(authors)
     }
 

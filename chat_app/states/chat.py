@@ -12,34 +12,29 @@ from typing import Any
 import reflex as rx
 
 from chat_app import db, sessions
+from chat_app.domain.conversations import Conversation
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
 from chat_app.domain.history import OlderHistory
 from chat_app.domain.limits import seconds_to_wait
 from chat_app.domain.room_addresses import home_room, read_address, room_path
-from chat_app.domain.rooms import Room, find_room
 from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
 from chat_app.domain.validation import validate_draft, validate_message
 from chat_app.realtime import hub, pressure, receipts, sockets
-from chat_app.realtime.views import (
-    announce_members,
-    announce_typists,
-    show_read_state,
-    show_room,
-    var_key,
-)
+from chat_app.realtime.roster import announce_members, announce_typists
+from chat_app.realtime.views import show_read_state, show_room, var_key
 from chat_app.rooms import messages, presence
+from chat_app.rooms.overview import overview
 from chat_app.rooms.presence import NotInRoomError
 from chat_app.security import AuthError
 from chat_app.settings import get_settings
-from chat_app.states import composing
+from chat_app.states import composing, places
 from chat_app.states.auth import AuthState
 from chat_app.states.guard import LOGIN_ROUTE, SignedOut, chat_event
 from chat_app.states.locale import LocaleState, in_language
+from chat_app.states.places import ROOM_SLUGS, ROOMS
 
-ROOMS: tuple[Room, ...] = get_settings().room_list()
-ROOM_SLUGS = [room.slug for room in ROOMS]
 logger = logging.getLogger(__name__)
 
 
@@ -48,6 +43,13 @@ class ChatState(rx.State):
 
     username: rx.Field[str] = rx.field("")
     room_slug: rx.Field[str] = rx.field("")
+    # The conversation the tab shows, as its user sees it (``Conversation``).
+    room_name: rx.Field[str] = rx.field("")
+    room_kind: rx.Field[str] = rx.field("")
+    room_topic: rx.Field[str] = rx.field("")
+    room_private: rx.Field[bool] = rx.field(False)
+    room_archived: rx.Field[bool] = rx.field(False)
+    room_owned: rx.Field[bool] = rx.field(False)
     draft: rx.Field[str] = rx.field("")
     error: rx.Field[str] = rx.field("")
     sidebar_open: rx.Field[bool] = rx.field(False)
@@ -72,11 +74,6 @@ class ChatState(rx.State):
     _older: OlderHistory = OlderHistory()
     # The address this tab last opened or was sent to (``AddressState``).
     _address: str = ""
-
-    @rx.var
-    def room_name(self) -> str:
-        """The name of the room this tab is in, or "" outside any room."""
-        return next((room.name for room in ROOMS if room.slug == self.room_slug), "")
 
     async def _refuse(self, error: ChatError) -> None:
         """Show a refusal in the error banner (the guard's hook)."""
@@ -171,7 +168,7 @@ class ChatState(rx.State):
         self.username = ""
         self.error = await in_language(self, reason) if reason else ""
 
-    async def _enter(self, room: Room, caller: sessions.Caller) -> None:
+    async def _enter(self, room: Conversation, caller: sessions.Caller) -> None:
         """Put this tab in a room, tell the others, and show the room."""
         now = time.time()
         arrival = await db.run(
@@ -201,7 +198,7 @@ class ChatState(rx.State):
             messages.view,
             room=room.slug,
             username=self.username,
-            rooms=ROOM_SLUGS,
+            configured=ROOM_SLUGS,
             now=now,
             typing_ttl=get_settings().typing_ttl_seconds,
             # Shown again (a reconnect, a reload): nothing newly read.
@@ -210,7 +207,8 @@ class ChatState(rx.State):
         self._older = OlderHistory.on_arrival(view.oldest)
         # With the room's slug: the page names its messages by it.
         along = {self.get_full_name(): {var_key("room_slug"): room.slug}}
-        await show_room(self._sid(), view, along)
+        lines = await db.run(overview, username=self.username, configured=ROOMS)
+        await show_room(self._sid(), view, along, lines)
         receipts.note_read(view.read)
         logger.info(
             "Entered a room.", extra={"username": self.username, "room": room.slug}
@@ -218,7 +216,7 @@ class ChatState(rx.State):
         if self.room_slug != room.slug:  # a reply or edit was of the other room
             composing.clear_reply(self)
             self.editing, self._stashed_draft = 0, ""
-        self.room_slug = room.slug
+        places.show(self, room)
         self.error = ""
         self.sidebar_open = False
 
@@ -240,7 +238,7 @@ class ChatState(rx.State):
             await show_read_state(self._sid(), departure.username, ROOM_SLUGS)
         self._typing = False
         self.draft = ""
-        self.room_slug = ""
+        places.show(self, None)
         composing.clear_reply(self)
         self.editing, self._stashed_draft = 0, ""
 
@@ -254,11 +252,14 @@ class ChatState(rx.State):
         caller = await self._caller()
         await (await self.get_state(LocaleState)).adopt(caller.language)
         shown = read_address(self.router.url.path).slug
-        home = home_room(ROOM_SLUGS, caller.room, caller.user_room, shown)
+        spots = await places.reachable(
+            caller.room, caller.user_room, shown, username=caller.username
+        )
+        home = home_room(spots, caller.room, caller.user_room, shown)
         if shown != home:
             self._address = room_path(home)
             return rx.redirect(self._address)
-        await self._enter(find_room(ROOMS, home), caller)
+        await self._enter(await places.conversation(self.username, home), caller)
 
     @chat_event
     async def enter_room(self, slug: str):
@@ -270,10 +271,10 @@ class ChatState(rx.State):
         Args:
             slug: The slug of the room to enter.
         """
-        target = find_room(ROOMS, slug if isinstance(slug, str) else "")
-        await self._move_to(target, await self._caller())
+        caller = await self._caller()
+        await self._move_to(await places.conversation(self.username, slug), caller)
 
-    async def _move_to(self, room: Room, caller: sessions.Caller) -> None:
+    async def _move_to(self, room: Conversation, caller: sessions.Caller) -> None:
         """Take this tab out of the room it is in, if another, and into ``room``."""
         if caller.room is not None and caller.room != room.slug:
             await self._depart()
@@ -380,7 +381,6 @@ class ChatState(rx.State):
             author=author,
             text=text,
             clock=time.time,
-            rooms=ROOM_SLUGS,
             attachment_urls=links,
             settings=settings,
             reply_to=self.reply_to,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from redis.exceptions import RedisError
 
 from chat_app import db
+from chat_app.domain.conversations import DIRECT
 from chat_app.domain.text import Text
 from chat_app.domain.validation import validate_message
 from chat_app.realtime.changes import announce_change
@@ -131,7 +132,9 @@ async def announce_posted(composer: "Composer", posted: Posted, *, attachments: 
     )
     try:
         await announce_message(posted.room, posted)
-        await tell_posted(posted)
+        # In a direct conversation, the other person sees it named for its author.
+        direct = composer.room_kind == DIRECT
+        await tell_posted(posted, composer.username if direct else composer.room_name)
     except RedisError:  # stored, so not to be sent again: say what happened
         logger.warning("A sent message could not be announced (Redis).")
         await composer._fail(NOT_ANNOUNCED)

@@ -18,7 +18,7 @@ from chat_app.domain.files import stored_version
 from chat_app.domain.forms import form_field
 from chat_app.domain.validation import validate_name
 from chat_app.realtime import hub, sockets
-from chat_app.realtime.views import announce_members
+from chat_app.realtime.roster import announce_members
 from chat_app.settings import get_settings
 from chat_app.states.chat import ChatState
 from chat_app.states.guard import chat_event

@@ -16,9 +16,9 @@ from chat_app.domain.room_addresses import (
     read_address,
     room_path,
 )
-from chat_app.domain.rooms import find_room
 from chat_app.domain.text import Text
-from chat_app.states.chat import ROOM_SLUGS, ROOMS, ChatState
+from chat_app.states import places
+from chat_app.states.chat import ChatState
 from chat_app.states.guard import SignedOut, chat_event
 from chat_app.states.history import HistoryState
 from chat_app.states.locale import LocaleState, in_language
@@ -56,20 +56,23 @@ class AddressState(rx.State):
         await (await self.get_state(LocaleState)).adopt(caller.language)
         path = self.router.url.path
         address = read_address(path)
-        asked = address.slug in ROOM_SLUGS and path != chat._address
+        spots = await places.reachable(
+            address.slug, caller.room, caller.user_room, username=caller.username
+        )
+        asked = address.slug in spots and path != chat._address
         home = home_room(
-            ROOM_SLUGS,
+            spots,
             address.slug if asked else None,
             caller.room,
             caller.user_room,
             address.slug,
         )
         if home != address.slug:
-            if address.slug is not None and address.slug not in ROOM_SLUGS:
+            if address.slug is not None and address.slug not in spots:
                 self._notice = await in_language(self, NO_SUCH_ROOM)
             chat._address = room_path(home)
             return rx.redirect(chat._address, replace=True)
-        room = find_room(ROOMS, home)
+        room = await places.conversation(caller.username, home)
         await chat._move_to(room, caller)
         chat._address = path
         if self._notice:

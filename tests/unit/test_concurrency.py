@@ -55,7 +55,6 @@ def post(session: Session, settings: Settings, author: str, text: str = "x"):
         author=author,
         text=text,
         clock=lambda: NOW_MS / 1000,
-        rooms=["sala-1"],
         attachment_urls=[],
         settings=settings,
     )

@@ -92,6 +92,31 @@ def test_the_attention_migration_goes_down_and_up_again(settings):
     engine.dispose()
 
 
+def test_the_conversations_migration_keeps_activity_and_goes_down_and_up(settings):
+    """0014 (conversations, members, activity) fills activity in and reverts."""
+    downgrade_to(settings.database_url, "0013")
+    engine = make_engine(settings.database_url)
+    assert "conversations" not in inspect(engine).get_table_names()
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO room_sequences (room, last_seq) VALUES ('sala-1', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO messages (room, seq, author, text, sent_at_ms, attachments)"
+            " VALUES ('sala-1', 1, 'ana', 'oi', 1700000000123, '[]')"
+        )
+    engine.dispose()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    assert {"conversations", "memberships"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        at = connection.exec_driver_sql(
+            "SELECT last_at_ms FROM room_sequences WHERE room = 'sala-1'"
+        ).scalar()
+    assert at == 1700000000123
+    engine.dispose()
+
+
 def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/durable.db")
     with engine.connect() as connection:

@@ -17,7 +17,7 @@ def posted(text: str) -> Posted:
 
 
 def test_a_notice_names_the_room_as_people_see_it_and_keeps_the_text_short():
-    notice = notice_of(posted("@bia **olha** " + "isto " * 60))
+    notice = notice_of(posted("@bia **olha** " + "isto " * 60), "Sala 2")
     assert (notice.key, notice.room, notice.room_name) == (
         "sala-2:42",
         "sala-2",

@@ -114,7 +114,7 @@ async def test_marks_go_to_the_users_own_channels_versioned_and_skipping_the_rea
 ):
     sent = []
 
-    async def emit_here(channel, delta, counters=None, **options):
+    async def emit_here(channel, delta, **options):
         sent.append((channel, delta, options))
 
     monkeypatch.setattr(hub, "emit_here", emit_here)
@@ -146,7 +146,7 @@ def test_a_live_tab_reads_each_message_delivered_without_reporting_it(monkeypatc
     monkeypatch.setattr(
         receipts.sockets, "local_rooms", lambda: {"s1": "sala-1", "s2": "sala-1"}
     )
-    monkeypatch.setattr(hub, "counters", lambda key: (1, dict(latest)))
+    monkeypatch.setattr(hub, "latest_numbers", lambda: dict(latest))
     receipts.follow(tab="t1", username="bia", sid="s1", live=True)
     receipts.follow(tab="t2", username="caio", sid="s2", live=True)
     receipts.follow(tab="t2", username="caio", sid="s2", live=False)  # scrolled up

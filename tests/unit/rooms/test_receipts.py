@@ -16,7 +16,7 @@ def report(session, tab, username, number, now=NOW):
             tab: PendingReport(username=username, sid=f"sid-{tab}", number=number)
         },
         now=now,
-        rooms=ROOMS,
+        configured=ROOMS,
     )
     session.commit()
     return recorded
@@ -55,7 +55,7 @@ def test_reports_are_clamped_forward_only_and_need_the_tab_in_its_room(
     # A tab that is not in a room, or not this user's, counts for nothing.
     assert report(session, "nowhere", "bia", 1).refused == 1
     assert report(session, "t1", "eve", 1).refused == 1
-    _, marks = read_marks.read_state(session, username="bia", rooms=ROOMS)
+    _, marks = read_marks.read_state(session, username="bia", configured=ROOMS)
     assert marks["sala-1"] == 1
 
 
@@ -117,7 +117,7 @@ def test_a_tab_swept_away_read_the_room_but_saw_nothing(session, settings):
     post(session, settings, "ana")
     liveness.sweep(session, now=NOW + 60, stale_after=7, typing_ttl=6)
     session.commit()
-    _, marks = read_marks.read_state(session, username="bia", rooms=ROOMS)
+    _, marks = read_marks.read_state(session, username="bia", configured=ROOMS)
     assert marks["sala-1"] == 1  # no unread count for it
     assert spans(session, "bia") == []
     assert receipts.seen_marks(session, username="ana", rooms=ROOMS)["sala-1"] == 0

@@ -7,8 +7,10 @@ The handlers that touch a room's shared state run against a real server in
 import pytest
 import reflex as rx
 
+from chat_app.domain.conversations import Conversation
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
+from chat_app.states import places
 from chat_app.states.chat import ChatState
 from chat_app.states.locale import LocaleState
 
@@ -37,10 +39,19 @@ def test_attachment_links_are_a_json_list_or_nothing():
             attachment_links(bad)
 
 
-def test_room_name_follows_the_room_slug(chat):
+def test_the_conversation_shown_is_named_as_its_user_sees_it(chat):
     assert chat.room_name == ""
-    chat.room_slug = "sala-3"
-    assert chat.room_name == "Sala 3"
+    chat.username = "ana"
+    places.show(chat, Conversation(slug="projeto", name="Projeto", owner="ana"))
+    assert (chat.room_slug, chat.room_name, chat.room_owned) == (
+        "projeto",
+        "Projeto",
+        True,
+    )
+    places.show(chat, Conversation(slug="dm-1-2", name="Bia", kind="direct"))
+    assert (chat.room_kind, chat.room_owned) == ("direct", False)
+    places.show(chat, None)
+    assert (chat.room_slug, chat.room_name) == ("", "")
 
 
 async def test_error_dismissal_and_sidebar_toggle(chat):

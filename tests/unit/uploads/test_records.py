@@ -36,7 +36,6 @@ def post(session, settings, text: str, at: float, links: list[object]):
         author="ana",
         text=text,
         clock=lambda: at,
-        rooms=["sala-1"],
         attachment_urls=links,
         settings=settings,
     )

@@ -1,0 +1,112 @@
+"""A person's list of conversations, each with its latest message."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from chat_app.db import reads
+from chat_app.domain.attention import PREVIEW_LENGTH, preview_of
+from chat_app.domain.rooms import Room
+from chat_app.models import Message, RoomSequence
+from chat_app.rooms.conversations import listing
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One line of a person's list of conversations.
+
+    Attributes:
+        slug: The conversation's slug.
+        name: Its name, as the person sees it.
+        kind: ``room`` or ``direct``.
+        peer: For a direct conversation, the other person's username.
+        pinned: A configured room.
+        private: Only its members see it.
+        at: When its latest message was sent (ms; 0 for none).
+        by: That message's author.
+        text: A short plain preview of it.
+    """
+
+    slug: str
+    name: str
+    kind: str
+    peer: str
+    pinned: bool
+    private: bool
+    at: int
+    by: str
+    text: str
+
+
+def latest_message_line(text: str, file_names: list[str]) -> str:
+    """The preview of a conversation's latest message (its text, or its files).
+
+    Args:
+        text: Its text.
+        file_names: Its attachments' names.
+
+    Returns:
+        A short plain line.
+    """
+    if text.strip():
+        return preview_of(text, PREVIEW_LENGTH)
+    return preview_of(" ".join(f"📎 {name}" for name in file_names), PREVIEW_LENGTH)
+
+
+@reads
+def overview(
+    session: Session, *, username: str, configured: tuple[Room, ...]
+) -> list[Overview]:
+    """A person's conversations with their latest message, for the sidebar.
+
+    Args:
+        session: The database session.
+        username: The user.
+        configured: The configured rooms.
+
+    Returns:
+        The configured rooms first, then the rest (the page orders them).
+    """
+    places = listing(session, username=username, configured=configured)
+    slugs = [place.slug for place in places]
+    latest = {
+        room: (seq, at)
+        for room, seq, at in session.exec(
+            select(
+                RoomSequence.room, RoomSequence.last_seq, RoomSequence.last_at_ms
+            ).where(col(RoomSequence.room).in_(slugs))
+        ).all()
+    }
+    keys = [(room, seq) for room, (seq, _) in latest.items() if seq]
+    last: dict[str, tuple[str, str]] = {}
+    if keys:
+        rows = session.exec(
+            select(Message).where(
+                sa.tuple_(col(Message.room), col(Message.seq)).in_(keys)
+            )
+        ).all()
+        for row in rows:
+            gone = row.deleted_at_ms is not None
+            line = (
+                ""
+                if gone
+                else latest_message_line(
+                    row.text, [str(file.get("name", "")) for file in row.attachments]
+                )
+            )
+            last[row.room] = (row.author, line)
+    return [
+        Overview(
+            slug=place.slug,
+            name=place.name,
+            kind=place.kind,
+            peer=place.peer,
+            pinned=place.pinned,
+            private=place.private,
+            at=latest.get(place.slug, (0, 0))[1],
+            by=last.get(place.slug, ("", ""))[0],
+            text=last.get(place.slug, ("", ""))[1],
+        )
+        for place in places
+    ]
