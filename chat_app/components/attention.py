@@ -11,7 +11,7 @@ from chat_app.components.brand import PRODUCT_NAME
 from chat_app.components.words import t, t_raw
 from chat_app.domain.attention import PREVIEW_LENGTH
 from chat_app.realtime.notices import NoticeState
-from chat_app.realtime.views import RoomViewState
+from chat_app.realtime.views import RoomViewState, latest_numbers
 from chat_app.states.attention import AttentionState
 from chat_app.states.chat import ChatState
 
@@ -45,7 +45,7 @@ def attention_data() -> rx.Component:
             "data-room": ChatState.room_slug,
             "data-room-name": ChatState.room_name,
             "data-product": PRODUCT_NAME,
-            "data-latest": RoomViewState.latest.to_string(),
+            "data-latest": latest_numbers().to_string(),
             "data-last-read": RoomViewState.last_read.to_string(),
             "data-mentioned": RoomViewState.mentioned.to_string(),
             "data-notice": NoticeState.mention.to_string(),

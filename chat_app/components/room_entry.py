@@ -4,7 +4,7 @@ import reflex as rx
 
 from chat_app.components.words import t
 from chat_app.domain.room_addresses import room_path
-from chat_app.states.chat import ROOMS
+from chat_app.states.places import ROOMS
 
 
 def room_entry() -> rx.Component:

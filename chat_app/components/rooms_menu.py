@@ -1,132 +1,212 @@
-"""The menu of rooms."""
-
-import functools
-import operator
+"""The list of conversations: the configured rooms on top, the rest by activity."""
 
 import reflex as rx
 
+from chat_app.components.new_room import new_room_dialog
 from chat_app.components.words import t, tn
-from chat_app.domain.room_addresses import room_path
-from chat_app.domain.rooms import Room
-from chat_app.realtime.views import RoomViewState
-from chat_app.states.chat import ROOMS, ChatState
+from chat_app.realtime.views import (
+    RoomViewState,
+    latest_in,
+    live_of,
+    news_besides,
+    ordered_conversations,
+)
+from chat_app.rooms.overview import Overview
+from chat_app.states.chat import ChatState
 
 
-def unread_in(slug: str) -> rx.vars.NumberVar:
-    """How many of a room's messages this tab's user has not read.
+def read_in(slug: rx.Var[str]) -> rx.vars.NumberVar:
+    """How far this tab's user read a conversation.
 
     Args:
-        slug: The room's slug.
+        slug: The conversation's slug.
+
+    Returns:
+        Its read mark (0 before the first read).
+    """
+    return rx.cond(
+        RoomViewState.last_read.contains(slug), RoomViewState.last_read[slug], 0
+    ).to(int)
+
+
+def unread_in(slug: rx.Var[str]) -> rx.vars.NumberVar:
+    """How many of a conversation's messages this tab's user has not read.
+
+    Args:
+        slug: The conversation's slug.
 
     Returns:
         An integer var.
     """
-    return RoomViewState.latest[slug].to(int) - RoomViewState.last_read[slug].to(int)
+    return latest_in(slug) - read_in(slug)
 
 
-def mentioned_in(slug: str) -> rx.vars.BooleanVar:
-    """Whether a room mentions this tab's user after their read mark.
+def mentioned_in(slug: rx.Var[str]) -> rx.vars.BooleanVar:
+    """Whether a conversation mentions this tab's user after their read mark.
 
     Args:
-        slug: The room's slug.
+        slug: The conversation's slug.
 
     Returns:
         A boolean var.
     """
-    read = RoomViewState.last_read[slug].to(int)
-    return RoomViewState.mentioned[slug].to(int) > read
+    return RoomViewState.mentioned[slug].to(int) > read_in(slug)
 
 
 def news_elsewhere() -> rx.vars.BooleanVar:
-    """Whether a room other than the open one has unread messages or a mention.
+    """Whether a conversation other than the open one has news (unread or "@").
 
     Returns:
         A boolean var (the phone menu button's dot).
     """
-    news = [
-        (ChatState.room_slug != room.slug)
-        & ((unread_in(room.slug) > 0) | mentioned_in(room.slug))
-        for room in ROOMS
-    ]
-    return functools.reduce(operator.or_, news).to(bool)
+    return news_besides(ChatState.room_slug)
 
 
-def room_item(room: Room) -> rx.Component:
-    """One room in the menu: the active one highlighted, others with unread counts.
-
-    A link to the room's address, so Back and Forward move between rooms and
-    a room opens in a new tab like any link.
+def kind_icon(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
+    """What kind of conversation a line is: a person, a private or a public room.
 
     Args:
-        room: The room.
+        row: The line.
 
     Returns:
-        A button with id ``room-<slug>`` and ``data-active``.
+        An icon.
     """
-    active = ChatState.room_slug == room.slug
-    unread = unread_in(room.slug)
-    mentioned = mentioned_in(room.slug)
+    return rx.cond(
+        row.kind == "direct",
+        rx.icon("at-sign", size=16, flex_shrink="0"),
+        rx.cond(
+            row.private,
+            rx.icon("lock", size=16, flex_shrink="0"),
+            rx.icon("hash", size=16, flex_shrink="0"),
+        ),
+    )
+
+
+def latest_line(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
+    """The conversation's latest message: who wrote it and how it starts.
+
+    Args:
+        row: The line.
+
+    Returns:
+        A muted, truncated line (nothing before the first message).
+    """
+    live = live_of(row.slug)
+    arrived = live["n"].to(int) > 0
+    by = rx.cond(arrived, live["by"], row.by).to(str)
+    text = rx.cond(arrived, live["text"], row.text).to(str)
+    return rx.cond(
+        by != "",
+        rx.text(
+            by + ": " + text,
+            size="1",
+            color_scheme="gray",
+            high_contrast=True,
+            truncate=True,
+            class_name="conversation-latest",
+            weight="regular",
+        ),
+    )
+
+
+def conversation_item(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
+    """One conversation in the list: the open one highlighted, others with counts.
+
+    A link to its address, so Back and Forward move between conversations and
+    one opens in a new tab like any link.
+
+    Args:
+        row: The line (``rooms.overview.Overview``).
+
+    Returns:
+        A link with id ``room-<slug>``, ``data-kind`` and ``data-active``.
+    """
+    slug = row.slug.to(str)
+    active = ChatState.room_slug == slug
+    unread = unread_in(slug)
+    mentioned = mentioned_in(slug)
     return rx.button(
         rx.link(
-            rx.icon("hash", size=16),
-            room.name,
+            kind_icon(row),
+            rx.vstack(
+                rx.text(row.name, truncate=True, weight="medium", width="100%"),
+                latest_line(row),
+                spacing="0",
+                min_width="0",
+                flex="1",
+                align="start",
+            ),
             rx.cond(
                 mentioned & ~active,
                 rx.badge(
                     "@",
-                    id=f"mention-{room.slug}",
+                    id="mention-" + slug,
                     aria_label=t("You were mentioned"),
                     title=t("You were mentioned"),
                     color_scheme="amber",
                     radius="full",
                     variant="solid",
-                    margin_left="auto",
                 ),
             ),
             rx.cond(
                 (unread > 0) & ~active,
                 rx.badge(
                     unread,
-                    id=f"unread-{room.slug}",
+                    id="unread-" + slug,
                     aria_label=tn(
                         "{count} unread message", "{count} unread messages", unread
                     ),
                     radius="full",
                     variant="solid",
-                    margin_left=rx.cond(mentioned, "0", "auto"),
                 ),
             ),
-            href=room_path(room.slug),
-            id=f"room-{room.slug}",
+            href="/rooms/" + slug,
+            id="room-" + slug,
             underline="none",
+            width="100%",
+            display="flex",
+            align_items="center",
+            gap="0.5rem",
             custom_attrs={
+                "data-kind": row.kind,
                 "data-active": rx.cond(active, "true", "false"),
                 "aria-current": rx.cond(active, "page", "false"),
             },
         ),
         as_child=True,
         variant=rx.cond(active, "soft", "ghost"),
-        # Step 12 text: room names read at 4.5:1 and more on either background.
+        # Step 12 text: names read at 4.5:1 and more on either background.
         high_contrast=True,
         justify_content="flex-start",
         width="100%",
+        height="auto",
+        min_height="2.25rem",
+        padding_y="0.25rem",
         margin="0",
         size="2",
     )
 
 
 def rooms_menu() -> rx.Component:
-    """The list of rooms; clicking one moves the user there.
+    """The user's conversations; clicking one opens it.
 
     Returns:
         A navigation list with id ``rooms-list``.
     """
     return rx.vstack(
-        rx.text(t("Rooms"), size="1", weight="bold", color_scheme="gray"),
-        *[room_item(room) for room in ROOMS],
+        rx.hstack(
+            rx.text(t("Conversations"), size="1", weight="bold", color_scheme="gray"),
+            rx.spacer(),
+            new_room_dialog(),
+            align="center",
+            width="100%",
+        ),
+        rx.foreach(ordered_conversations(), conversation_item),
         id="rooms-list",
         role="navigation",
-        aria_label=t("Rooms"),
+        aria_label=t("Conversations"),
         spacing="1",
         width="100%",
+        overflow_y="auto",
+        max_height="45vh",
     )

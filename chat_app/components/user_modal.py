@@ -4,6 +4,8 @@ import reflex as rx
 
 from chat_app.components.person import person_avatar
 from chat_app.components.words import t
+from chat_app.states.chat import ChatState
+from chat_app.states.conversations import ConversationsState
 from chat_app.states.dialogs import DialogState
 
 
@@ -42,6 +44,18 @@ def user_modal() -> rx.Component:
                 margin_top="1rem",
             ),
             rx.flex(
+                rx.cond(
+                    DialogState.profile_username != ChatState.username,
+                    rx.button(
+                        rx.icon("message-circle", size=16),
+                        t("Message"),
+                        id="message-user-button",
+                        type="button",
+                        on_click=ConversationsState.open_direct(
+                            DialogState.profile_username
+                        ),
+                    ),
+                ),
                 rx.dialog.close(
                     rx.button(
                         t("Close"),
@@ -51,6 +65,7 @@ def user_modal() -> rx.Component:
                     )
                 ),
                 justify="end",
+                gap="3",
                 margin_top="1rem",
             ),
             id="user-modal",

@@ -12,6 +12,7 @@ from chat_app.components.message_list import message_list
 from chat_app.components.page_frame import page_frame
 from chat_app.components.receipts import read_report_field, seen_by_list
 from chat_app.components.room_entry import room_entry
+from chat_app.components.room_settings import room_settings
 from chat_app.components.rooms_menu import news_elsewhere
 from chat_app.components.sidebar import sidebar
 from chat_app.components.typing_indicator import typing_indicator, typing_line
@@ -19,6 +20,7 @@ from chat_app.components.user_modal import user_modal
 from chat_app.components.words import t, tn
 from chat_app.realtime.views import RoomViewState
 from chat_app.states.chat import ChatState
+from chat_app.states.places import ROOM_SLUGS
 
 SIDEBAR_WIDTH = "17rem"
 
@@ -80,12 +82,32 @@ def room_header() -> rx.Component:
             spacing="0",
             min_width="0",
         ),
+        rx.cond(
+            (ChatState.room_kind == "room")
+            & ~rx.Var.create(ROOM_SLUGS).contains(ChatState.room_slug),
+            room_settings(),
+        ),
         attention_controls(),
         align="center",
         spacing="3",
         padding="0.75rem 1rem",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         width="100%",
+    )
+
+
+def archived_note() -> rx.Component:
+    """In place of the composer in an archived room.
+
+    Returns:
+        A line with id ``archived-note``.
+    """
+    return rx.callout(
+        t("This room is archived: it can only be read."),
+        icon="archive",
+        color_scheme="gray",
+        id="archived-note",
+        margin="0.75rem 1rem",
     )
 
 
@@ -118,7 +140,11 @@ def chat_screen() -> rx.Component:
             rx.box(error_banner(), padding_x="1rem", width="100%"),
             rx.cond(
                 ChatState.room_slug != "",
-                rx.fragment(message_list(), typing_indicator(), composer()),
+                rx.fragment(
+                    message_list(),
+                    typing_indicator(),
+                    rx.cond(ChatState.room_archived, archived_note(), composer()),
+                ),
                 room_entry(),
             ),
             display="flex",

@@ -25,6 +25,7 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.messages import ChatMessage, window_start
 from chat_app.models import Attachment, LoginFailure, Mention, Message, Reaction
 from chat_app.rooms import presence
+from chat_app.rooms.conversations import check_writable
 from chat_app.rooms.mentions import store_mentions
 from chat_app.rooms.messages import action_key, check_rate
 from chat_app.rooms.read_marks import latest_seq
@@ -98,6 +99,7 @@ def _acting(
     # The user's turn (``tab_room``), then the message's: the same order as a
     # reply's, and the rate limit counts one action of the user at a time.
     room = presence.tab_room(session, tab=tab, username=username)
+    check_writable(session, room=room)  # an archived room's messages stay as they are
     row = find_message(session, room=room, number=number)
     # Actions on one message take turns, so each reads what the last one wrote.
     take_turn(session, f"message:{room}:{row.seq}")

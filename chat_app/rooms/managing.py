@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from chat_app.accounts import find_by_username
+from chat_app.db import take_turn
 from chat_app.domain import conversations as rules
 from chat_app.domain.conversations import (
     Conversation,
@@ -18,7 +19,9 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.rooms import Room
 from chat_app.models import Conversation as Stored
 from chat_app.models import Membership
+from chat_app.rooms.actions import count_action
 from chat_app.rooms.conversations import add_member, find, seen_as
+from chat_app.settings import Settings
 
 
 def create_room(
@@ -30,6 +33,7 @@ def create_room(
     private: object,
     configured: tuple[Room, ...],
     now_ms: int,
+    settings: Settings,
 ) -> Conversation:
     """Create a room; its creator owns it and is its first member.
 
@@ -41,12 +45,14 @@ def create_room(
         private: Whether only invited people see it (a boolean).
         configured: The configured rooms (their slugs are taken).
         now_ms: The time now, in milliseconds.
+        settings: The rate limit it counts toward (with messages and actions).
 
     Returns:
         The room, as its owner sees it.
 
     Raises:
-        ChatError: For a bad name or topic, or a name taken.
+        ChatError: For a bad name or topic, or a name taken, or too many
+            actions too fast.
     """
     if not isinstance(private, bool):
         raise ChatError("Say whether the room is private.")
@@ -54,6 +60,8 @@ def create_room(
     about = rules.topic(topic)
     taken = {room.slug for room in configured}
     slug = rules.room_slug(checked, taken=taken)
+    take_turn(session, f"user:{owner}")
+    count_action(session, username=owner, now_ms=now_ms, settings=settings)
     row = Stored(
         slug=slug,
         name=checked,
@@ -73,7 +81,13 @@ def create_room(
 
 
 def open_direct(
-    session: Session, *, user_id: int, username: str, other: object, now_ms: int
+    session: Session,
+    *,
+    user_id: int,
+    username: str,
+    other: object,
+    now_ms: int,
+    settings: Settings,
 ) -> Conversation:
     """The direct conversation of two people, created on first use.
 
@@ -83,12 +97,14 @@ def open_direct(
         username: The verified user.
         other: The other person's username, as the client sent it.
         now_ms: The time now, in milliseconds.
+        settings: The rate limit a new conversation counts toward.
 
     Returns:
         The conversation, as the user sees it.
 
     Raises:
-        ChatError: If no account has that username, or it is the user's own.
+        ChatError: If no account has that username, it is the user's own, or
+            the user started too many things too fast.
     """
     person = find_by_username(session, other) if isinstance(other, str) else None
     if person is None or person.id is None:
@@ -96,6 +112,8 @@ def open_direct(
     slug = rules.direct_slug(user_id, person.id)
     row = session.get(Stored, slug)
     if row is None:
+        take_turn(session, f"user:{username}")
+        count_action(session, username=username, now_ms=now_ms, settings=settings)
         row = Stored(slug=slug, kind=rules.DIRECT, private=True, created_at_ms=now_ms)
         try:
             with session.begin_nested():
@@ -129,6 +147,7 @@ def invite(
     invitee: object,
     configured: tuple[Room, ...],
     now_ms: int,
+    settings: Settings,
 ) -> str:
     """Add someone to a room its owner manages.
 
@@ -139,6 +158,7 @@ def invite(
         invitee: The username typed.
         configured: The configured rooms.
         now_ms: The time now, in milliseconds.
+        settings: The rate limit an invitation counts toward.
 
     Returns:
         The invitee's username, as stored.
@@ -152,6 +172,8 @@ def invite(
     person = find_by_username(session, invitee) if isinstance(invitee, str) else None
     if person is None:
         raise ChatError("No one has that username.")
+    take_turn(session, f"user:{owner}")
+    count_action(session, username=owner, now_ms=now_ms, settings=settings)
     add_member(session, room=row.slug, username=person.username, now_ms=now_ms)
     return person.username
 

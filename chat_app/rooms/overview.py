@@ -9,7 +9,7 @@ from chat_app.db import reads
 from chat_app.domain.attention import PREVIEW_LENGTH, preview_of
 from chat_app.domain.rooms import Room
 from chat_app.models import Message, RoomSequence
-from chat_app.rooms.conversations import listing
+from chat_app.rooms.conversations import listing, public_rooms
 
 
 @dataclass(frozen=True)
@@ -109,4 +109,31 @@ def overview(
             text=last.get(place.slug, ("", ""))[1],
         )
         for place in places
+    ]
+
+
+@reads
+def joinable(session: Session, *, username: str) -> list[Overview]:
+    """Public rooms a person has not joined, for the new-room dialog.
+
+    Args:
+        session: The database session.
+        username: The user.
+
+    Returns:
+        Them, newest first (no latest message: the person is not in them).
+    """
+    return [
+        Overview(
+            slug=room.slug,
+            name=room.name,
+            kind=room.kind,
+            peer="",
+            pinned=False,
+            private=False,
+            at=0,
+            by="",
+            text=room.topic,
+        )
+        for room in public_rooms(session, username=username)
     ]

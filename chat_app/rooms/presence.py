@@ -293,6 +293,29 @@ def leave(session: Session, *, tab: str, now: float) -> Departure | None:
     )
 
 
+def take_out(session: Session, *, room: str, username: str) -> list[str]:
+    """Take all of a user's tabs out of a room they may no longer be in.
+
+    Args:
+        session: The database session.
+        room: The room's slug.
+        username: The user.
+
+    Returns:
+        The sockets of the tabs taken out (to be moved out of its channel).
+    """
+    take_turn(session, f"user:{username}")
+    sids = session.exec(
+        select(Presence.sid).where(Presence.room == room, Presence.username == username)
+    ).all()
+    session.exec(
+        delete(Presence).where(
+            col(Presence.room) == room, col(Presence.username) == username
+        )
+    )
+    return list(sids)
+
+
 @dataclass(frozen=True)
 class TypingChange:
     """Where a tab's typing was recorded, and whether the room may hear of it.
