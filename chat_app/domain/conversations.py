@@ -36,7 +36,9 @@ class ConversationNotFoundError(ChatError):
 class NotAllowedError(ChatError):
     """The person may see the conversation but not do this in it."""
 
-    def __init__(self, message: str | Text = "You are not allowed to do that.") -> None:
+    def __init__(
+        self, message: str | Text = Text("You are not allowed to do that.")
+    ) -> None:
         """Say what was refused.
 
         Args:
