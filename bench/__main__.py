@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 
 from bench.capacity import (
     CAPACITY_ENV,
@@ -781,6 +782,192 @@ async def scenario_memory(chat: ChatServer, members: int) -> dict[str, Any]:
     return result
 
 
+# The conversations scenario (issue 17): many conversations, each person in some.
+CONVERSATIONS = 1000
+CONVERSATIONS_PER_MEMBER = 100
+# Members of created conversations posting in them while the first room is measured.
+POSTERS = 10
+
+
+def seed_conversations(database_url: str, user_ids: Sequence[int]) -> list[str]:
+    """Store private rooms, each person a member of ``CONVERSATIONS_PER_MEMBER``.
+
+    Written straight to the database, as rooms people created would be: the
+    person ``j`` belongs to the rooms ``j + 10 k`` (``k`` below the share), so
+    each room has about ``len(usernames) / 10`` members.
+
+    Args:
+        database_url: The chat's database.
+        user_ids: The people's account ids, in order.
+
+    Returns:
+        The rooms' slugs.
+    """
+    from sqlalchemy import insert
+    from sqlmodel import Session, col, select
+
+    from chat_app.db import make_engine
+    from chat_app.models import Conversation, Membership, User
+
+    slugs = [f"bench-conversa-{index}" for index in range(CONVERSATIONS)]
+    now_ms = int(time.time() * 1000)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        names = dict(
+            session.exec(
+                select(User.id, User.username).where(col(User.id).in_(user_ids))
+            ).all()
+        )
+        usernames = [names[user_id] for user_id in user_ids]
+        session.execute(
+            insert(Conversation),
+            [
+                {
+                    "slug": slug,
+                    "name": f"Conversa {index}",
+                    "topic": "",
+                    "kind": "room",
+                    "private": True,
+                    "owner": usernames[index % len(usernames)],
+                    "created_at_ms": now_ms,
+                }
+                for index, slug in enumerate(slugs)
+            ],
+        )
+        session.execute(
+            insert(Membership),
+            [
+                {
+                    "room": slugs[(j + 10 * k) % CONVERSATIONS],
+                    "username": name,
+                    "joined_at_ms": now_ms,
+                }
+                for j, name in enumerate(usernames)
+                for k in range(CONVERSATIONS_PER_MEMBER)
+            ],
+        )
+        session.commit()
+    engine.dispose()
+    return slugs
+
+
+async def make_accounts(
+    base_url: str, count: int, prefix: str
+) -> list[tuple[int, str]]:
+    """Register and log in accounts; their ids and session tokens.
+
+    Args:
+        base_url: The chat's address.
+        count: How many.
+        prefix: Username prefix.
+
+    Returns:
+        ``(account id, token)`` pairs, in order.
+    """
+    tokens = await make_tokens(base_url, count, prefix)
+    return [
+        (int(jwt.decode(token, options={"verify_signature": False})["sub"]), token)
+        for token in tokens
+    ]
+
+
+async def scenario_conversations(
+    chat: ChatServer, members: int, count: int, interval: float
+) -> dict[str, Any]:
+    """Scenario: 1,000 conversations, each member in 100, everyone connected.
+
+    Every member sits in the first room with their 100 conversations (and
+    their unread counts and previews) in the sidebar. Measured: backend memory
+    per connected member; the first room's fan-out to everyone while
+    ``POSTERS`` members post in created conversations once a second (their
+    other members hear of it on their own channels), against the raw
+    socket.io server's room of the same size; how fast, and in how many bytes,
+    the members of a conversation elsewhere hear of its new message.
+
+    Args:
+        chat: The chat server.
+        members: Connected members (500 in the issue).
+        count: Messages measured.
+        interval: Seconds between them.
+
+    Returns:
+        The figures.
+    """
+    accounts = await make_accounts(chat.url, members + POSTERS, "conv")
+    slugs = seed_conversations(
+        chat.process.extra_env["CHAT_DATABASE_URL"], [uid for uid, _ in accounts]
+    )
+    pid = chat.process.popen.pid  # pyright: ignore[reportOptionalMemberAccess]
+    before = tree_rss_kb(pid)
+    clients = [member(chat.url, token) for _, token in accounts[:members]]
+    await gather_limited([enter(client) for client in clients], limit=25)
+    await settle(clients)
+    after = tree_rss_kb(pid)
+    kb_per_member = round((after - before) / members, 1)
+    print(f"conversations: {kb_per_member} KB per connected member at {members}")
+    # The posters: the last accounts, each in one conversation of its own.
+    posters = []
+    for (_, token), slug in zip(accounts[members:], slugs, strict=False):
+        poster = member(chat.url, token)
+        await enter(poster)
+        await poster.navigate(f"/rooms/{slug}")
+        await poster.wait_for(lambda p=poster, s=slug: p.room_slug() == s, 60)
+        posters.append(poster)
+    busy = True
+
+    async def chatter() -> None:
+        while busy:
+            await asyncio.gather(*(p.send("bench: conversa viva") for p in posters))
+            await asyncio.sleep(1)
+
+    background = asyncio.create_task(chatter())
+    try:
+        room = await fan_out(clients[0], clients[1:], count, interval)
+        # A conversation's members elsewhere (in the first room): when and in
+        # how many bytes they hear of its new message.
+        first = posters[0]
+        elsewhere = [
+            client
+            for index, client in enumerate(clients)
+            if index % 10 == 0 and index // 10 < CONVERSATIONS_PER_MEMBER
+        ]
+        told = await deliveries(
+            elsewhere, NUMBERS.take(count), posting(first), interval
+        )
+        marker = NUMBERS.take(1)[0]
+        # Not the first room's sender, which hears of its readers meanwhile.
+        bytes_elsewhere = await received(elsewhere[1], marker, posting(first, PROBE))
+    finally:
+        busy = False
+        await background
+    await close_all([*clients, *posters])
+    baseline, baseline_url = start_baseline()
+    try:
+        others = await baseline_members(baseline_url, members)
+        base = await fan_out(others[0], others[1:], count, interval)
+        await close_all(others)
+    finally:
+        baseline.stop()
+    result = {
+        "members": members,
+        "conversations": CONVERSATIONS,
+        "per_member": CONVERSATIONS_PER_MEMBER,
+        "posters": POSTERS,
+        "kb_per_member": kb_per_member,
+        "room": {"app": room, "baseline": base},
+        "elsewhere": {**told, "members": len(elsewhere)},
+        "bytes_elsewhere": bytes_elsewhere,
+    }
+    row = {"app": room, "baseline": base}
+    print(
+        f"conversations: first room p99 {room['p99_ms']} ms vs raw {base['p99_ms']} ms"
+        f" (x{p99_ratio(row) or 0:.1f}, passes: {verdict(fanout_pass(row))}); members"
+        f" elsewhere told in p99 {told['p99_ms']} ms, {bytes_elsewhere} bytes each",
+        flush=True,
+    )
+    return result
+
+
 async def scenario_login_storm(chat: ChatServer, members: int, count: int) -> dict:
     """Scenario 4: 20 logins and 20 registrations at once while a room chats.
 
@@ -1199,6 +1386,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             results["payload"] = await scenario_payload(chat, args.payload_history)
         if "memory" in args.scenarios:
             results["memory"] = await scenario_memory(chat, max(args.members))
+        if "conversations" in args.scenarios:
+            results["conversations"] = await scenario_conversations(
+                chat, max(args.members), args.messages, 0.1
+            )
         if "typing" in args.scenarios:
             results["typing_storm"] = await scenario_typing_storm(
                 chat, min(100, max(args.members)), args.messages
@@ -1249,7 +1440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--scenarios",
         default="capacity,fanout,payload,memory,typing,login,upload,workers",
         help="comma-separated: capacity,fanout,payload,memory,typing,login,upload,"
-        "workers",
+        "workers,conversations",
     )
     parser.add_argument("--capacity-steps", default="250,500,750,1000,1500")
     parser.add_argument("--capacity-worker-steps", default="500,1000,1500,2000")
