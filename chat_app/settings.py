@@ -97,8 +97,10 @@ class Settings(BaseSettings):
         typing_coalesce_seconds: A room hears who is typing at most this often.
         shed_typing_lag_seconds: When the event loop runs this far behind, the
             server stops reporting typing (messages come first).
-        unread_interval_seconds: Tabs hear the other rooms' latest message
-            numbers (their unread counts) at most this often, however busy.
+        unread_interval_seconds: Tabs hear their other conversations' latest
+            messages (unread counts, previews) at most this often, however busy.
+        presence_dot_seconds: Tabs hear whether the other people of their
+            direct conversations are here at most this often.
         read_report_limit: Reports of how far it read one tab may make...
         read_report_window: ...within this many seconds (a page reports once
             a second; a flood is refused before anything is kept).
@@ -203,6 +205,7 @@ class Settings(BaseSettings):
     typing_coalesce_seconds: float = Field(default=1.0, ge=0)
     shed_typing_lag_seconds: float = Field(default=0.1, gt=0)
     unread_interval_seconds: float = Field(default=1.0, gt=0)
+    presence_dot_seconds: float = Field(default=5.0, gt=0)
     read_report_limit: int = Field(default=4, ge=2)
     read_report_window: float = Field(default=2, gt=0)
     read_flush_seconds: float = Field(default=1.0, gt=0)

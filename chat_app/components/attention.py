@@ -11,7 +11,8 @@ from chat_app.components.brand import PRODUCT_NAME
 from chat_app.components.words import t, t_raw
 from chat_app.domain.attention import PREVIEW_LENGTH
 from chat_app.realtime.notices import NoticeState
-from chat_app.realtime.views import RoomViewState, latest_numbers
+from chat_app.realtime.view_vars import latest_numbers
+from chat_app.realtime.views import RoomViewState
 from chat_app.states.attention import AttentionState
 from chat_app.states.chat import ChatState
 

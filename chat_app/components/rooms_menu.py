@@ -4,13 +4,14 @@ import reflex as rx
 
 from chat_app.components.new_room import new_room_dialog
 from chat_app.components.words import t, tn
-from chat_app.realtime.views import (
-    RoomViewState,
+from chat_app.realtime.view_vars import (
     latest_in,
     live_of,
     news_besides,
+    online_of,
     ordered_conversations,
 )
+from chat_app.realtime.views import RoomViewState
 from chat_app.rooms.overview import Overview
 from chat_app.states.chat import ChatState
 
@@ -62,18 +63,38 @@ def news_elsewhere() -> rx.vars.BooleanVar:
     return news_besides(ChatState.room_slug)
 
 
+def presence_dot(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
+    """A person's picture-less mark: a dot, green while they are here.
+
+    Args:
+        row: A direct conversation's line.
+
+    Returns:
+        The dot, with ``data-online`` and a name for screen readers.
+    """
+    here = online_of(row.peer.to(str), row.online.to(bool))
+    return rx.box(
+        class_name="presence-dot",
+        id="presence-" + row.peer.to(str),
+        role="img",
+        aria_label=rx.cond(here, t("Online"), t("Offline")),
+        custom_attrs={"data-online": rx.cond(here, "true", "false")},
+        flex_shrink="0",
+    )
+
+
 def kind_icon(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
-    """What kind of conversation a line is: a person, a private or a public room.
+    """What kind of conversation a line is: a person (here or not), or a room.
 
     Args:
         row: The line.
 
     Returns:
-        An icon.
+        An icon, or the person's presence dot.
     """
     return rx.cond(
         row.kind == "direct",
-        rx.icon("at-sign", size=16, flex_shrink="0"),
+        presence_dot(row),
         rx.cond(
             row.private,
             rx.icon("lock", size=16, flex_shrink="0"),

@@ -33,12 +33,13 @@ class ConversationNotFoundError(ChatError):
         super().__init__("That conversation was not found.")
 
 
+NOT_ALLOWED = Text("You are not allowed to do that.")
+
+
 class NotAllowedError(ChatError):
     """The person may see the conversation but not do this in it."""
 
-    def __init__(
-        self, message: str | Text = Text("You are not allowed to do that.")
-    ) -> None:
+    def __init__(self, message: str | Text = NOT_ALLOWED) -> None:
         """Say what was refused.
 
         Args:

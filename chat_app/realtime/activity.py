@@ -8,12 +8,18 @@ only for conversations they belong to, never a channel per room per tab.
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 from chat_app import db, logs
 from chat_app.realtime import hub, sockets
-from chat_app.realtime.views import live_delta, live_versions, older_pages
-from chat_app.rooms.conversations import members_by_room
+from chat_app.realtime.views import (
+    live_delta,
+    live_versions,
+    older_pages,
+    online_delta,
+)
+from chat_app.rooms.conversations import members_by_room, peers_online
 from chat_app.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -37,10 +43,10 @@ async def pass_on_activity() -> None:
             for sid in older_pages.keys() - sockets.local_rooms().keys():
                 older_pages.pop(sid, None)
         changed = hub.take_activity()
-        if not changed:
-            continue
         try:
-            await _tell_activity(changed)
+            if changed:
+                await _tell_activity(changed)
+            await _tell_presence()
         except Exception:  # keep counting after anything, with its traceback
             logger.warning("Unread counts were not passed on.", exc_info=True)
 
@@ -70,3 +76,34 @@ async def _tell_activity(changed: dict[str, dict[str, Any]]) -> None:
             live_delta(activity),
             versions=live_versions(activity),
         )
+
+
+# Per process: what each user's tabs here were last told of their direct
+# conversations' other people (here or not), and when it was last looked at.
+_told_online: dict[str, dict[str, bool]] = {}
+_presence_at = 0.0
+
+
+async def _tell_presence() -> None:
+    """Tell the tabs here whether their direct conversations' others are here.
+
+    At most every ``presence_dot_seconds``: one query for every user with a
+    tab on this process, then an update only to those for whom it changed.
+    """
+    global _presence_at
+    now = time.monotonic()
+    if now - _presence_at < get_settings().presence_dot_seconds:
+        return
+    _presence_at = now
+    here = sockets.local_users()
+    for gone in _told_online.keys() - here:
+        _told_online.pop(gone, None)
+    if not here:
+        return
+    found = await db.run(peers_online, usernames=sorted(here))
+    for username, peers in found.items():
+        told = _told_online.setdefault(username, {})
+        changed = {peer: on for peer, on in peers.items() if told.get(peer) != on}
+        if changed:
+            told.update(changed)
+            await hub.emit_here(sockets.user_channel(username), online_delta(changed))

@@ -9,7 +9,9 @@ whether they belong to it and, for a direct one, the other person's name.
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from chat_app.db import reads
@@ -20,7 +22,7 @@ from chat_app.domain.conversations import (
 )
 from chat_app.domain.rooms import Room
 from chat_app.models import Conversation as Stored
-from chat_app.models import Membership, ReadMark, RoomSequence, User
+from chat_app.models import Membership, Presence, ReadMark, RoomSequence, User
 
 
 def seen_as(
@@ -345,4 +347,50 @@ def members_by_room(session: Session, *, rooms: list[str]) -> dict[str, list[str
         )
     ):
         found.setdefault(room, []).append(username)
+    return found
+
+
+@reads
+def peers_online(
+    session: Session, *, usernames: list[str]
+) -> dict[str, dict[str, bool]]:
+    """For each person, whether each of their direct conversations' others is here.
+
+    Args:
+        session: The database session.
+        usernames: The people (those with a tab on this process).
+
+    Returns:
+        Username to the other person of each of their direct conversations, to
+        whether that person has a tab open in the chat.
+    """
+    mine = aliased(Membership)
+    theirs = aliased(Membership)
+    pairs = session.exec(
+        select(mine.username, theirs.username)
+        .join(Stored, col(Stored.slug) == col(mine.room))
+        .join(
+            theirs,
+            and_(
+                col(theirs.room) == col(mine.room),
+                col(theirs.username) != col(mine.username),
+            ),
+        )
+        .where(Stored.kind == rules.DIRECT, col(mine.username).in_(usernames))
+    ).all()
+    peers = sorted({peer for _, peer in pairs})
+    here = (
+        set(
+            session.exec(
+                select(Presence.username)
+                .where(col(Presence.username).in_(peers))
+                .distinct()
+            ).all()
+        )
+        if peers
+        else set()
+    )
+    found: dict[str, dict[str, bool]] = {}
+    for username, peer in pairs:
+        found.setdefault(username, {})[peer] = peer in here
     return found

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from chat_app.db import reads
 from chat_app.domain.attention import PREVIEW_LENGTH, preview_of
 from chat_app.domain.rooms import Room
-from chat_app.models import Message, RoomSequence
+from chat_app.models import Message, Presence, RoomSequence
 from chat_app.rooms.conversations import listing, public_rooms
 
 
@@ -26,6 +26,8 @@ class Overview:
         at: When its latest message was sent (ms; 0 for none).
         by: That message's author.
         text: A short plain preview of it.
+        online: For a direct conversation, whether the other person has a tab
+            open in the chat.
     """
 
     slug: str
@@ -37,6 +39,7 @@ class Overview:
     at: int
     by: str
     text: str
+    online: bool = False
 
 
 def latest_message_line(text: str, file_names: list[str]) -> str:
@@ -96,6 +99,16 @@ def overview(
                 )
             )
             last[row.room] = (row.author, line)
+    peers = [place.peer for place in places if place.peer]
+    here = (
+        set(
+            session.exec(
+                select(Presence.username).where(col(Presence.username).in_(peers))
+            ).all()
+        )
+        if peers
+        else set()
+    )
     return [
         Overview(
             slug=place.slug,
@@ -107,6 +120,7 @@ def overview(
             at=latest.get(place.slug, (0, 0))[1],
             by=last.get(place.slug, ("", ""))[0],
             text=last.get(place.slug, ("", ""))[1],
+            online=place.peer in here,
         )
         for place in places
     ]

@@ -43,6 +43,9 @@ def test_two_people_talk_directly_and_a_third_sees_nothing_of_it(people):
     slug = start_direct(ana, bia)
     entry = ana.page.locator(f"#room-{slug}")
     expect(entry).to_have_attribute("data-kind", "direct")
+    # Bia is here: her dot says so, and stops saying it once she is gone.
+    dot = ana.page.locator(f"#presence-{bia.name}")
+    expect(dot).to_have_attribute("data-online", "true")
     ana.send("Só entre nós: o prêmio é amanhã")
     # Bia's list gets the conversation, its preview and an unread count.
     in_bia = bia.page.locator(f"#room-{slug}")
@@ -57,6 +60,8 @@ def test_two_people_talk_directly_and_a_third_sees_nothing_of_it(people):
     # Caio: not in his list, and its address is no room for him.
     expect(caio.page.locator(f"#room-{slug}")).to_have_count(0)
     expect(caio.page.get_by_text("o prêmio é amanhã")).to_have_count(0)
+    bia.page.context.close()
+    expect(dot).to_have_attribute("data-online", "false", timeout=40_000)
     caio.page.goto(caio.url(f"/rooms/{slug}"))
     expect(caio.page.locator("#error-message")).to_be_visible()
     expect(caio.page.locator("#room-title")).to_have_text("Sala 1")

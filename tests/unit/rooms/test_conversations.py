@@ -5,7 +5,7 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.rooms import Room
 from chat_app.models import ReadMark
 from chat_app.rooms import conversations, managing, mentions, overview
-from tests.unit.rooms.steps import NOW, post, unlimited
+from tests.unit.rooms.steps import NOW, enter, post, unlimited
 from tests.unit.rooms.test_people import register
 
 CONFIGURED = (Room(name="Sala 1", slug="sala-1"),)
@@ -213,3 +213,32 @@ def test_the_overview_gives_each_conversation_its_latest_message(session, settin
         ("cafe", False, "ana", "bom dia"),
     ]
     assert lines[1].at == NOW_MS + 5
+
+
+def test_each_person_hears_whether_their_direct_conversations_others_are_here(
+    session, settings
+):
+    ana = register(session, "ana")
+    register(session, "bia")
+    register(session, "caio")
+    managing.open_direct(
+        session,
+        user_id=ana,
+        username="ana",
+        other="bia",
+        now_ms=NOW_MS,
+        settings=unlimited(settings),
+    )
+    session.commit()
+    assert conversations.peers_online(session, usernames=["ana", "caio"]) == {
+        "ana": {"bia": False}
+    }
+    enter(session, "t1", "bia")
+    assert conversations.peers_online(session, usernames=["ana", "bia"]) == {
+        "ana": {"bia": True},
+        "bia": {"ana": False},
+    }
+    lines = overview.overview(session, username="ana", configured=CONFIGURED)
+    assert [(line.kind, line.peer, line.online) for line in lines][1:] == [
+        ("direct", "bia", True)
+    ]
