@@ -459,6 +459,29 @@ async def test_a_removed_member_hears_nothing_more_even_ignoring_the_recheck(
     await member.wait_for(lambda: "no longer a member" in member.error())
 
 
+async def test_leaving_a_private_room_takes_ones_tabs_out_of_it(connect, account):
+    """Leaving is no way to keep reading a private room (a redirect ignored)."""
+    ana, bia = account("ana"), account("bia")
+    owner, member = await connect(ana), await connect(bia)
+    slug, _ = await new_room(owner)
+    await invite(owner, bia.username)
+    await member.enter_room(slug)
+    await member.wait_for(lambda: member.room_slug() == slug)
+    member.follows_redirects = False
+    await manage(member, "leave_membership")
+    await owner.wait_for(lambda: (bia.username,) not in stored(slug)[1])
+    secret = unique("secret")
+    await said(owner, text=secret)
+    await member.send("still reading?")
+    await refused(member, IN_NO_ROOM)
+    await said(owner)
+    await settled(member)
+    assert leaks(member, secret) == []
+    assert (bia.username,) not in stored(slug)[6]
+    assert all(author != bia.username for _, author, _ in stored(slug)[2])
+    await member.close()
+
+
 async def test_a_private_rooms_news_reach_its_members_elsewhere_and_no_one_else(
     connect, account
 ):
