@@ -193,6 +193,9 @@ class ChatClient(Receiver):
         self._navigating: set[asyncio.Task] = set()
         # Names of the events the server asked this tab to run (it runs none).
         self.asked: list[str] = []
+        # Whether it follows the server's redirects to rooms, as a browser
+        # does; a hostile client may ignore them (then they are only kept).
+        self.follows_redirects = True
         self.sio.on("event", self._on_event, namespace="/_event")
 
     async def _on_event(self, data: Any) -> None:
@@ -207,7 +210,7 @@ class ChatClient(Receiver):
             self.asked.append(event.get("name", ""))
             if event.get("name") == "_redirect":
                 path = event["payload"].get("path", "")
-                if path.startswith("/rooms/"):
+                if path.startswith("/rooms/") and self.follows_redirects:
                     self.visited.append(path)
                     task = asyncio.get_running_loop().create_task(self.navigate(path))
                     self._navigating.add(task)

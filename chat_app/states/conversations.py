@@ -26,7 +26,7 @@ from chat_app.rooms import conversations, managing, presence
 from chat_app.rooms.overview import Overview, joinable, overview
 from chat_app.settings import get_settings
 from chat_app.states import places
-from chat_app.states.chat import ChatState
+from chat_app.states.chat import OPEN_CHAT_EVENT, ChatState
 from chat_app.states.dialogs import DialogState
 from chat_app.states.guard import chat_event
 from chat_app.states.locale import in_language
@@ -222,11 +222,19 @@ class ConversationsState(rx.State):
 
     @chat_event
     async def leave_membership(self):
-        """Stop belonging to the room the tab is in, and go to the first room."""
+        """Stop belonging to the room the tab is in, and go to the first room.
+
+        The user's tabs leave it at once, as a removed member's do: a page
+        that ignores the redirect keeps no seat in a private room it may no
+        longer read or write in.
+        """
         chat, room = await self._room()
         await db.run(
             managing.leave, slug=room, username=chat.username, configured=ROOMS
         )
+        sids = await db.run(presence.take_out, room=room, username=chat.username)
+        await hub.reseat(sids, room=None, events=[OPEN_CHAT_EVENT])
+        announce_members(room)
         self.settings_open = False
         await tell_users([chat.username])
         return rx.redirect(room_path(ROOM_SLUGS[0]))

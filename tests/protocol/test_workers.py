@@ -1,7 +1,8 @@
 """Two backend workers sharing Redis: what one decides reaches the other's sockets.
 
-Moving a user's other tabs, evicting the tabs of a session that ended, and the
-order of room deliveries, each with the people involved on different workers.
+Moving a user's other tabs, evicting the tabs of a session that ended, the
+order of room deliveries, and a private room's news and removals, each with
+the people involved on different workers.
 """
 
 import asyncio
@@ -18,6 +19,14 @@ from harness.servers import (
     migrate,
     start_chat,
     start_redis,
+)
+from tests.protocol.test_conversations import (
+    CONVERSATIONS,
+    invite,
+    leaks,
+    live,
+    manage,
+    new_room,
 )
 from tests.protocol.test_room_events import has_text, unique
 from tests.support.accounts import Account, create_account
@@ -191,3 +200,34 @@ async def test_a_change_reaches_tabs_on_the_other_worker_ring_and_older_pages(
             for m in reader.history()
         )
     )
+
+
+async def test_a_private_rooms_news_and_removal_reach_the_other_worker_only_so(
+    workers, tab
+):
+    ana, bia, carol = (account(workers, name) for name in ("ana", "bia", "carol"))
+    owner = await tab(ana, 0)
+    member, witness = await tab(bia, 1), await tab(carol, 1)
+    outsider = await tab(account(workers, "eve"), 1)  # in Sala 1, like the member
+    slug, _ = await new_room(owner)
+    await invite(owner, bia.username)
+    await invite(owner, carol.username)
+    secret = unique("secret-")
+    await owner.send(secret)
+    await member.wait_for(lambda: member.carried(live(slug)), 15)
+    await witness.enter_room(slug)
+    await member.enter_room(slug)
+    await member.wait_for(lambda: member.room_slug() == slug, 15)
+    await witness.wait_for(lambda: witness.room_slug() == slug, 15)
+    # Removed by the owner on worker 0; the tab on worker 1 never rechecks.
+    await manage(owner, "remove_member", username=bia.username)
+    await member.wait_for(lambda: f"{CONVERSATIONS}.recheck" in member.asked, 15)
+    start = len(member.raw)
+    after = unique("after-removal-")
+    await owner.send(after)
+    await witness.wait_for(lambda: has_text(witness, after), 15)
+    probe = unique("probe-")
+    await outsider.send(probe)
+    await outsider.wait_for(lambda: has_text(outsider, probe), 15)
+    assert leaks(member, after, live(slug), since=start) == []
+    assert leaks(outsider, secret, after, live(slug)) == []
