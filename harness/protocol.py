@@ -462,6 +462,22 @@ class ChatClient(Receiver):
         values = self.state.get(state_name, {})
         return values.get(name + FIELD_MARKER, values.get(name))
 
+    def latest_in(self, room: str) -> int:
+        """A conversation's latest message number, as the page works it out.
+
+        The higher of what the tab was shown on arriving (``latest``) and the
+        conversation's latest message told since (its ``live:<slug>`` key).
+
+        Args:
+            room: The conversation's slug.
+
+        Returns:
+            The number (0 if never told).
+        """
+        shown = (self.var(ROOM, "latest") or {}).get(room, 0)
+        live = self.var(ROOM, f"live:{room}") or {}
+        return max(shown, live.get("n", 0))
+
     def carried(self, text: str) -> bool:
         """Whether any frame this socket received contained some text.
 

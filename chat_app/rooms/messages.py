@@ -370,6 +370,7 @@ def view(
         last_read=marks,
         avatars=people.avatars,
         mentioned=mention_marks(session, username=username),
-        seen=seen_marks(session, username=username, rooms=rooms),
+        # The page shows the ✓✓ of its own room only.
+        seen=seen_marks(session, username=username, rooms=[room]),
         read=read,
     )

@@ -15,7 +15,6 @@ from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.receipts import PendingReport, SeenBy, seen_by
 from chat_app.models import Message, Presence, ReadMark, ReadSpan
-from chat_app.rooms.conversations import slugs_of
 from chat_app.rooms.read_marks import Advance, Read, latest_by_room, mark_reads
 from chat_app.rooms.reading import find_message
 
@@ -67,9 +66,7 @@ def record_reads(
         What changed.
     """
     if not reports:
-        seen = authors_told(
-            session, advances=read_elsewhere, configured=configured, also=also_tell
-        )
+        seen = authors_told(session, advances=read_elsewhere, also=also_tell)
         return Recorded(last_read={}, skip={}, seen=seen)
     readers = sorted({report.username for report in reports.values()})
     for username in readers:  # in one order everywhere: nobody waits in a cycle
@@ -108,7 +105,6 @@ def record_reads(
         seen=authors_told(
             session,
             advances=[*read_elsewhere, *advances],
-            configured=configured,
             also=also_tell,
         ),
         refused=len(reports) - len(where),
@@ -145,18 +141,18 @@ def authors_told(
     session: Session,
     *,
     advances: Iterable[Advance],
-    configured: Sequence[str],
     also: Iterable[str] = (),
 ) -> dict[str, dict[str, int]]:
     """The authors of messages newly read by someone else, with their "seen" marks.
 
     Every such author is told, even when their highest seen message stays
-    the same: the list of who saw it grew.
+    the same: the list of who saw it grew. Their marks cover the rooms where
+    they were read and the room their tabs are in (a user is in one room at a
+    time, and a page shows the mark of its own room only).
 
     Args:
         session: The database session.
         advances: The stretches newly read.
-        configured: The configured rooms' slugs.
         also: Authors to tell in any case.
 
     Returns:
@@ -167,7 +163,7 @@ def authors_told(
     by_room: dict[str, list[Advance]] = {}
     for advance in advances:
         by_room.setdefault(advance.room, []).append(advance)
-    authors = set(also)
+    rooms_of: dict[str, set[str]] = {author: set() for author in also}
     for room, read in by_room.items():
         readers = {advance.username for advance in read}
         found = session.exec(
@@ -182,14 +178,25 @@ def authors_told(
             .distinct()
         ).all()
         # An author whose messages only they read themselves is not told.
-        authors.update(author for author in found if readers - {author})
+        for author in found:
+            if readers - {author}:
+                rooms_of.setdefault(author, set()).add(room)
+    if not rooms_of:
+        return {}
+    where = dict(
+        session.exec(
+            select(Presence.username, Presence.room).where(
+                col(Presence.username).in_(sorted(rooms_of))
+            )
+        ).all()
+    )
     return {
         author: seen_marks(
             session,
             username=author,
-            rooms=slugs_of(session, username=author, configured=configured),
+            rooms=sorted(rooms | ({where[author]} if author in where else set())),
         )
-        for author in sorted(authors)
+        for author, rooms in sorted(rooms_of.items())
     }
 
 

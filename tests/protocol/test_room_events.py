@@ -145,7 +145,7 @@ async def test_bad_input_gets_a_clear_error_and_changes_nothing(connect, account
     await tab.wait_for(lambda: "at most 4000" in tab.error())
     assert tab.var(CHAT, "draft") == "x" * 4001
     await tab.enter_room("no-such-room")
-    await tab.wait_for(lambda: "does not exist" in tab.error())
+    await tab.wait_for(lambda: "was not found" in tab.error())
     assert tab.room_slug() == "sala-1"
     await tab.emit(f"{CHAT}.enter_room", {"slug": ["sala-2"]})
     await tab.emit(f"{DIALOG}.show_profile", {"username": "not-here"})
