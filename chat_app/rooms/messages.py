@@ -26,6 +26,7 @@ from chat_app.domain.messages import (
 from chat_app.models import LoginFailure, Message, RoomSequence
 from chat_app.rooms import presence
 from chat_app.rooms.mentions import mention_marks, store_mentions
+from chat_app.rooms.moderation import writing_allowed
 from chat_app.rooms.read_marks import (
     Advance,
     latest_by_room,
@@ -185,12 +186,14 @@ def post(
     Raises:
         RateLimitedError: If the author already sent as many messages as the
             rate limit allows within its window.
+        MutedError: If an administrator muted the author (nothing is stored).
         ChatError: If an attachment is not one of the author's uploads.
         MessageNotFoundError: If the quoted message is not in the room (or was
             deleted).
     """
     take_turn(session, f"user:{author}")  # the rate limit counts one at a time
     now_ms = int(clock() * 1000)
+    writing_allowed(session, username=author, now_ms=now_ms)
     attachments = owned_attachments(
         session,
         attachment_urls,
