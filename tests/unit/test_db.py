@@ -92,6 +92,27 @@ def test_the_attention_migration_goes_down_and_up_again(settings):
     engine.dispose()
 
 
+def test_the_moderation_migration_goes_down_and_up_again(settings):
+    """0014 (bans, mutes, removals by moderation, the log) reverts cleanly."""
+    downgrade_to(settings.database_url, "0013")
+    engine = make_engine(settings.database_url)
+    assert "moderation_actions" not in inspect(engine).get_table_names()
+    users = {c["name"] for c in inspect(engine).get_columns("users")}
+    assert not {"banned_at_ms", "muted_until_ms"} & users
+    assert "removed_by" not in {
+        c["name"] for c in inspect(engine).get_columns("messages")
+    }
+    engine.dispose()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    assert "moderation_actions" in inspect(engine).get_table_names()
+    assert {"banned_at_ms", "muted_until_ms"} <= {
+        c["name"] for c in inspect(engine).get_columns("users")
+    }
+    assert "removed_by" in {c["name"] for c in inspect(engine).get_columns("messages")}
+    engine.dispose()
+
+
 def test_sqlite_commits_reach_the_disk_before_they_are_acknowledged(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/durable.db")
     with engine.connect() as connection:
