@@ -145,10 +145,15 @@ def test_a_banned_account_is_refused_its_sessions_and_its_login(
         log_in(session, settings, "joao", "segredo123", now=NOW + 1)
     # The fast path: a ban is known here at the next refresh, then it asks the
     # database (which refuses).
-    known = dict(token=signed_in.token, user_id=caller.user_id, settings=settings)
-    assert sessions.verify_known(**known, now=NOW) is not None
+
+    def known(now):
+        return sessions.verify_known(
+            signed_in.token, user_id=caller.user_id, settings=settings, now=now
+        )
+
+    assert known(NOW) is not None
     known_revocations.replace_banned(sessions.banned_ids(session))
-    assert sessions.verify_known(**known, now=NOW) is None
+    assert known(NOW) is None
     # A ban made by this process is known at once.
     elsewhere = sessions.Revocations()
     elsewhere.ban(caller.user_id)
@@ -157,5 +162,5 @@ def test_a_banned_account_is_refused_its_sessions_and_its_login(
     session.add(user)
     session.commit()
     known_revocations.replace_banned(sessions.banned_ids(session))
-    assert sessions.verify_known(**known, now=NOW) is not None
+    assert known(NOW) is not None
     assert log_in(session, settings, "joao", "segredo123", now=NOW + 2).token
