@@ -17,7 +17,7 @@ def admin_controls() -> rx.Component:
     """
     return rx.flex(
         rx.vstack(
-            rx.el.label(t("Find people"), html_for="admin-search", size="2"),
+            rx.el.label(t("Find people"), html_for="admin-search"),
             rx.input(
                 id="admin-search",
                 placeholder=t("Start of a username or name"),
