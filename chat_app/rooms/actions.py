@@ -189,6 +189,7 @@ def edit(
 
     Raises:
         MessageNotFoundError: If the room has no such message (or it was deleted).
+        MutedError: If an administrator muted the user (nothing changes).
         ChatError: If the user did not write it, it is too old to edit, or it
             would be left empty.
     """
@@ -342,6 +343,7 @@ def react(
 
     Raises:
         MessageNotFoundError: If the room has no such message (or it was deleted).
+        MutedError: If an administrator muted the user (nothing changes).
         ChatError: If it is not one emoji, or the message has as many kinds of
             reaction as allowed.
     """
