@@ -36,7 +36,7 @@ from chat_app.domain.validation import (
 )
 from chat_app.models import User
 from chat_app.security import AuthError, dummy_hash, hash_password, verify_password
-from chat_app.sessions import issue_token
+from chat_app.sessions import BANNED, issue_token
 from chat_app.settings import Settings
 
 BAD_CREDENTIALS = N_("Wrong username, email or password.")
@@ -386,6 +386,9 @@ def log_in(
     if user is None or not matches:
         _log_refused_login("Login failed.", user, client)
         raise AuthError(BAD_CREDENTIALS)
+    if user.banned_at_ms is not None:  # told only to whoever knows the password
+        _log_refused_login("Login of a banned account refused.", user, client)
+        raise AuthError(BANNED)
     known_until = now + settings.login_known_address_seconds
     commit_alone(
         session, attempts.forgive_login, keys, counted.ids, known_until=known_until

@@ -4,11 +4,13 @@ import reflex as rx
 
 from chat_app import i18n, logs, upkeep
 from chat_app.api.routes import create_api
+from chat_app.pages.admin import admin_page
 from chat_app.pages.auth import login_page, register_page
 from chat_app.pages.chat import chat_page
 from chat_app.realtime import activity, hub, pressure, receipts
 from chat_app.realtime.events import ConnectionIds, log_backend_exception
 from chat_app.settings import get_settings
+from chat_app.states.admin import AdminState
 from chat_app.states.auth import AuthState
 from chat_app.states.chat import OPEN_CHAT_EVENT
 from chat_app.states.locale import LocaleState
@@ -54,6 +56,13 @@ for route in ("/", "/rooms/[room]", "/rooms/[room]/[number]"):
         title="Prosa",
         on_load=[LocaleState.settle, AddressState.open_address],
     )
+# Administrators only: the page checks on load, and every handler again.
+app.add_page(
+    admin_page,
+    route="/admin",
+    title="Prosa",
+    on_load=[LocaleState.settle, AdminState.load],
+)
 app.add_page(
     login_page,
     route="/login",

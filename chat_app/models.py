@@ -54,6 +54,10 @@ class User(SQLModel, table=True):
     notify: str = Field(default="all", max_length=8)
     notify_preview: bool = True
     sound: bool = True
+    # When an administrator banned the person (no login, no event); None if not.
+    banned_at_ms: int | None = Field(default=None, sa_type=BigInteger)
+    # Until when the person may not write, edit or react; None if never muted.
+    muted_until_ms: int | None = Field(default=None, sa_type=BigInteger)
 
     def public(self) -> dict[str, object]:
         """The profile other people and the API may see.
@@ -120,6 +124,8 @@ class Message(SQLModel, table=True):
     edited_at_ms: int | None = Field(default=None, sa_type=BigInteger)
     # When its author deleted it (its text and files are gone); None if not.
     deleted_at_ms: int | None = Field(default=None, sa_type=BigInteger)
+    # The administrator who removed it, when it was not its author; None if not.
+    removed_by: str | None = Field(default=None, max_length=32)
 
 
 class Reaction(SQLModel, table=True):
@@ -148,6 +154,25 @@ class Mention(SQLModel, table=True):
     room: str = Field(primary_key=True, max_length=64)
     seq: int = Field(primary_key=True)
     username: str = Field(primary_key=True, max_length=32)
+
+
+class ModerationAction(SQLModel, table=True):
+    """What an administrator did, to whom, when and why (the moderation log)."""
+
+    __tablename__ = "moderation_actions"  # pyright: ignore[reportAssignmentType]
+
+    id: int | None = Field(default=None, primary_key=True)
+    at_ms: int = Field(sa_type=BigInteger, index=True)
+    admin: str = Field(max_length=32)
+    # ``domain.moderation.ACTIONS``: delete, ban, unban, mute, unmute.
+    action: str = Field(max_length=8)
+    target: str = Field(max_length=32, index=True)
+    # The room and number of a removed message; None for other actions.
+    room: str | None = Field(default=None, max_length=64)
+    seq: int | None = None
+    reason: str = Field(default="", max_length=300)
+    # When a mute ends; None for other actions.
+    until_ms: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class Presence(SQLModel, table=True):

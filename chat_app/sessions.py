@@ -13,12 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from chat_app.db import reads
+from chat_app.domain.text import N_
 from chat_app.models import Presence, RevokedToken, User
 from chat_app.rooms.presence import presence_of
 from chat_app.security import AuthError, TokenClaims, create_token, decode_token
 from chat_app.settings import Settings
 
 logger = logging.getLogger(__name__)
+# What a banned person reads at login and when their tabs are cut off.
+BANNED = N_("This account was banned by an administrator.")
 
 
 def issue_token(
@@ -60,7 +63,7 @@ def verify_session(
 
     Raises:
         AuthError: If the token is invalid, expired or revoked, or its account is
-            gone.
+            gone or banned.
     """
     claims = decode_token(token, secret=settings.signing_secret(), now=now)
     if session.get(RevokedToken, claims.token_id) is not None:
@@ -68,6 +71,8 @@ def verify_session(
     user = session.get(User, claims.user_id)
     if user is None:
         raise AuthError("This account no longer exists.")
+    if user.banned_at_ms is not None:
+        raise AuthError(BANNED)
     return user, claims
 
 
@@ -77,7 +82,8 @@ class Revocations:
     Refreshed from the database every presence tick (``upkeep``) and told at
     once of a logout made here; a logout on another process is known here
     within one tick, when its tabs are evicted anyway. A logout made here stays
-    known whatever a refresh read before its commit says.
+    known whatever a refresh read before its commit says. The banned accounts
+    are known the same way: every session of theirs counts as revoked.
     """
 
     def __init__(self) -> None:
@@ -85,10 +91,40 @@ class Revocations:
         self._lock = threading.Lock()
         self._ids: frozenset[str] = frozenset()
         self._made_here: dict[str, int] = {}  # id: when the session expires
+        self._banned: frozenset[int] = frozenset()
 
     def __contains__(self, token_id: object) -> bool:
         """Whether a session is known to be revoked."""
         return token_id in self._ids
+
+    def banned(self, user_id: int) -> bool:
+        """Whether an account is known to be banned.
+
+        Args:
+            user_id: The account's id.
+
+        Returns:
+            True when the last refresh (or a ban made here since) listed it.
+        """
+        return user_id in self._banned
+
+    def ban(self, user_id: int) -> None:
+        """Know at once of a ban made by this process.
+
+        Args:
+            user_id: The banned account's id.
+        """
+        with self._lock:
+            self._banned = self._banned | {user_id}
+
+    def replace_banned(self, user_ids: frozenset[int]) -> None:
+        """Know the banned accounts the database lists.
+
+        Args:
+            user_ids: Their ids.
+        """
+        with self._lock:
+            self._banned = user_ids
 
     def add(self, token_id: str, expires_at: int) -> None:
         """Know of a session revoked by this process.
@@ -139,6 +175,20 @@ def revoked_ids(session: Session, *, now: float) -> frozenset[str]:
     return frozenset(rows.all())
 
 
+@reads
+def banned_ids(session: Session) -> frozenset[int]:
+    """The ids of the banned accounts.
+
+    Args:
+        session: The database session.
+
+    Returns:
+        The ids.
+    """
+    rows = session.exec(select(User.id).where(col(User.banned_at_ms).is_not(None)))
+    return frozenset(user_id for user_id in rows.all() if user_id is not None)
+
+
 def verify_known(
     token: object, *, user_id: int, settings: Settings, now: float
 ) -> TokenClaims | None:
@@ -157,13 +207,17 @@ def verify_known(
 
     Returns:
         The claims; None when only the database can tell (another account, a
-        session known to be revoked).
+        session known to be revoked, an account known to be banned).
 
     Raises:
         AuthError: If the token is not a valid, unexpired session token.
     """
     claims = decode_token(token, secret=settings.signing_secret(), now=now)
-    if claims.user_id != user_id or claims.token_id in REVOKED:
+    if (
+        claims.user_id != user_id
+        or claims.token_id in REVOKED
+        or REVOKED.banned(claims.user_id)
+    ):
         return None
     return claims
 

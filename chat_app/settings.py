@@ -149,6 +149,10 @@ class Settings(BaseSettings):
             ``WARNING`` up.
         log_format: ``json`` (one object per line) or ``text`` (readable lines);
             unset means ``json`` in production and ``text`` in development.
+        admins: The administrators' usernames, comma-separated
+            (``CHAT_ADMINS="ana,bia"``, any case): they remove any message, mute
+            and ban people, and open the admin screen (``/admin``). None by
+            default.
     """
 
     # An empty variable counts as unset (CHAT_DATABASE_URL= must not hide
@@ -236,6 +240,7 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] | None = None
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("database_url")
     @classmethod
@@ -284,9 +289,9 @@ class Settings(BaseSettings):
         password = self.database_password.get_secret_value()
         return url.set(password=password).render_as_string(hide_password=False)
 
-    @field_validator("rooms", mode="before")
+    @field_validator("rooms", "admins", mode="before")
     @classmethod
-    def _split_rooms(cls, value: object) -> object:
+    def _split_names(cls, value: object) -> object:
         """Accept a comma-separated string, as an environment variable gives it."""
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]

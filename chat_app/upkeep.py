@@ -50,6 +50,7 @@ async def _sweep_presence(on_evict: list[dict[str, Any]]) -> None:
     now = time.time()
     # What the frequent events check sessions against (sessions.verify_known).
     sessions.REVOKED.replace(await db.run(sessions.revoked_ids, now=now), now=now)
+    sessions.REVOKED.replace_banned(await db.run(sessions.banned_ids))
     await db.run(liveness.confirm_tabs, live_sids=sockets.local_sids(), now=now)
     swept = await db.run(
         liveness.sweep,

@@ -25,6 +25,7 @@ from chat_app.domain.history import OLDER_SLOTS
 from chat_app.domain.messages import RING_BLOCKS
 from chat_app.realtime.views import RoomViewState, block_var, older_var
 from chat_app.states.actions import MessageActionsState
+from chat_app.states.admin import AdminState
 from chat_app.states.auth import AuthState
 from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
@@ -39,6 +40,7 @@ AUTH = AuthState.get_full_name()
 CHAT = ChatState.get_full_name()
 DIALOG = DialogState.get_full_name()
 ACTIONS = MessageActionsState.get_full_name()
+ADMIN = AdminState.get_full_name()
 HISTORY = HistoryState.get_full_name()
 LOCALE = LocaleState.get_full_name()
 PEOPLE = PeopleState.get_full_name()
@@ -374,6 +376,16 @@ class ChatClient(Receiver):
             **arguments: Its arguments, as a client would send them.
         """
         await self.emit(f"{ACTIONS}.{handler}", arguments)
+
+    async def moderate(self, handler: str, **arguments: object) -> None:
+        """Call a handler of the admin screen (load, search, ban, mute...).
+
+        Args:
+            handler: ``load``, ``search``, ``set_reason``, ``set_mute_choice``,
+                ``ban``, ``unban``, ``mute``, ``unmute``.
+            **arguments: Its arguments, as a client would send them.
+        """
+        await self.emit(f"{ADMIN}.{handler}", arguments)
 
     async def react(self, number: object, emoji: object) -> None:
         """Add or take back a reaction.

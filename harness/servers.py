@@ -254,12 +254,17 @@ class ChatServer:
         return f"http://localhost:{self.port}/"
 
 
+# The administrators of every test server (``CHAT_ADMINS``).
+ADMINS = ("moderadora", "vigia")
+
+
 def chat_environment(database: str, extra: dict[str, str] | None = None):
     """The chat's settings for a test server: its own database and data folder.
 
     bcrypt runs at cost 4 instead of 12 to spare the two CPUs; the hashing itself is
     the same code. Every test account registers from loopback, so the limit of
-    registrations per address is lifted.
+    registrations per address is lifted. :data:`ADMINS` are the administrators
+    (tests register them when they need them).
 
     Args:
         database: Names the SQLite file under ``test-artifacts/``.
@@ -274,6 +279,7 @@ def chat_environment(database: str, extra: dict[str, str] | None = None):
         "CHAT_DATABASE_URL": f"sqlite:///{data_dir}/chat.db",
         "CHAT_BCRYPT_ROUNDS": "4",
         "CHAT_REGISTRATION_MAX_PER_ADDRESS": "1000000",
+        "CHAT_ADMINS": ",".join(ADMINS),
         **(extra or {}),
     }
 

@@ -143,6 +143,8 @@ def message_actions(
 ) -> rx.Component:
     """The toolbar over a message: reply, react, and for one's own, edit and delete.
 
+    An administrator may delete anyone's message too (removed by moderation).
+
     Args:
         message: The message.
         own: Whether the reader wrote it.
@@ -160,19 +162,20 @@ def message_actions(
         reaction_picker(message.id),
         rx.cond(
             own,
-            rx.fragment(
-                action_button(
-                    "pencil",
-                    t("Edit"),
-                    "edit",
-                    on_click=MessageActionsState.start_edit(message.id),
-                ),
-                action_button(
-                    "trash-2",
-                    t("Delete"),
-                    "delete",
-                    on_click=MessageActionsState.ask_delete(message.id),
-                ),
+            action_button(
+                "pencil",
+                t("Edit"),
+                "edit",
+                on_click=MessageActionsState.start_edit(message.id),
+            ),
+        ),
+        rx.cond(
+            own | ChatState.is_admin,
+            action_button(
+                "trash-2",
+                t("Delete"),
+                "delete",
+                on_click=MessageActionsState.ask_delete(message.id),
             ),
         ),
         class_name="message-actions",

@@ -291,7 +291,11 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
             rx.cond(
                 message.deleted,
                 rx.text(
-                    t("Message deleted"),
+                    rx.cond(
+                        message.removed,
+                        t("Message removed by moderation"),
+                        t("Message deleted"),
+                    ),
                     class_name="deleted-text",
                     color_scheme="gray",
                     size="2",
@@ -326,6 +330,7 @@ def bubble(message: rx.vars.ObjectVar[ChatMessage]) -> rx.Component:
                     message.edited_at_ms.to(int) > 0, "true", "false"
                 ),
                 "data-deleted": rx.cond(message.deleted, "true", "false"),
+                "data-removed": rx.cond(message.removed, "true", "false"),
                 "data-mentions-me": rx.cond(
                     message.mentions.contains(ChatState.username), "true", "false"
                 ),

@@ -60,20 +60,24 @@ def is_message_number(raw: object) -> TypeGuard[int]:
     return not isinstance(raw, bool) and isinstance(raw, int) and 0 < raw < 2**31
 
 
-def check_author(*, author: str, user: str, deleted: bool) -> None:
+def check_author(
+    *, author: str, user: str, deleted: bool, moderator: bool = False
+) -> None:
     """Refuse a change to a message by anyone but its author, or to a deleted one.
 
     Args:
         author: Who wrote the message.
         user: Who asks.
         deleted: Whether it was deleted already.
+        moderator: Whether the user is an administrator removing it (they
+            remove anyone's message; they edit only their own).
 
     Raises:
         ChatError: If the user did not write it, or it was deleted.
     """
     if deleted:
         raise ChatError("That message was deleted.")
-    if author != user:
+    if author != user and not moderator:
         raise ChatError("Only its author can change or delete a message.")
 
 

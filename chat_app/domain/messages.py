@@ -77,6 +77,8 @@ class ChatMessage:
         quote_kind: ``text``, ``image``, ``file``, or ``deleted`` when it is gone.
         edited_at_ms: When its author last edited it (0 if never).
         deleted: Whether its author deleted it (nothing of it is left).
+        removed: Whether an administrator removed it (deleted too: shown as
+            removed by moderation).
         reactions: The reactions, by first reacted.
     """
 
@@ -98,6 +100,7 @@ class ChatMessage:
     edited_at_ms: int = 0
     deleted: bool = False
     reactions: list[ReactionChip] = field(default_factory=list)
+    removed: bool = False
 
 
 def continues_previous(

@@ -88,6 +88,17 @@ def room_header() -> rx.Component:
             room_settings(),
         ),
         attention_controls(),
+        rx.cond(
+            ChatState.is_admin,
+            rx.link(
+                rx.icon("shield", size=18),
+                href="/admin",
+                id="admin-link",
+                aria_label=t("Moderation"),
+                title=t("Moderation"),
+                color_scheme="gray",
+            ),
+        ),
         align="center",
         spacing="3",
         padding="0.75rem 1rem",

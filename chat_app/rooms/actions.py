@@ -23,11 +23,13 @@ from chat_app.domain.actions import (
 )
 from chat_app.domain.errors import ChatError
 from chat_app.domain.messages import ChatMessage, window_start
+from chat_app.domain.moderation import is_admin
 from chat_app.models import Attachment, LoginFailure, Mention, Message, Reaction
 from chat_app.rooms import presence
 from chat_app.rooms.conversations import check_writable
 from chat_app.rooms.mentions import store_mentions
 from chat_app.rooms.messages import action_key, check_rate
+from chat_app.rooms.moderation import record, writing_allowed
 from chat_app.rooms.read_marks import latest_seq
 from chat_app.rooms.reading import blocks_of, find_message
 from chat_app.settings import Settings
@@ -91,10 +93,14 @@ def _acting(
     clock: Callable[[], float],
     settings: Settings,
     own: bool = False,
+    moderator: bool = False,
+    writes: bool = False,
 ) -> tuple[Message, int]:
     """The message a tab's action is about, the action counted; and the time.
 
-    With ``own``, only its author may act on it, and not once it is deleted.
+    With ``own``, only its author (or, as ``moderator``, an administrator) may
+    act on it, and not once it is deleted. An action that ``writes`` (an edit,
+    a reaction) is refused while the user is muted.
     """
     # The user's turn (``tab_room``), then the message's: the same order as a
     # reply's, and the rate limit counts one action of the user at a time.
@@ -106,9 +112,14 @@ def _acting(
     session.refresh(row)
     if own:
         check_author(
-            author=row.author, user=username, deleted=row.deleted_at_ms is not None
+            author=row.author,
+            user=username,
+            deleted=row.deleted_at_ms is not None,
+            moderator=moderator,
         )
     now_ms = int(clock() * 1000)
+    if writes:
+        writing_allowed(session, username=username, now_ms=now_ms)
     count_action(session, username=username, now_ms=now_ms, settings=settings)
     return row, now_ms
 
@@ -180,6 +191,7 @@ def edit(
 
     Raises:
         MessageNotFoundError: If the room has no such message (or it was deleted).
+        MutedError: If an administrator muted the user (nothing changes).
         ChatError: If the user did not write it, it is too old to edit, or it
             would be left empty.
     """
@@ -191,6 +203,7 @@ def edit(
         clock=clock,
         settings=settings,
         own=True,
+        writes=True,
     )
     check_edit_window(
         sent_at_ms=row.sent_at_ms,
@@ -222,7 +235,9 @@ def remove(
     """Delete one's own message: its text, files, reactions and mentions go.
 
     The row stays (as "deleted"), so numbering, order and grouping stay, and
-    replies can say what they quoted is gone.
+    replies can say what they quoted is gone. An administrator removes anyone's
+    message the same way: it shows as removed by moderation, and the removal is
+    recorded in the moderation log.
 
     Args:
         session: The database session.
@@ -237,7 +252,7 @@ def remove(
 
     Raises:
         MessageNotFoundError: If the room has no such message (or it was deleted).
-        ChatError: If the user did not write it.
+        ChatError: If the user did not write it (and is no administrator).
     """
     row, now_ms = _acting(
         session,
@@ -247,7 +262,19 @@ def remove(
         clock=clock,
         settings=settings,
         own=True,
+        moderator=is_admin(username, settings.admins),
     )
+    if row.author != username:
+        row.removed_by = username
+        record(
+            session,
+            admin=username,
+            action="delete",
+            target=row.author,
+            now_ms=now_ms,
+            room=row.room,
+            seq=row.seq,
+        )
     names = [
         str(item.get("url", "")).removeprefix("/static/")
         for item in row.attachments or []
@@ -257,7 +284,7 @@ def remove(
             delete(Attachment)
             .where(
                 col(Attachment.stored_name).in_(names),
-                col(Attachment.owner) == username,
+                col(Attachment.owner) == row.author,
             )
             .returning(col(Attachment.stored_name))
         )
@@ -318,6 +345,7 @@ def react(
 
     Raises:
         MessageNotFoundError: If the room has no such message (or it was deleted).
+        MutedError: If an administrator muted the user (nothing changes).
         ChatError: If it is not one emoji, or the message has as many kinds of
             reaction as allowed.
     """
@@ -329,6 +357,7 @@ def react(
         number=number,
         clock=clock,
         settings=settings,
+        writes=True,
     )
     if row.deleted_at_ms is not None:
         raise MessageNotFoundError()

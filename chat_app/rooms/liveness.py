@@ -2,7 +2,8 @@
 
 Each backend process confirms the tabs whose sockets it holds; a tab nobody
 confirmed for a while leaves its room, and so does a tab whose session ended
-(logged out anywhere, expired, or its account deleted), however alive its socket.
+(logged out anywhere, expired, its account deleted or banned), however alive
+its socket.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from chat_app.rooms.read_marks import mark_read
 
 
 def _ended(now: float) -> Any:
-    """Rows of tabs whose session ended: revoked, expired, or its account gone."""
+    """Rows of tabs whose session ended: revoked, expired, account gone or banned."""
     # Never NULL (tabs from before sessions were recorded are not ended), so
     # that its negation selects those tabs too.
     expires_at, token_id = col(Presence.token_expires_at), col(Presence.token_id)
@@ -27,6 +28,10 @@ def _ended(now: float) -> Any:
         and_(token_id.is_not(None), token_id.in_(select(RevokedToken.jti))),
         # A deleted account's sessions end with it.
         and_(token_id.is_not(None), col(Presence.username).not_in(accounts)),
+        # A ban ends every session of the account.
+        col(Presence.username).in_(
+            select(User.username).where(col(User.banned_at_ms).is_not(None))
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from chat_app.models import LoginFailure, Message, RoomSequence
 from chat_app.rooms import presence
 from chat_app.rooms.conversations import check_writable, slugs_of
 from chat_app.rooms.mentions import mention_marks, store_mentions
+from chat_app.rooms.moderation import writing_allowed
 from chat_app.rooms.read_marks import (
     Advance,
     latest_by_room,
@@ -186,6 +187,7 @@ def post(
     Raises:
         RateLimitedError: If the author already sent as many messages as the
             rate limit allows within its window.
+        MutedError: If an administrator muted the author (nothing is stored).
         ChatError: If an attachment is not one of the author's uploads.
         MessageNotFoundError: If the quoted message is not in the room (or was
             deleted).
@@ -193,6 +195,7 @@ def post(
     take_turn(session, f"user:{author}")  # the rate limit counts one at a time
     check_writable(session, room=room)
     now_ms = int(clock() * 1000)
+    writing_allowed(session, username=author, now_ms=now_ms)
     attachments = owned_attachments(
         session,
         attachment_urls,

@@ -139,7 +139,7 @@ def _to_message(row: Message, previous: Message | None, extras: _Extras) -> Chat
         previous_sent_at_ms=previous.sent_at_ms if previous else 0,
     )
     if row.deleted_at_ms is not None:
-        return replace(base, deleted=True)
+        return replace(base, deleted=True, removed=row.removed_by is not None)
     attached = [AttachedFile(**item) for item in row.attachments or []]
     mentioned = extras.mentions.get(row.seq, [])
     shown_quote = (

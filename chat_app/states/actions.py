@@ -116,7 +116,11 @@ class MessageActionsState(rx.State):
 
     @chat_event
     async def delete_message(self):
-        """Delete the message the confirmation was about, with its files."""
+        """Delete the message the confirmation was about, with its files.
+
+        An administrator's removal of someone else's message goes the same way
+        (the service checks who may; the room sees "removed by moderation").
+        """
         number, self.confirm_delete = self.confirm_delete, 0
         chat = await self.get_state(ChatState)
         author = await chat._signed_in()
@@ -135,6 +139,7 @@ class MessageActionsState(rx.State):
                 "username": author,
                 "seq": number,
                 "files": len(changed.removed_files),
+                "admin": chat.is_admin,
             },
         )
         if chat.editing == number:

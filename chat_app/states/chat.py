@@ -17,6 +17,7 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import attachment_links, form_field
 from chat_app.domain.history import OlderHistory
 from chat_app.domain.limits import seconds_to_wait
+from chat_app.domain.moderation import is_admin
 from chat_app.domain.room_addresses import home_room, read_address, room_path
 from chat_app.domain.text import Text
 from chat_app.domain.typing import is_typing, must_report
@@ -53,6 +54,9 @@ class ChatState(rx.State):
     draft: rx.Field[str] = rx.field("")
     error: rx.Field[str] = rx.field("")
     sidebar_open: rx.Field[bool] = rx.field(False)
+    # Whether the user is an administrator (what the page offers; the server
+    # checks again at every moderation event).
+    is_admin: rx.Field[bool] = rx.field(False)
     # What the browser checks before uploading; the server checks it again.
     max_files: rx.Field[int] = rx.field(get_settings().max_files)
     max_file_bytes: rx.Field[int] = rx.field(get_settings().max_file_bytes)
@@ -119,6 +123,7 @@ class ChatState(rx.State):
             raise SignedOut
         self.username = caller.username
         self._user_id = caller.user_id
+        self.is_admin = is_admin(caller.username, get_settings().admins)
         return caller
 
     async def _signed_in(self) -> str:

@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_attachments import png_bytes
+from tests.support.accounts import admin_account
 
 SEVERE = {"serious", "critical"}
 AXE = Axe()
@@ -139,3 +140,17 @@ def test_every_screen_passes_axe(people, locale, scheme):
     expect(page.locator("#sidebar")).to_be_hidden()
     expect(page.locator("#sidebar-toggle")).to_be_focused()
     assert_accessible(page, "phone chat")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_admin_screen_passes_axe(people, single_process, scheme):
+    admin = people(
+        "admin",
+        account=admin_account(single_process[0].url),
+        color_scheme=scheme,
+    )
+    people("pessoa").enter()  # someone to list, with their buttons
+    admin.enter()
+    admin.open("/admin")
+    expect(admin.page.locator("#admin-people tbody tr").first).to_be_visible()
+    assert_accessible(admin.page, "admin screen")

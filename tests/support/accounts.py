@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from harness.servers import ADMINS
+
 
 @dataclass(frozen=True)
 class Account:
@@ -47,6 +49,48 @@ def create_account(
     base = base_url.rstrip("/")
     with httpx.Client(base_url=base, timeout=30) as client:
         client.post("/api/auth/register", json=fields).raise_for_status()
+        response = client.post(
+            "/api/auth/login", json={"login": username, "password": password}
+        )
+        response.raise_for_status()
+        token = response.json()["access_token"]
+    return Account(
+        name=fields["name"],
+        username=username,
+        email=fields["email"],
+        password=password,
+        token=token,
+    )
+
+
+def admin_account(
+    base_url: str, username: str = ADMINS[0], language: str = "pt-BR"
+) -> Account:
+    """One of the test servers' administrators, registered on first use.
+
+    Its password is fixed, so any test logs it in again (a new session each
+    time).
+
+    Args:
+        base_url: The chat's address.
+        username: One of ``harness.servers.ADMINS``.
+        language: The language the account chooses when it registers.
+
+    Returns:
+        The account with a fresh session token.
+    """
+    password = f"admin-password-{username}"
+    fields = {
+        "name": username.title(),
+        "username": username,
+        "email": f"{username}@example.com",
+        "password": password,
+        "language": language,
+    }
+    with httpx.Client(base_url=base_url.rstrip("/"), timeout=30) as client:
+        registered = client.post("/api/auth/register", json=fields)
+        if registered.status_code != 409:  # taken: registered by an earlier test
+            registered.raise_for_status()
         response = client.post(
             "/api/auth/login", json={"login": username, "password": password}
         )

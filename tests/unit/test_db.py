@@ -93,8 +93,8 @@ def test_the_attention_migration_goes_down_and_up_again(settings):
 
 
 def test_the_conversations_migration_keeps_activity_and_goes_down_and_up(settings):
-    """0014 (conversations, members, activity) fills activity in and reverts."""
-    downgrade_to(settings.database_url, "0013")
+    """0015 (conversations, members, activity) fills activity in and reverts."""
+    downgrade_to(settings.database_url, "0014")
     engine = make_engine(settings.database_url)
     assert "conversations" not in inspect(engine).get_table_names()
     with engine.begin() as connection:
@@ -114,6 +114,27 @@ def test_the_conversations_migration_keeps_activity_and_goes_down_and_up(setting
             "SELECT last_at_ms FROM room_sequences WHERE room = 'sala-1'"
         ).scalar()
     assert at == 1700000000123
+    engine.dispose()
+
+
+def test_the_moderation_migration_goes_down_and_up_again(settings):
+    """0014 (bans, mutes, removals by moderation, the log) reverts cleanly."""
+    downgrade_to(settings.database_url, "0013")
+    engine = make_engine(settings.database_url)
+    assert "moderation_actions" not in inspect(engine).get_table_names()
+    users = {c["name"] for c in inspect(engine).get_columns("users")}
+    assert not {"banned_at_ms", "muted_until_ms"} & users
+    assert "removed_by" not in {
+        c["name"] for c in inspect(engine).get_columns("messages")
+    }
+    engine.dispose()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    assert "moderation_actions" in inspect(engine).get_table_names()
+    assert {"banned_at_ms", "muted_until_ms"} <= {
+        c["name"] for c in inspect(engine).get_columns("users")
+    }
+    assert "removed_by" in {c["name"] for c in inspect(engine).get_columns("messages")}
     engine.dispose()
 
 

@@ -126,3 +126,41 @@ def test_a_refresh_read_before_a_logout_committed_does_not_forget_it(
     # Once its session would have expired anyway, it need not be remembered.
     known_revocations.replace(frozenset(), now=NOW + 61)
     assert "mine" not in known_revocations
+
+
+def test_a_banned_account_is_refused_its_sessions_and_its_login(
+    session, settings, known_revocations
+):
+    signed_in = sign_up(session, settings)
+    caller = sessions.identify(
+        session, signed_in.token, tab="t1", settings=settings, now=NOW
+    )
+    user = session.exec(select(User)).one()
+    user.banned_at_ms = int(NOW * 1000)
+    session.add(user)
+    session.commit()
+    with pytest.raises(AuthError, match="banned"):
+        sessions.verify_session(session, signed_in.token, settings=settings, now=NOW)
+    with pytest.raises(AuthError, match="banned"):
+        log_in(session, settings, "joao", "segredo123", now=NOW + 1)
+    # The fast path: a ban is known here at the next refresh, then it asks the
+    # database (which refuses).
+
+    def known(now):
+        return sessions.verify_known(
+            signed_in.token, user_id=caller.user_id, settings=settings, now=now
+        )
+
+    assert known(NOW) is not None
+    known_revocations.replace_banned(sessions.banned_ids(session))
+    assert known(NOW) is None
+    # A ban made by this process is known at once.
+    elsewhere = sessions.Revocations()
+    elsewhere.ban(caller.user_id)
+    assert elsewhere.banned(caller.user_id)
+    user.banned_at_ms = None
+    session.add(user)
+    session.commit()
+    known_revocations.replace_banned(sessions.banned_ids(session))
+    assert known(NOW) is not None
+    assert log_in(session, settings, "joao", "segredo123", now=NOW + 2).token

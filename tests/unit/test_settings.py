@@ -17,6 +17,13 @@ def test_rooms_come_from_a_comma_separated_variable(monkeypatch):
     assert [room.slug for room in Settings().room_list()] == ["geral", "dev", "random"]
 
 
+def test_administrators_come_from_a_comma_separated_variable(monkeypatch):
+    monkeypatch.delenv("CHAT_ADMINS", raising=False)
+    assert Settings().admins == []
+    monkeypatch.setenv("CHAT_ADMINS", " Ana, bia ,,")
+    assert Settings().admins == ["Ana", "bia"]
+
+
 def test_limits_are_validated(monkeypatch):
     monkeypatch.setenv("CHAT_MAX_MESSAGE_LENGTH", "0")
     with pytest.raises(ValidationError):

@@ -42,6 +42,7 @@ def test_a_view_delta_names_the_state_and_marks_each_var():
                     "edited_at_ms": 0,
                     "deleted": False,
                     "reactions": [],
+                    "removed": False,
                 }
             ],
         }
