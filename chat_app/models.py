@@ -164,7 +164,8 @@ class ModerationAction(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at_ms: int = Field(sa_type=BigInteger, index=True)
     admin: str = Field(max_length=32)
-    # ``domain.moderation.ACTIONS``: delete, ban, unban, mute, unmute.
+    # ``domain.moderation.ACTIONS``: delete, ban, unban, mute, unmute, and a
+    # room owner's "remove" of a member.
     action: str = Field(max_length=8)
     target: str = Field(max_length=32, index=True)
     # The room and number of a removed message; None for other actions.

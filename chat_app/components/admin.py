@@ -190,6 +190,7 @@ def action_label(entry: rx.vars.ObjectVar[Entry]) -> rx.Component:
             ("unban", t("Unbanned")),
             ("mute", t("Muted")),
             ("unmute", t("Unmuted")),
+            ("remove", t("Removed from a private room")),
             entry.action,
         )
     )

@@ -9,7 +9,7 @@ is never told; one they see but may not change is "not allowed".
 import re
 from dataclasses import dataclass
 
-from chat_app.domain.errors import ChatError
+from chat_app.domain.errors import ChatError, NotAllowedError
 from chat_app.domain.rooms import Room, slugify
 from chat_app.domain.text import Text
 
@@ -31,21 +31,6 @@ class ConversationNotFoundError(ChatError):
     def __init__(self) -> None:
         """Say it without telling which."""
         super().__init__("That conversation was not found.")
-
-
-NOT_ALLOWED = Text("You are not allowed to do that.")
-
-
-class NotAllowedError(ChatError):
-    """The person may see the conversation but not do this in it."""
-
-    def __init__(self, message: str | Text = NOT_ALLOWED) -> None:
-        """Say what was refused.
-
-        Args:
-            message: Why, if more can be said.
-        """
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -19,3 +19,18 @@ class ChatError(ValueError):
         """
         self.text = message if isinstance(message, Text) else Text(message, values)
         super().__init__(str(self.text))
+
+
+NOT_ALLOWED = Text("You are not allowed to do that.")
+
+
+class NotAllowedError(ChatError):
+    """The person may see what they act on, but not do this to it."""
+
+    def __init__(self, message: str | Text = NOT_ALLOWED) -> None:
+        """Say what was refused.
+
+        Args:
+            message: Why, if more can be said.
+        """
+        super().__init__(message)

@@ -10,7 +10,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from chat_app.domain.errors import ChatError
+from chat_app.domain.errors import ChatError, NotAllowedError
+from chat_app.domain.text import Text
 
 # What an administrator may record of why they acted.
 MAX_REASON_LENGTH = 300
@@ -18,17 +19,18 @@ MAX_REASON_LENGTH = 300
 MUTE_CHOICES: dict[str, int] = {"10m": 10 * 60, "1h": 3600, "1d": 24 * 3600}
 DEFAULT_MUTE = "10m"
 # What the moderation log records.
-ACTIONS = ("delete", "ban", "unban", "mute", "unmute")
+ACTIONS = ("delete", "ban", "unban", "mute", "unmute", "remove")
 # The most people and log entries the admin screen lists at once.
 PEOPLE_SHOWN = 50
 LOG_SHOWN = 100
 
 
-class NotAllowedError(ChatError):
+class NotAdminError(NotAllowedError):
     """The caller is not an administrator."""
 
     def __init__(self) -> None:
-        super().__init__("Only administrators may do that.")
+        """Say who may."""
+        super().__init__(Text("Only administrators may do that."))
 
 
 class MutedError(ChatError):
@@ -120,10 +122,10 @@ def check_admin(username: str, admins: Iterable[str]) -> None:
         admins: The configured administrators.
 
     Raises:
-        NotAllowedError: If the caller is not one.
+        NotAdminError: If the caller is not one.
     """
     if not is_admin(username, admins):
-        raise NotAllowedError()
+        raise NotAdminError()
 
 
 def check_target(*, admin: str, target: str, admins: Iterable[str]) -> None:

@@ -10,17 +10,14 @@ from sqlmodel import Session, col, delete, select
 from chat_app.accounts import find_by_username
 from chat_app.db import take_turn
 from chat_app.domain import conversations as rules
-from chat_app.domain.conversations import (
-    Conversation,
-    ConversationNotFoundError,
-    NotAllowedError,
-)
-from chat_app.domain.errors import ChatError
+from chat_app.domain.conversations import Conversation, ConversationNotFoundError
+from chat_app.domain.errors import ChatError, NotAllowedError
 from chat_app.domain.rooms import Room
 from chat_app.models import Conversation as Stored
 from chat_app.models import Membership
 from chat_app.rooms.actions import count_action
 from chat_app.rooms.conversations import add_member, find, seen_as
+from chat_app.rooms.moderation import record
 from chat_app.settings import Settings
 
 
@@ -185,8 +182,9 @@ def remove_member(
     owner: str,
     member: object,
     configured: tuple[Room, ...],
+    now_ms: int,
 ) -> str:
-    """Take someone out of a private room its owner manages.
+    """Take someone out of a private room its owner manages (it is logged).
 
     Args:
         session: The database session.
@@ -194,6 +192,7 @@ def remove_member(
         owner: The verified user (must own it).
         member: The username to remove.
         configured: The configured rooms.
+        now_ms: The time now, in milliseconds (for the moderation log).
 
     Returns:
         The removed person's username.
@@ -216,6 +215,15 @@ def remove_member(
     if name is None:
         raise ChatError("That person is not a member of this room.")
     leave_membership(session, room=row.slug, username=name)
+    # Owners moderate their rooms: the administrators see it in the same log.
+    record(
+        session,
+        admin=owner,
+        action="remove",
+        target=name,
+        now_ms=now_ms,
+        room=row.slug,
+    )
     return name
 
 

@@ -149,7 +149,7 @@ def ban(
         The log's entry, and the banned account's id.
 
     Raises:
-        NotAllowedError: If the caller is not an administrator.
+        NotAdminError: If the caller is not an administrator.
         ChatError: For no such person, oneself, another administrator, a
             reason too long, or a person already banned.
     """
@@ -194,7 +194,7 @@ def unban(
         The log's entry.
 
     Raises:
-        NotAllowedError: If the caller is not an administrator.
+        NotAdminError: If the caller is not an administrator.
         ChatError: For no such person, or one who is not banned.
     """
     why = valid_reason(reason)
@@ -239,7 +239,7 @@ def mute(
         The log's entry (with the mute's end).
 
     Raises:
-        NotAllowedError: If the caller is not an administrator.
+        NotAdminError: If the caller is not an administrator.
         ChatError: For no such person, oneself or another administrator.
     """
     why = valid_reason(reason)
@@ -280,7 +280,7 @@ def unmute(
         The log's entry.
 
     Raises:
-        NotAllowedError: If the caller is not an administrator.
+        NotAdminError: If the caller is not an administrator.
         ChatError: For no such person, or one who is not muted.
     """
     why = valid_reason(reason)
@@ -324,7 +324,7 @@ def people(
         The people in username order, each with their state.
 
     Raises:
-        NotAllowedError: If the caller is not an administrator.
+        NotAdminError: If the caller is not an administrator.
     """
     check_admin(admin, admins)
     statement = select(User).order_by(col(User.username_key)).limit(limit)
@@ -368,7 +368,7 @@ def log(
         The entries.
 
     Raises:
-        NotAllowedError: If the caller is not an administrator.
+        NotAdminError: If the caller is not an administrator.
     """
     check_admin(admin, admins)
     rows = session.exec(

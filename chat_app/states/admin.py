@@ -16,7 +16,7 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.moderation import (
     DEFAULT_MUTE,
     Entry,
-    NotAllowedError,
+    NotAdminError,
     PersonStatus,
     check_admin,
     mute_seconds,
@@ -58,14 +58,14 @@ class AdminState(rx.State):
 
         Raises:
             SignedOut: If the session is not valid.
-            NotAllowedError: If the caller is no administrator (the page then
+            NotAdminError: If the caller is no administrator (the page then
                 shows nothing of the people or the log).
         """
         chat = await self.get_state(ChatState)
         username = (await chat._caller()).username
         try:
             check_admin(username, get_settings().admins)
-        except NotAllowedError:
+        except NotAdminError:
             self.allowed, self.checked = False, True
             self.people, self.entries = [], []
             raise

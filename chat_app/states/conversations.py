@@ -176,6 +176,7 @@ class ConversationsState(rx.State):
             owner=chat.username,
             member=username,
             configured=ROOMS,
+            now_ms=_now_ms(),
         )
         sids = await db.run(presence.take_out, room=room, username=removed)
         logger.info(

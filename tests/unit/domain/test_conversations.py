@@ -1,8 +1,8 @@
 import pytest
 
 from chat_app.domain import conversations as rules
-from chat_app.domain.conversations import Conversation, NotAllowedError
-from chat_app.domain.errors import ChatError
+from chat_app.domain.conversations import Conversation
+from chat_app.domain.errors import ChatError, NotAllowedError
 from chat_app.domain.rooms import Room
 
 

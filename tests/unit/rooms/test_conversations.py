@@ -1,10 +1,10 @@
 import pytest
 
-from chat_app.domain.conversations import ConversationNotFoundError, NotAllowedError
-from chat_app.domain.errors import ChatError
+from chat_app.domain.conversations import ConversationNotFoundError
+from chat_app.domain.errors import ChatError, NotAllowedError
 from chat_app.domain.rooms import Room
 from chat_app.models import ReadMark
-from chat_app.rooms import conversations, managing, mentions, overview
+from chat_app.rooms import conversations, managing, mentions, moderation, overview
 from tests.unit.rooms.steps import NOW, enter, post, unlimited
 from tests.unit.rooms.test_people import register
 
@@ -90,12 +90,25 @@ def test_only_the_owner_manages_and_removes_and_never_themselves(session, settin
         managing.invite(session, owner="ana", invitee="ninguem", **invite)
     with pytest.raises(NotAllowedError):
         managing.remove_member(
-            session, slug="projeto", owner="ana", member="ana", configured=CONFIGURED
+            session,
+            slug="projeto",
+            owner="ana",
+            member="ana",
+            configured=CONFIGURED,
+            now_ms=NOW_MS,
         )
     removed = managing.remove_member(
-        session, slug="projeto", owner="ana", member="Bia", configured=CONFIGURED
+        session,
+        slug="projeto",
+        owner="ana",
+        member="Bia",
+        configured=CONFIGURED,
+        now_ms=NOW_MS,
     )
     assert removed == "bia"
+    # The administrators see owners' removals in the moderation log.
+    entry = moderation.log(session, admin="ana", admins=["ana"])[0]
+    assert (entry.action, entry.admin, entry.target) == ("remove", "ana", "bia")
     with pytest.raises(ConversationNotFoundError):
         find(session, "projeto", "bia")
 
@@ -117,7 +130,12 @@ def test_a_public_room_makes_its_visitors_members_reading_from_now(session, sett
     ]
     with pytest.raises(NotAllowedError):
         managing.remove_member(
-            session, slug="cafe", owner="ana", member="bia", configured=CONFIGURED
+            session,
+            slug="cafe",
+            owner="ana",
+            member="bia",
+            configured=CONFIGURED,
+            now_ms=NOW_MS,
         )
     managing.leave(session, slug="cafe", username="bia", configured=CONFIGURED)
     assert conversations.slugs_of(session, username="bia", configured=[]) == []

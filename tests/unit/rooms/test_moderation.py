@@ -2,7 +2,7 @@ import pytest
 from sqlmodel import select
 
 from chat_app.domain.errors import ChatError
-from chat_app.domain.moderation import MutedError, NotAllowedError
+from chat_app.domain.moderation import MutedError, NotAdminError
 from chat_app.models import Attachment, Message, ModerationAction, User
 from chat_app.rooms import actions, liveness, moderation, presence
 from chat_app.uploads.records import record_attachments
@@ -76,7 +76,7 @@ def test_an_admin_bans_and_unbans_and_both_are_logged(session):
 @pytest.mark.parametrize(
     ("admin", "target", "refusal"),
     [
-        ("caio", "dani", NotAllowedError),  # no administrator
+        ("caio", "dani", NotAdminError),  # no administrator
         ("boss", "boss", ChatError),  # oneself
         ("boss", "chefe", ChatError),  # another administrator
         ("boss", "nobody", ChatError),  # no such person
@@ -212,9 +212,9 @@ def test_people_and_the_log_are_for_administrators_only(session):
     ]
     entries = moderation.log(session, admin="boss", admins=ADMINS)
     assert [e.action for e in entries] == ["mute", "ban"]  # newest first
-    with pytest.raises(NotAllowedError):
+    with pytest.raises(NotAdminError):
         moderation.people(session, admin="ana", query="", admins=ADMINS, now_ms=AT)
-    with pytest.raises(NotAllowedError):
+    with pytest.raises(NotAdminError):
         moderation.log(session, admin="ana", admins=ADMINS)
 
 
