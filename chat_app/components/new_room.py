@@ -2,51 +2,11 @@
 
 import reflex as rx
 
+from chat_app.components.dialog_parts import dialog_error, form_buttons, labelled_input
 from chat_app.components.words import t
 from chat_app.domain.conversations import NAME_MAX, TOPIC_MAX
 from chat_app.rooms.overview import Overview
-from chat_app.states.chat import ChatState
 from chat_app.states.conversations import ConversationsState
-
-
-def dialog_error(id_: str) -> rx.Component:
-    """The refusal of the last thing tried, inside a dialog (the banner is behind it).
-
-    Args:
-        id_: The callout's id.
-
-    Returns:
-        A red callout while there is an error.
-    """
-    return rx.cond(
-        ChatState.error != "",
-        rx.callout(
-            ChatState.error,
-            icon="triangle_alert",
-            color_scheme="red",
-            role="alert",
-            id=id_,
-            width="100%",
-        ),
-    )
-
-
-def labelled_input(label: rx.Var[str], **props) -> rx.Component:
-    """A text field with its label above it.
-
-    Args:
-        label: What the label says.
-        **props: The input's props (``id`` and ``name`` among them).
-
-    Returns:
-        A column with the label and the input.
-    """
-    return rx.vstack(
-        rx.el.label(label, html_for=props["id"]),
-        rx.input(width="100%", **props),
-        spacing="1",
-        width="100%",
-    )
 
 
 def public_room(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
@@ -103,21 +63,7 @@ def new_room_form() -> rx.Component:
                 as_="label",
                 size="2",
             ),
-            rx.flex(
-                rx.dialog.close(
-                    rx.button(
-                        t("Cancel"),
-                        type="button",
-                        variant="soft",
-                        color_scheme="gray",
-                        high_contrast=True,
-                    )
-                ),
-                rx.button(t("Create"), type="submit", id="new-room-submit"),
-                justify="end",
-                gap="3",
-                width="100%",
-            ),
+            form_buttons(t("Create"), "new-room-submit"),
             spacing="3",
             width="100%",
         ),

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from chat_app.components.dialog_parts import form_buttons
 from chat_app.components.person import person_avatar
 from chat_app.components.words import t
 from chat_app.domain.files import size_text
@@ -138,20 +139,8 @@ def profile_form() -> rx.Component:
             spacing="1",
             width="100%",
         ),
-        rx.flex(
-            rx.dialog.close(
-                rx.button(
-                    t("Cancel"),
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    high_contrast=True,
-                    id="profile-cancel",
-                )
-            ),
-            rx.button(t("Save"), type="submit", id="profile-save"),
-            justify="end",
-            gap="3",
+        rx.box(
+            form_buttons(t("Save"), "profile-save", "profile-cancel"),
             margin_top="1rem",
         ),
         id="profile-form",

@@ -6,7 +6,7 @@ owner only (the server checks again), the rest to every member.
 
 import reflex as rx
 
-from chat_app.components.new_room import dialog_error, labelled_input
+from chat_app.components.dialog_parts import dialog_error, labelled_input
 from chat_app.components.person import person_avatar
 from chat_app.components.words import t
 from chat_app.domain.conversations import NAME_MAX, TOPIC_MAX

@@ -378,19 +378,30 @@ def peers_online(
         )
         .where(Stored.kind == rules.DIRECT, col(mine.username).in_(usernames))
     ).all()
-    peers = sorted({peer for _, peer in pairs})
-    here = (
-        set(
-            session.exec(
-                select(Presence.username)
-                .where(col(Presence.username).in_(peers))
-                .distinct()
-            ).all()
-        )
-        if peers
-        else set()
-    )
+    here = present(session, usernames={peer for _, peer in pairs})
     found: dict[str, dict[str, bool]] = {}
     for username, peer in pairs:
         found.setdefault(username, {})[peer] = peer in here
     return found
+
+
+def present(session: Session, *, usernames: Iterable[str]) -> set[str]:
+    """Which of some people have a tab open in the chat.
+
+    Args:
+        session: The database session.
+        usernames: The people.
+
+    Returns:
+        Those with a tab.
+    """
+    names = sorted(set(usernames))
+    if not names:
+        return set()
+    return set(
+        session.exec(
+            select(Presence.username)
+            .where(col(Presence.username).in_(names))
+            .distinct()
+        ).all()
+    )

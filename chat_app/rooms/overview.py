@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 from chat_app.db import reads
 from chat_app.domain.attention import PREVIEW_LENGTH, preview_of
 from chat_app.domain.rooms import Room
-from chat_app.models import Message, Presence, RoomSequence
-from chat_app.rooms.conversations import listing, public_rooms
+from chat_app.models import Message, RoomSequence
+from chat_app.rooms.conversations import listing, present, public_rooms
 
 
 @dataclass(frozen=True)
@@ -99,16 +99,7 @@ def overview(
                 )
             )
             last[row.room] = (row.author, line)
-    peers = [place.peer for place in places if place.peer]
-    here = (
-        set(
-            session.exec(
-                select(Presence.username).where(col(Presence.username).in_(peers))
-            ).all()
-        )
-        if peers
-        else set()
-    )
+    here = present(session, usernames=[place.peer for place in places if place.peer])
     return [
         Overview(
             slug=place.slug,
