@@ -256,6 +256,9 @@ class Conversation(SQLModel, table=True):
     slug: str = Field(primary_key=True, max_length=64)
     # The room's name; "" for a direct one (each side sees the other's name).
     name: str = Field(default="", max_length=100)
+    # The slug the name gives now (``domain.conversations.room_slug``), so two
+    # rooms never share a name, even after a rename; None for a direct one.
+    name_key: str | None = Field(default=None, max_length=64, unique=True)
     topic: str = Field(default="", max_length=300)
     kind: str = Field(max_length=8)  # "room" or "direct"
     private: bool = False

@@ -4,6 +4,7 @@ import reflex as rx
 
 from chat_app.components.new_room import new_room_dialog
 from chat_app.components.words import t, tn
+from chat_app.domain.conversations import DIRECT
 from chat_app.realtime.view_vars import (
     latest_in,
     live_of,
@@ -93,7 +94,7 @@ def kind_icon(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
         An icon, or the person's presence dot.
     """
     return rx.cond(
-        row.kind == "direct",
+        row.kind == DIRECT,
         presence_dot(row),
         rx.cond(
             row.private,
@@ -113,7 +114,9 @@ def latest_line(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
         A muted, truncated line (nothing before the first message).
     """
     live = live_of(row.slug)
-    arrived = live["n"].to(int) > 0
+    # What arrived since the list was read, if later (a new message, an edit).
+    n, shown = live["n"].to(int), row.n.to(int)
+    arrived = (n > shown) | ((n == shown) & (live["v"].to(int) > row.v.to(int)))
     by = rx.cond(arrived, live["by"], row.by).to(str)
     text = rx.cond(arrived, live["text"], row.text).to(str)
     return rx.cond(

@@ -192,6 +192,9 @@ def may_see(conversation: Conversation) -> bool:
     return not conversation.private and not conversation.archived
 
 
+ARCHIVED = Text("This room is archived: it can only be read.")
+
+
 def check_writable(conversation: Conversation) -> None:
     """Refuse writing in an archived room.
 
@@ -202,7 +205,7 @@ def check_writable(conversation: Conversation) -> None:
         NotAllowedError: If it is archived.
     """
     if conversation.archived:
-        raise NotAllowedError(Text("This room is archived: it can only be read."))
+        raise NotAllowedError(ARCHIVED)
 
 
 def check_owner(conversation: Conversation, username: str) -> None:

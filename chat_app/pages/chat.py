@@ -18,6 +18,7 @@ from chat_app.components.sidebar import sidebar
 from chat_app.components.typing_indicator import typing_indicator, typing_line
 from chat_app.components.user_modal import user_modal
 from chat_app.components.words import t, tn
+from chat_app.domain.conversations import ROOM
 from chat_app.realtime.views import RoomViewState
 from chat_app.states.chat import ChatState
 from chat_app.states.places import ROOM_SLUGS
@@ -83,7 +84,7 @@ def room_header() -> rx.Component:
             min_width="0",
         ),
         rx.cond(
-            (ChatState.room_kind == "room")
+            (ChatState.room_kind == ROOM)
             & ~rx.Var.create(ROOM_SLUGS).contains(ChatState.room_slug),
             room_settings(),
         ),

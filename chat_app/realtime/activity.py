@@ -19,7 +19,7 @@ from chat_app.realtime.views import (
     older_pages,
     online_delta,
 )
-from chat_app.rooms.conversations import members_by_room, peers_online
+from chat_app.rooms.members import members_by_room, peers_online
 from chat_app.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ from chat_app import db
 from chat_app.domain.messages import ChatMessage, slot_of, window_start
 from chat_app.realtime import hub, sockets
 from chat_app.realtime.views import (
+    activity_of,
     block_var,
     older_pages,
     older_var,
@@ -56,6 +57,17 @@ async def announce_change(changed: Changed) -> None:
     """
     room, start = changed.room, window_start(changed.latest)
     older = list(changed.older_replies)
+    # The room's latest message changed: the previews say so (``activity``).
+    newest = max(
+        (message for shown in changed.blocks.values() for message in shown),
+        key=lambda message: message.id,
+        default=None,
+    )
+    activity = (
+        {room: activity_of(newest, changed.read_at_us)}
+        if newest is not None and newest.id == changed.latest
+        else None
+    )
     for block, shown in changed.blocks.items():
         if not shown:
             continue
@@ -74,6 +86,7 @@ async def announce_change(changed: Changed) -> None:
                     [var_key(name)],
                 ),
             },
+            activity=activity,
         )
     if older:
         await hub.carry_out_everywhere(

@@ -49,16 +49,41 @@ _activity: dict[str, dict[str, Any]] = {}
 _changed: set[str] = set()
 
 
-def note_activity(activity: dict[str, dict[str, Any]] | None) -> None:
-    """Take conversations' latest messages in (a later number wins).
+def activity_version(latest: dict[str, Any]) -> int:
+    """Orders a conversation's latest messages: by number, then by when read.
 
     Args:
-        activity: Slug to ``{"n": number, "at": ms, "by": author, "text": ...}``.
+        latest: ``{"n": number, "v": µs when it was read, ...}``.
+
+    Returns:
+        A number that grows with a later message and with a later reading of
+        the same one (an edit, a deletion).
+    """
+    return latest["n"] * 10**16 + latest.get("v", 0) % 10**16
+
+
+def note_activity(activity: dict[str, dict[str, Any]] | None) -> None:
+    """Take conversations' latest messages in (a later version wins).
+
+    An edit or a deletion of a conversation's latest message is a later
+    version of it: news only if what its preview says changed.
+
+    Args:
+        activity: Slug to ``{"n": number, "v": µs, "at": ms, "by": author,
+            "text": ...}``.
     """
     for slug, latest in (activity or {}).items():
-        if latest["n"] > _activity.get(slug, {}).get("n", 0):
-            _activity[slug] = latest
+        known = _activity.get(slug)
+        if known is not None and activity_version(latest) <= activity_version(known):
+            continue
+        _activity[slug] = latest
+        if known is None or _preview(known) != _preview(latest):
             _changed.add(slug)
+
+
+def _preview(latest: dict[str, Any]) -> tuple[Any, ...]:
+    """What a conversation's line says of its latest message."""
+    return latest["n"], latest.get("by"), latest.get("text")
 
 
 def latest_numbers() -> dict[str, int]:

@@ -287,27 +287,28 @@ def live_versions(activity: dict[str, dict[str, Any]]) -> hub.Versions:
         The versions.
     """
     return {
-        live_key(slug): (latest["n"], [live_key(slug)])
+        live_key(slug): (hub.activity_version(latest), [live_key(slug)])
         for slug, latest in activity.items()
     }
 
 
-def activity_of(posted: Posted) -> dict[str, Any]:
-    """A new message as its conversation's latest: number, time, author, preview.
+def activity_of(message: ChatMessage, read_at_us: int) -> dict[str, Any]:
+    """A message as its conversation's latest: number, time, author, preview.
 
     Args:
-        posted: What the room service stored.
+        message: The message as shown now (a deleted one previews nothing).
+        read_at_us: When it was read (orders its edits).
 
     Returns:
-        ``{"n", "at", "by", "text"}``.
+        ``{"n", "v", "at", "by", "text"}``.
     """
-    message = posted.message
     files = [file.name for file in (*message.images, *message.files)]
     return {
         "n": message.id,
+        "v": read_at_us,
         "at": message.sent_at_ms,
-        "by": message.author,
-        "text": latest_message_line(message.text, files),
+        "by": "" if message.deleted else message.author,
+        "text": "" if message.deleted else latest_message_line(message.text, files),
     }
 
 
@@ -333,7 +334,7 @@ async def announce_message(room: str, posted: Posted) -> None:
     }
     if posted.typists is not None:
         changes["typists"] = posted.typists
-    activity = {room: activity_of(posted)}
+    activity = {room: activity_of(posted.message, posted.read_at_us)}
     delta = view_delta(**changes)
     delta[RoomViewState.get_full_name()].update(
         live_delta(activity)[RoomViewState.get_full_name()]

@@ -9,9 +9,7 @@ whether they belong to it and, for a direct one, the other person's name.
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from chat_app.db import reads
@@ -20,13 +18,20 @@ from chat_app.domain.conversations import (
     Conversation,
     ConversationNotFoundError,
 )
+from chat_app.domain.errors import NotAllowedError
 from chat_app.domain.rooms import Room
 from chat_app.models import Conversation as Stored
-from chat_app.models import Membership, Presence, ReadMark, RoomSequence, User
+from chat_app.models import Membership, ReadMark, RoomSequence, User
+from chat_app.rooms.members import is_member
 
 
 def seen_as(
-    session: Session, row: Stored, *, username: str, member: bool
+    session: Session,
+    row: Stored,
+    *,
+    username: str,
+    member: bool,
+    people: dict[int, tuple[str, str]] | None = None,
 ) -> Conversation:
     """A stored conversation as one person sees it.
 
@@ -35,6 +40,8 @@ def seen_as(
         row: The stored conversation.
         username: The person.
         member: Whether they belong to it.
+        people: Accounts already read (id to username and name), for a list
+            of direct conversations read in one query (``_people``).
 
     Returns:
         The conversation, named for them.
@@ -42,12 +49,9 @@ def seen_as(
     peer, name = "", row.name
     if row.kind == rules.DIRECT:
         ids = rules.direct_ids(row.slug) or (0, 0)
-        other = session.exec(
-            select(User.username, User.name).where(
-                col(User.id).in_(ids), User.username != username
-            )
-        ).first()
-        peer, name = other if other else ("", "")
+        known = people if people is not None else _people(session, [row.slug])
+        other = [known[i] for i in ids if i in known and known[i][0] != username]
+        peer, name = other[0] if other else ("", "")
     return Conversation(
         slug=row.slug,
         name=name,
@@ -61,26 +65,26 @@ def seen_as(
     )
 
 
-def _is_member(session: Session, *, room: str, username: str) -> bool:
-    return (
-        session.exec(
-            select(Membership.username).where(
-                Membership.room == room, Membership.username == username
-            )
-        ).first()
-        is not None
-    )
+def _people(session: Session, slugs: Iterable[str]) -> dict[int, tuple[str, str]]:
+    """The accounts direct conversations' slugs name, in one query."""
+    ids = {i for slug in slugs for i in rules.direct_ids(slug) or ()}
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(User.id, User.username, User.name).where(col(User.id).in_(ids))
+    ).all()
+    return {user_id: (name, shown) for user_id, name, shown in rows if user_id}
 
 
 @reads
 def find(
-    session: Session, *, slug: str, username: str, configured: tuple[Room, ...]
+    session: Session, *, slug: object, username: str, configured: tuple[Room, ...]
 ) -> Conversation:
     """A conversation as one person sees it, if they may see it at all.
 
     Args:
         session: The database session.
-        slug: The slug asked for.
+        slug: The slug asked for, as the client sent it.
         username: The verified user.
         configured: The configured rooms.
 
@@ -96,7 +100,7 @@ def find(
     row = session.get(Stored, slug) if isinstance(slug, str) else None
     if row is None:
         raise ConversationNotFoundError()
-    member = _is_member(session, room=slug, username=username)
+    member = is_member(session, room=row.slug, username=username)
     found = seen_as(session, row, username=username, member=member)
     if not rules.may_see(found):
         raise ConversationNotFoundError()
@@ -124,10 +128,15 @@ def add_member(session: Session, *, room: str, username: str, now_ms: int) -> No
             session.add(Membership(room=room, username=username, joined_at_ms=now_ms))
     except IntegrityError:
         return  # already a member
-    if session.get(ReadMark, (username, room)) is None:
-        session.add(
-            ReadMark(username=username, room=room, last_read_seq=_latest(session, room))
-        )
+    # Someone coming back (removed, then invited again) starts reading from
+    # now too: what was said while they were away is not theirs to count.
+    mark = session.get(ReadMark, (username, room))
+    latest = _latest(session, room)
+    if mark is None:
+        session.add(ReadMark(username=username, room=room, last_read_seq=latest))
+    elif mark.last_read_seq < latest:
+        mark.last_read_seq = latest
+        session.add(mark)
 
 
 def enter(
@@ -208,7 +217,11 @@ def memberships(session: Session, *, username: str) -> list[Conversation]:
         .join(Membership, col(Membership.room) == col(Stored.slug))
         .where(Membership.username == username, col(Stored.archived_at_ms).is_(None))
     ).all()
-    return [seen_as(session, row, username=username, member=True) for row in rows]
+    people = _people(session, [row.slug for row in rows])
+    return [
+        seen_as(session, row, username=username, member=True, people=people)
+        for row in rows
+    ]
 
 
 @reads
@@ -281,20 +294,26 @@ def public_rooms(
     return [seen_as(session, row, username=username, member=False) for row in rows]
 
 
-@reads
-def members_of(session: Session, *, room: str) -> list[str]:
-    """A stored conversation's members, by username.
+def check_access(session: Session, *, room: str, username: str) -> None:
+    """Refuse a seat in a stored conversation the person may not see (any more).
+
+    Checked again where a tab takes its seat, in the same transaction, so a
+    member removed while their tab was entering never keeps one.
 
     Args:
-        session: The database session.
+        session: The database session (the user's turn taken).
         room: The slug.
+        username: The person.
 
-    Returns:
-        Their usernames, sorted.
+    Raises:
+        ConversationNotFoundError: If they may not see it.
     """
-    return sorted(
-        session.exec(select(Membership.username).where(Membership.room == room)).all()
-    )
+    row = session.get(Stored, room)
+    if row is None:
+        return  # a configured room: everyone's
+    member = is_member(session, room=room, username=username)
+    if not rules.may_see(seen_as(session, row, username=username, member=member)):
+        raise ConversationNotFoundError()
 
 
 def check_writable(session: Session, *, room: str) -> None:
@@ -309,99 +328,4 @@ def check_writable(session: Session, *, room: str) -> None:
     """
     row = session.get(Stored, room)
     if row is not None and row.archived_at_ms is not None:
-        rules.check_writable(Conversation(slug=room, name=row.name, archived=True))
-
-
-def audience(session: Session, *, room: str) -> set[str] | None:
-    """Who may read a conversation, when not everyone may.
-
-    Args:
-        session: The database session.
-        room: The slug.
-
-    Returns:
-        The members' usernames for a private room or a direct conversation;
-        None when anyone may read it.
-    """
-    row = session.get(Stored, room)
-    if row is None or (row.kind == rules.ROOM and not row.private):
-        return None
-    return set(members_of(session, room=room))
-
-
-@reads
-def members_by_room(session: Session, *, rooms: list[str]) -> dict[str, list[str]]:
-    """The members of some stored conversations, in one query.
-
-    Args:
-        session: The database session.
-        rooms: Their slugs.
-
-    Returns:
-        Slug to usernames.
-    """
-    found: dict[str, list[str]] = {}
-    for room, username in session.exec(
-        select(Membership.room, Membership.username).where(
-            col(Membership.room).in_(rooms)
-        )
-    ):
-        found.setdefault(room, []).append(username)
-    return found
-
-
-@reads
-def peers_online(
-    session: Session, *, usernames: list[str]
-) -> dict[str, dict[str, bool]]:
-    """For each person, whether each of their direct conversations' others is here.
-
-    Args:
-        session: The database session.
-        usernames: The people (those with a tab on this process).
-
-    Returns:
-        Username to the other person of each of their direct conversations, to
-        whether that person has a tab open in the chat.
-    """
-    mine = aliased(Membership)
-    theirs = aliased(Membership)
-    pairs = session.exec(
-        select(mine.username, theirs.username)
-        .join(Stored, col(Stored.slug) == col(mine.room))
-        .join(
-            theirs,
-            and_(
-                col(theirs.room) == col(mine.room),
-                col(theirs.username) != col(mine.username),
-            ),
-        )
-        .where(Stored.kind == rules.DIRECT, col(mine.username).in_(usernames))
-    ).all()
-    here = present(session, usernames={peer for _, peer in pairs})
-    found: dict[str, dict[str, bool]] = {}
-    for username, peer in pairs:
-        found.setdefault(username, {})[peer] = peer in here
-    return found
-
-
-def present(session: Session, *, usernames: Iterable[str]) -> set[str]:
-    """Which of some people have a tab open in the chat.
-
-    Args:
-        session: The database session.
-        usernames: The people.
-
-    Returns:
-        Those with a tab.
-    """
-    names = sorted(set(usernames))
-    if not names:
-        return set()
-    return set(
-        session.exec(
-            select(Presence.username)
-            .where(col(Presence.username).in_(names))
-            .distinct()
-        ).all()
-    )
+        raise NotAllowedError(rules.ARCHIVED)

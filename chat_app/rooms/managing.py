@@ -5,10 +5,10 @@ person asking first, so a room they may not see is "not found" to them.
 """
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, or_, select
 
 from chat_app.accounts import find_by_username
-from chat_app.db import take_turn
+from chat_app.db import reads, take_turn
 from chat_app.domain import conversations as rules
 from chat_app.domain.conversations import Conversation, ConversationNotFoundError
 from chat_app.domain.errors import ChatError, NotAllowedError
@@ -17,7 +17,9 @@ from chat_app.models import Conversation as Stored
 from chat_app.models import Membership
 from chat_app.rooms.actions import count_action
 from chat_app.rooms.conversations import add_member, find, seen_as
+from chat_app.rooms.members import is_member
 from chat_app.rooms.moderation import record
+from chat_app.rooms.presence import take_out
 from chat_app.settings import Settings
 
 
@@ -62,6 +64,7 @@ def create_room(
     row = Stored(
         slug=slug,
         name=checked,
+        name_key=slug,
         topic=about,
         kind=rules.ROOM,
         private=private,
@@ -85,7 +88,7 @@ def open_direct(
     other: object,
     now_ms: int,
     settings: Settings,
-) -> Conversation:
+) -> tuple[Conversation, bool]:
     """The direct conversation of two people, created on first use.
 
     Args:
@@ -97,7 +100,7 @@ def open_direct(
         settings: The rate limit a new conversation counts toward.
 
     Returns:
-        The conversation, as the user sees it.
+        The conversation, as the user sees it, and whether it is new.
 
     Raises:
         ChatError: If no account has that username, it is the user's own, or
@@ -108,6 +111,7 @@ def open_direct(
         raise ChatError("No one has that username.")
     slug = rules.direct_slug(user_id, person.id)
     row = session.get(Stored, slug)
+    created = row is None
     if row is None:
         take_turn(session, f"user:{username}")
         count_action(session, username=username, now_ms=now_ms, settings=settings)
@@ -116,11 +120,12 @@ def open_direct(
             with session.begin_nested():
                 session.add(row)
         except IntegrityError:  # the other person opened it at the same time
-            row = session.get(Stored, slug)
-            assert row is not None
+            row, created = session.get(Stored, slug), False
+            if row is None:
+                raise ChatError("That conversation could not be started.") from None
     for member in (username, person.username):
         add_member(session, room=slug, username=member, now_ms=now_ms)
-    return seen_as(session, row, username=username, member=True)
+    return seen_as(session, row, username=username, member=True), created
 
 
 def _owned(
@@ -132,7 +137,8 @@ def _owned(
     seen = find(session, slug=slug, username=username, configured=configured)
     rules.check_owner(seen, username)
     row = session.get(Stored, slug)
-    assert row is not None
+    if row is None:  # only stored rooms have owners: never so
+        raise ConversationNotFoundError()
     return row
 
 
@@ -183,8 +189,11 @@ def remove_member(
     member: object,
     configured: tuple[Room, ...],
     now_ms: int,
-) -> str:
+) -> tuple[str, list[str]]:
     """Take someone out of a private room its owner manages (it is logged).
+
+    Their tabs in it lose their seats in the same transaction, so no tab of
+    theirs entering meanwhile keeps one (``presence.enter`` checks again).
 
     Args:
         session: The database session.
@@ -195,7 +204,8 @@ def remove_member(
         now_ms: The time now, in milliseconds (for the moderation log).
 
     Returns:
-        The removed person's username.
+        The removed person's username, and the sockets of their tabs taken
+        out of the room (to be moved out of its channel).
 
     Raises:
         ChatError: If the room is not theirs, not private, the person is not a
@@ -203,18 +213,17 @@ def remove_member(
     """
     row = _owned(session, slug=slug, username=owner, configured=configured)
     if not row.private:
-        raise NotAllowedError("Anyone may enter a public room: make it private first.")
+        raise NotAllowedError(
+            "A public room is open to everyone: nobody can be removed from it."
+        )
     if not isinstance(member, str) or member.casefold() == owner.casefold():
         raise NotAllowedError("The owner cannot be removed from their room.")
-    name = session.exec(
-        select(Membership.username).where(
-            Membership.room == row.slug,
-            col(Membership.username).in_(_same_name(session, member)),
-        )
-    ).first()
-    if name is None:
+    person = find_by_username(session, member)
+    name = person.username if person else None
+    if name is None or not is_member(session, room=row.slug, username=name):
         raise ChatError("That person is not a member of this room.")
     leave_membership(session, room=row.slug, username=name)
+    sids = take_out(session, room=row.slug, username=name)
     # Owners moderate their rooms: the administrators see it in the same log.
     record(
         session,
@@ -224,13 +233,7 @@ def remove_member(
         now_ms=now_ms,
         room=row.slug,
     )
-    return name
-
-
-def _same_name(session: Session, username: str) -> list[str]:
-    """The stored username written as given, whatever its case."""
-    person = find_by_username(session, username)
-    return [person.username] if person else []
+    return name, sids
 
 
 def leave_membership(session: Session, *, room: str, username: str) -> None:
@@ -248,6 +251,37 @@ def leave_membership(session: Session, *, room: str, username: str) -> None:
     )
 
 
+@reads
+def check_leave(
+    session: Session, *, slug: object, username: str, configured: tuple[Room, ...]
+) -> Conversation:
+    """A room someone may leave (asked before their tabs move out of it).
+
+    Args:
+        session: The database session.
+        slug: The room's slug, as sent.
+        username: The verified user.
+        configured: The configured rooms.
+
+    Returns:
+        The room.
+
+    Raises:
+        ChatError: For a configured room, a direct conversation, a room one
+            owns, or one does not belong to.
+    """
+    if not isinstance(slug, str):
+        raise ConversationNotFoundError()
+    seen = find(session, slug=slug, username=username, configured=configured)
+    if seen.pinned or seen.kind != rules.ROOM:
+        raise NotAllowedError("Everyone stays in this conversation.")
+    if seen.owner == username:
+        raise NotAllowedError("The owner cannot leave their room: archive it instead.")
+    if not seen.member:
+        raise ChatError("You are not a member of this room.")
+    return seen
+
+
 def leave(
     session: Session, *, slug: object, username: str, configured: tuple[Room, ...]
 ) -> Conversation:
@@ -263,19 +297,10 @@ def leave(
         The room left.
 
     Raises:
-        ChatError: For a configured room, a direct conversation, a room one
-            owns, or one does not belong to.
+        ChatError: As :func:`check_leave`.
     """
-    if not isinstance(slug, str):
-        raise ConversationNotFoundError()
-    seen = find(session, slug=slug, username=username, configured=configured)
-    if seen.pinned or seen.kind != rules.ROOM:
-        raise NotAllowedError("Everyone stays in this conversation.")
-    if seen.owner == username:
-        raise NotAllowedError("The owner cannot leave their room: archive it instead.")
-    if not seen.member:
-        raise ChatError("You are not a member of this room.")
-    leave_membership(session, room=slug, username=username)
+    seen = check_leave(session, slug=slug, username=username, configured=configured)
+    leave_membership(session, room=seen.slug, username=username)
     return seen
 
 
@@ -307,14 +332,21 @@ def change(
     row = _owned(session, slug=slug, username=owner, configured=configured)
     rules.check_writable(seen_as(session, row, username=owner, member=True))
     checked = rules.room_name(name)
-    others = {room.slug for room in configured} | set(
-        session.exec(select(Stored.slug).where(Stored.slug != row.slug)).all()
-    )
-    new_slug = rules.room_slug(checked, taken=set())
-    if new_slug in others:
+    key = rules.room_slug(checked, taken={room.slug for room in configured})
+    other = session.exec(
+        select(Stored.slug).where(
+            Stored.slug != row.slug,
+            or_(col(Stored.slug) == key, col(Stored.name_key) == key),
+        )
+    ).first()
+    if other is not None:
         raise ChatError("There is already a room with that name.")
-    row.name, row.topic = checked, rules.topic(topic)
-    session.add(row)
+    row.name, row.name_key, row.topic = checked, key, rules.topic(topic)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # another room took the name meanwhile
+        raise ChatError("There is already a room with that name.") from None
     return seen_as(session, row, username=owner, member=True)
 
 

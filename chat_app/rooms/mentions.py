@@ -13,7 +13,7 @@ from chat_app.db import reads
 from chat_app.domain import markup
 from chat_app.domain.actions import MAX_MENTIONS
 from chat_app.models import Mention, User
-from chat_app.rooms.conversations import audience
+from chat_app.rooms.members import audience
 
 
 def store_mentions(

@@ -349,7 +349,12 @@ def view(
         Members, typists, the live window and the read state.
     """
     take_turn(session, f"user:{username}")
-    rooms = slugs_of(session, username=username, configured=configured)
+    # The room opened counts even when no list has it (an archived one).
+    rooms = [
+        *dict.fromkeys(
+            [*slugs_of(session, username=username, configured=configured), room]
+        )
+    ]
     latest = latest_by_room(session, rooms=rooms)
     start_reading(session, username=username, rooms=rooms)
     marks = read_marks(session, username=username, rooms=rooms)

@@ -1,5 +1,6 @@
 """A person's list of conversations, each with its latest message."""
 
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -9,7 +10,8 @@ from chat_app.db import reads
 from chat_app.domain.attention import PREVIEW_LENGTH, preview_of
 from chat_app.domain.rooms import Room
 from chat_app.models import Message, RoomSequence
-from chat_app.rooms.conversations import listing, present, public_rooms
+from chat_app.rooms.conversations import listing, public_rooms
+from chat_app.rooms.members import present
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,9 @@ class Overview:
         peer: For a direct conversation, the other person's username.
         pinned: A configured room.
         private: Only its members see it.
+        n: Its latest message's number (0 for none).
+        v: When this line was read (µs): a later version of the latest
+            message than this, told since, wins (``view_vars.live_of``).
         at: When its latest message was sent (ms; 0 for none).
         by: That message's author.
         text: A short plain preview of it.
@@ -36,6 +41,8 @@ class Overview:
     peer: str
     pinned: bool
     private: bool
+    n: int
+    v: int
     at: int
     by: str
     text: str
@@ -99,6 +106,7 @@ def overview(
                 )
             )
             last[row.room] = (row.author, line)
+    read_at_us = time.time_ns() // 1000
     here = present(session, usernames=[place.peer for place in places if place.peer])
     return [
         Overview(
@@ -108,6 +116,8 @@ def overview(
             peer=place.peer,
             pinned=place.pinned,
             private=place.private,
+            n=latest.get(place.slug, (0, 0))[0],
+            v=read_at_us,
             at=latest.get(place.slug, (0, 0))[1],
             by=last.get(place.slug, ("", ""))[0],
             text=last.get(place.slug, ("", ""))[1],
@@ -136,6 +146,8 @@ def joinable(session: Session, *, username: str) -> list[Overview]:
             peer="",
             pinned=False,
             private=False,
+            n=0,
+            v=0,
             at=0,
             by="",
             text=room.topic,

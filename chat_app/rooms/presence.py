@@ -13,6 +13,7 @@ from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.files import stored_version
 from chat_app.models import Presence, User
+from chat_app.rooms.conversations import check_access
 from chat_app.rooms.read_marks import Advance, mark_read
 
 
@@ -181,6 +182,7 @@ def enter(
         What changed.
     """
     take_turn(session, f"user:{username}")
+    check_access(session, room=room, username=username)  # still theirs to enter
     was_there = username in members(session, room)
     own_tabs = session.exec(select(Presence).where(Presence.username == username))
     left_rooms: set[str] = set()

@@ -9,12 +9,12 @@ worked out here too: the highest of their messages someone else saw, by room.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, exists, select
+from sqlmodel import Session, col, exists, or_, select
 
 from chat_app.db import reads, take_turn
 from chat_app.domain.errors import ChatError
 from chat_app.domain.receipts import PendingReport, SeenBy, seen_by
-from chat_app.models import Message, Presence, ReadMark, ReadSpan
+from chat_app.models import Membership, Message, Presence, ReadMark, ReadSpan
 from chat_app.rooms.read_marks import Advance, Read, latest_by_room, mark_reads
 from chat_app.rooms.reading import find_message
 
@@ -114,7 +114,7 @@ def record_reads(
 def marks_of(
     session: Session, *, usernames: list[str], configured: Sequence[str]
 ) -> dict[str, dict[str, int]]:
-    """Some users' read marks in every conversation they read, in one query.
+    """Some users' read marks in the conversations they belong to, in one query.
 
     Args:
         session: The database session.
@@ -127,10 +127,15 @@ def marks_of(
     found: dict[str, dict[str, int]] = {
         name: dict.fromkeys(configured, 0) for name in usernames
     }
+    belongs = exists().where(
+        col(Membership.room) == col(ReadMark.room),
+        col(Membership.username) == col(ReadMark.username),
+    )
     if usernames:
         for username, room, seq in session.exec(
             select(ReadMark.username, ReadMark.room, ReadMark.last_read_seq).where(
-                col(ReadMark.username).in_(usernames)
+                col(ReadMark.username).in_(usernames),
+                or_(col(ReadMark.room).in_(list(configured)), belongs),
             )
         ):
             found[username][room] = seq

@@ -14,19 +14,19 @@ import time
 import reflex as rx
 
 from chat_app import db
-from chat_app.domain.conversations import ConversationNotFoundError
+from chat_app.domain.conversations import ConversationNotFoundError, configured
 from chat_app.domain.errors import ChatError
 from chat_app.domain.forms import form_field
 from chat_app.domain.room_addresses import room_path
 from chat_app.domain.text import Text
 from chat_app.realtime import hub, sockets
 from chat_app.realtime.roster import announce_members
-from chat_app.realtime.views import show_conversations
-from chat_app.rooms import conversations, managing, presence
+from chat_app.realtime.views import show_conversations, show_read_state
+from chat_app.rooms import conversations, managing, members
 from chat_app.rooms.overview import Overview, joinable, overview
 from chat_app.settings import get_settings
 from chat_app.states import places
-from chat_app.states.chat import OPEN_CHAT_EVENT, ChatState
+from chat_app.states.chat import ChatState
 from chat_app.states.dialogs import DialogState
 from chat_app.states.guard import chat_event
 from chat_app.states.locale import in_language
@@ -110,7 +110,7 @@ class ConversationsState(rx.State):
         """
         chat = await self.get_state(ChatState)
         caller = await chat._caller()
-        room = await db.run(
+        room, created = await db.run(
             managing.open_direct,
             user_id=caller.user_id,
             username=caller.username,
@@ -118,7 +118,8 @@ class ConversationsState(rx.State):
             now_ms=_now_ms(),
             settings=get_settings(),
         )
-        await tell_users([caller.username, room.peer])
+        if created:  # both lists get it; opening it again tells nobody
+            await tell_users([caller.username, room.peer])
         (await self.get_state(DialogState)).profile_open = False
         return rx.redirect(room_path(room.slug))
 
@@ -131,7 +132,7 @@ class ConversationsState(rx.State):
         """
         if is_open is True:
             chat, room = await self._room()
-            self.members = await db.run(conversations.members_of, room=room)
+            self.members = await db.run(members.members_of, room=room)
             chat.error = ""
         self.settings_open = is_open is True
 
@@ -157,7 +158,7 @@ class ConversationsState(rx.State):
             extra={"username": chat.username, "room": room, "member": added},
         )
         await tell_users([added])
-        self.members = await db.run(conversations.members_of, room=room)
+        self.members = await db.run(members.members_of, room=room)
 
     @chat_event
     async def remove_member(self, username: str):
@@ -170,7 +171,7 @@ class ConversationsState(rx.State):
             username: The member to remove.
         """
         chat, room = await self._room()
-        removed = await db.run(
+        removed, sids = await db.run(
             managing.remove_member,
             slug=room,
             owner=chat.username,
@@ -178,7 +179,6 @@ class ConversationsState(rx.State):
             configured=ROOMS,
             now_ms=_now_ms(),
         )
-        sids = await db.run(presence.take_out, room=room, username=removed)
         logger.info(
             "Member removed.",
             extra={"username": chat.username, "room": room, "member": removed},
@@ -186,7 +186,7 @@ class ConversationsState(rx.State):
         await hub.reseat(sids, room=None, events=[RECHECK_EVENT])
         await tell_users([removed])
         announce_members(room)
-        self.members = await db.run(conversations.members_of, room=room)
+        self.members = await db.run(members.members_of, room=room)
 
     @chat_event
     async def change_room(self, form_data: dict):
@@ -225,20 +225,24 @@ class ConversationsState(rx.State):
     async def leave_membership(self):
         """Stop belonging to the room the tab is in, and go to the first room.
 
-        The user's tabs leave it at once, as a removed member's do: a page
-        that ignores the redirect keeps no seat in a private room it may no
-        longer read or write in.
+        The user's tabs go to the first room before the membership ends (the
+        server moves them, as any entry does), so none keeps a seat in a room
+        it may no longer read or write in, and none rejoins a public one.
         """
         chat, room = await self._room()
+        caller = await chat._caller()
+        first = configured(ROOMS[0])
         await db.run(
-            managing.leave, slug=room, username=chat.username, configured=ROOMS
+            managing.check_leave, slug=room, username=caller.username, configured=ROOMS
         )
-        sids = await db.run(presence.take_out, room=room, username=chat.username)
-        await hub.reseat(sids, room=None, events=[OPEN_CHAT_EVENT])
-        announce_members(room)
+        await chat._move_to(first, caller)
+        await db.run(
+            managing.leave, slug=room, username=caller.username, configured=ROOMS
+        )
         self.settings_open = False
-        await tell_users([chat.username])
-        return rx.redirect(room_path(ROOM_SLUGS[0]))
+        await tell_users([caller.username])
+        chat._address = room_path(first.slug)
+        return rx.redirect(chat._address)
 
     @chat_event
     async def recheck(self):
@@ -266,7 +270,10 @@ class ConversationsState(rx.State):
                 return rx.redirect(room_path(ROOM_SLUGS[0]))
             places.show(chat, room)
         lines = await db.run(overview, username=caller.username, configured=ROOMS)
-        await show_conversations(chat.rx_router_session.session_id, lines)
+        sid = chat.rx_router_session.session_id
+        await show_conversations(sid, lines)
+        # The counts of conversations that came or went with the list.
+        await show_read_state(sid, caller.username, ROOM_SLUGS)
         return None
 
 
@@ -288,7 +295,7 @@ async def tell_room(room: str) -> None:
         room: The room's slug.
     """
     await hub.publish(sockets.room_channel(room), events=[RECHECK_EVENT])
-    await tell_users(await db.run(conversations.members_of, room=room))
+    await tell_users(await db.run(members.members_of, room=room))
 
 
 RECHECK_EVENT = sockets.tab_event(f"{ConversationsState.get_full_name()}.recheck")

@@ -51,6 +51,12 @@ async def conversation(username: str, slug: object) -> Conversation:
     Raises:
         ConversationNotFoundError: If it is not open to them.
     """
+    # Read first: only a public room's newcomer is written (made a member).
+    found = await db.run(
+        conversations.find, slug=slug, username=username, configured=ROOMS
+    )
+    if found.member:
+        return found
     return await db.run(
         conversations.enter,
         slug=slug,

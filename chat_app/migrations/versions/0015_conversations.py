@@ -22,6 +22,7 @@ def upgrade() -> None:
         "conversations",
         sa.Column("slug", sa.String(64), primary_key=True),
         sa.Column("name", sa.String(100), nullable=False, server_default=""),
+        sa.Column("name_key", sa.String(64), nullable=True, unique=True),
         sa.Column("topic", sa.String(300), nullable=False, server_default=""),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("private", sa.Boolean(), nullable=False, server_default=sa.false()),

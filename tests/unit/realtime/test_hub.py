@@ -57,3 +57,16 @@ def test_latest_messages_relayed_here_never_go_back_and_are_taken_once():
     assert hub.take_activity() == {}
     hub.note_activity({"b": {"n": 2}})
     assert hub.take_activity() == {"b": {"n": 2}}
+
+
+def test_an_edit_of_the_latest_message_is_news_only_if_its_preview_changed():
+    hub.note_activity({"a": {"n": 5, "v": 10, "by": "ana", "text": "oi"}})
+    hub.take_activity()
+    # Reacted to: read again later, the same preview.
+    hub.note_activity({"a": {"n": 5, "v": 20, "by": "ana", "text": "oi"}})
+    assert hub.take_activity() == {}
+    hub.note_activity({"a": {"n": 5, "v": 30, "by": "", "text": ""}})  # deleted
+    assert hub.take_activity() == {"a": {"n": 5, "v": 30, "by": "", "text": ""}}
+    # The edit read before the deletion, relayed after it, changes nothing.
+    hub.note_activity({"a": {"n": 5, "v": 25, "by": "ana", "text": "olá"}})
+    assert hub.take_activity() == {}

@@ -4,8 +4,17 @@ from chat_app.domain.conversations import ConversationNotFoundError
 from chat_app.domain.errors import ChatError, NotAllowedError
 from chat_app.domain.rooms import Room
 from chat_app.models import ReadMark
-from chat_app.rooms import conversations, managing, mentions, moderation, overview
-from tests.unit.rooms.steps import NOW, enter, post, unlimited
+from chat_app.rooms import (
+    conversations,
+    managing,
+    members,
+    mentions,
+    moderation,
+    overview,
+    presence,
+    receipts,
+)
+from tests.unit.rooms.steps import NOW, enter, post, unlimited, view
 from tests.unit.rooms.test_people import register
 
 CONFIGURED = (Room(name="Sala 1", slug="sala-1"),)
@@ -66,9 +75,9 @@ def test_a_private_room_is_its_members_only_and_not_found_by_others(session, set
         settings=unlimited(settings),
     )
     assert find(session, "projeto", "bia").member
-    assert conversations.members_of(session, room="projeto") == ["ana", "bia"]
-    assert conversations.audience(session, room="projeto") == {"ana", "bia"}
-    assert conversations.audience(session, room="sala-1") is None
+    assert members.members_of(session, room="projeto") == ["ana", "bia"]
+    assert members.audience(session, room="projeto") == {"ana", "bia"}
+    assert members.audience(session, room="sala-1") is None
 
 
 def test_only_the_owner_manages_and_removes_and_never_themselves(session, settings):
@@ -97,7 +106,7 @@ def test_only_the_owner_manages_and_removes_and_never_themselves(session, settin
             configured=CONFIGURED,
             now_ms=NOW_MS,
         )
-    removed = managing.remove_member(
+    removed, _ = managing.remove_member(
         session,
         slug="projeto",
         owner="ana",
@@ -146,7 +155,7 @@ def test_a_direct_conversation_is_one_per_pair_and_named_for_each(session, setti
         register(session, "ana", "Ana Lima"),
         register(session, "bia", "Bia Reis"),
     )
-    first = managing.open_direct(
+    first, created = managing.open_direct(
         session,
         user_id=ana,
         username="ana",
@@ -154,7 +163,7 @@ def test_a_direct_conversation_is_one_per_pair_and_named_for_each(session, setti
         now_ms=NOW_MS,
         settings=unlimited(settings),
     )
-    again = managing.open_direct(
+    again, created_again = managing.open_direct(
         session,
         user_id=bia,
         username="bia",
@@ -163,6 +172,7 @@ def test_a_direct_conversation_is_one_per_pair_and_named_for_each(session, setti
         settings=unlimited(settings),
     )
     assert first.slug == again.slug == f"dm-{min(ana, bia)}-{max(ana, bia)}"
+    assert (created, created_again) == (True, False)
     assert (first.name, first.peer, again.name, again.peer) == (
         "Bia Reis",
         "bia",
@@ -248,11 +258,11 @@ def test_each_person_hears_whether_their_direct_conversations_others_are_here(
         settings=unlimited(settings),
     )
     session.commit()
-    assert conversations.peers_online(session, usernames=["ana", "caio"]) == {
+    assert members.peers_online(session, usernames=["ana", "caio"]) == {
         "ana": {"bia": False}
     }
     enter(session, "t1", "bia")
-    assert conversations.peers_online(session, usernames=["ana", "bia"]) == {
+    assert members.peers_online(session, usernames=["ana", "bia"]) == {
         "ana": {"bia": True},
         "bia": {"ana": False},
     }
@@ -260,3 +270,93 @@ def test_each_person_hears_whether_their_direct_conversations_others_are_here(
     assert [(line.kind, line.peer, line.online) for line in lines][1:] == [
         ("direct", "bia", True)
     ]
+
+
+def test_a_removed_member_never_keeps_a_seat_even_entering_meanwhile(session, settings):
+    register(session, "ana")
+    register(session, "bia")
+    create(session, settings)
+    invite = {"configured": CONFIGURED, "now_ms": NOW_MS}
+    managing.invite(
+        session,
+        slug="projeto",
+        owner="ana",
+        invitee="bia",
+        settings=unlimited(settings),
+        **invite,
+    )
+    enter(session, "t1", "bia", room="projeto")
+    removed, sids = managing.remove_member(
+        session, slug="projeto", owner="ana", member="bia", **invite
+    )
+    session.commit()
+    assert (removed, sids) == ("bia", ["sid-t1"])
+    # Her tab, having checked before the removal, takes its seat after it.
+    with pytest.raises(ConversationNotFoundError):
+        enter(session, "t1", "bia", room="projeto")
+    session.rollback()
+    assert presence.members(session, "projeto") == []
+
+
+def test_an_archived_room_opens_at_its_latest_messages(session, settings):
+    register(session, "ana")
+    create(session, settings)
+    for at in range(3):
+        post(session, unlimited(settings), "ana", room="projeto", at=NOW_MS + at)
+    managing.archive(
+        session, slug="projeto", owner="ana", configured=CONFIGURED, now_ms=NOW_MS
+    )
+    enter(session, "t1", "ana", room="projeto")
+    shown = view(session, "projeto", "ana")
+    assert shown.latest["projeto"] == 3
+    assert shown.last_read["projeto"] == 3
+    assert [m.id for block in shown.blocks for m in block] == [1, 2, 3]
+
+
+def test_two_rooms_never_share_a_name_even_after_a_rename(session, settings):
+    register(session, "ana")
+    create(session, settings, name="Alfa", private=False)
+    managing.change(
+        session,
+        slug="alfa",
+        owner="ana",
+        name="Beta",
+        topic="",
+        configured=CONFIGURED,
+    )
+    session.commit()
+    with pytest.raises(ChatError, match="already"):
+        create(session, settings, name="beta")
+    session.rollback()
+    create(session, settings, name="Gama", private=False)
+    with pytest.raises(ChatError, match="already"):
+        managing.change(
+            session,
+            slug="gama",
+            owner="ana",
+            name="BETA",
+            topic="",
+            configured=CONFIGURED,
+        )
+
+
+def test_coming_back_to_a_room_counts_nothing_said_while_away(session, settings):
+    register(session, "ana")
+    register(session, "bia")
+    create(session, settings)
+    options = {"configured": CONFIGURED, "now_ms": NOW_MS}
+    add = {**options, "settings": unlimited(settings)}
+    managing.invite(session, slug="projeto", owner="ana", invitee="bia", **add)
+    managing.remove_member(
+        session, slug="projeto", owner="ana", member="bia", **options
+    )
+    for at in range(4):
+        post(session, unlimited(settings), "ana", room="projeto", at=NOW_MS + at)
+    managing.invite(session, slug="projeto", owner="ana", invitee="bia", **add)
+    assert session.get(ReadMark, ("bia", "projeto")).last_read_seq == 4
+    # Her read marks name the rooms she belongs to, not the ones she left.
+    managing.remove_member(
+        session, slug="projeto", owner="ana", member="bia", **options
+    )
+    marks = receipts.marks_of(session, usernames=["bia"], configured=["sala-1"])
+    assert marks == {"bia": {"sala-1": 0}}

@@ -4,6 +4,7 @@ from sqlmodel import select
 from chat_app.domain.errors import ChatError
 from chat_app.domain.moderation import MutedError, NotAdminError
 from chat_app.models import Attachment, Message, ModerationAction, User
+from chat_app.security import AuthError
 from chat_app.rooms import actions, liveness, moderation, presence
 from chat_app.uploads.records import record_attachments
 from tests.unit.rooms.steps import NOW, TTL, enter, post, view
@@ -246,3 +247,13 @@ def test_the_sweep_evicts_every_tab_of_a_banned_person(session):
     # A person's tabs are in one room (entering sala-2 moved the first one).
     assert swept.member_rooms == {"sala-2"}
     assert presence.members(session, "sala-2") == []
+
+
+def test_a_banned_persons_writes_are_refused_at_once_on_every_process(session):
+    account(session, "boss")
+    account(session, "bia")
+    moderation.writing_allowed(session, username="bia", now_ms=AT)
+    ban(session, "boss", "bia")
+    # Before any process's identity check heard of it: the write itself refuses.
+    with pytest.raises(AuthError, match="banned"):
+        moderation.writing_allowed(session, username="bia", now_ms=AT)
