@@ -4,8 +4,8 @@ from sqlmodel import select
 from chat_app.domain.errors import ChatError
 from chat_app.domain.moderation import MutedError, NotAdminError
 from chat_app.models import Attachment, Message, ModerationAction, User
-from chat_app.security import AuthError
 from chat_app.rooms import actions, liveness, moderation, presence
+from chat_app.security import AuthError
 from chat_app.uploads.records import record_attachments
 from tests.unit.rooms.steps import NOW, TTL, enter, post, view
 from tests.unit.rooms.test_actions import (
