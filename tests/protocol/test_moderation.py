@@ -117,7 +117,7 @@ async def test_admins_do_not_ban_or_mute_themselves_or_each_other(connect, admin
         await boss.moderate(handler, username=other.username)
         await refused(boss, "another administrator")
     await boss.moderate("ban", username=f"nobody-{uuid.uuid4().hex[:6]}")
-    await refused(boss, "no such person")
+    await refused(boss, "No one has that username")
     await boss.moderate("set_reason", value="x" * 301)
     await refused(boss, "at most 300")
     await boss.moderate("set_mute_choice", choice="1y")
