@@ -3,6 +3,7 @@
 import reflex as rx
 
 from chat_app.components.new_room import new_room_dialog
+from chat_app.components.times import SHORT_WHEN
 from chat_app.components.words import t, tn
 from chat_app.domain.conversations import DIRECT
 from chat_app.realtime.view_vars import (
@@ -15,6 +16,7 @@ from chat_app.realtime.view_vars import (
 from chat_app.realtime.views import RoomViewState
 from chat_app.rooms.overview import Overview
 from chat_app.states.chat import ChatState
+from chat_app.states.locale import LocaleState
 
 
 def read_in(slug: rx.Var[str]) -> rx.vars.NumberVar:
@@ -133,6 +135,27 @@ def latest_line(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
     )
 
 
+def latest_time(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
+    """When the conversation's latest message was sent (nothing before one).
+
+    Args:
+        row: The line.
+
+    Returns:
+        A short time or date, in the reader's zone and language.
+    """
+    live = live_of(row.slug)
+    at = rx.cond(live["at"].to(int) > row.at.to(int), live["at"], row.at).to(int)
+    return rx.text(
+        SHORT_WHEN.call(at, LocaleState.lang).to(str),
+        size="1",
+        color_scheme="gray",
+        high_contrast=True,
+        white_space="nowrap",
+        class_name="conversation-time",
+    )
+
+
 def conversation_item(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
     """One conversation in the list: the open one highlighted, others with counts.
 
@@ -153,7 +176,13 @@ def conversation_item(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
         rx.link(
             kind_icon(row),
             rx.vstack(
-                rx.text(row.name, truncate=True, weight="medium", width="100%"),
+                rx.hstack(
+                    rx.text(row.name, truncate=True, weight="medium", flex="1"),
+                    latest_time(row),
+                    width="100%",
+                    align="baseline",
+                    spacing="2",
+                ),
                 latest_line(row),
                 spacing="0",
                 min_width="0",

@@ -29,3 +29,14 @@ DAY_AND_TIME = rx.vars.FunctionStringVar.create(
     "((ms, lang) => new Date(ms).toLocaleString(lang, "
     "{dateStyle: 'medium', timeStyle: 'short'}))"
 )
+# A list's short "when": the time today, else the day and month (the year too
+# for another year's).
+SHORT_WHEN = rx.vars.FunctionStringVar.create(
+    "((ms, lang) => { if (!ms) return ''; const day = new Date(ms);"
+    " const now = new Date();"
+    " if (day.toDateString() === now.toDateString())"
+    " return day.toLocaleTimeString(lang, {hour: '2-digit', minute: '2-digit'});"
+    " const shape = {day: 'numeric', month: 'short'};"
+    " if (day.getFullYear() !== now.getFullYear()) shape.year = 'numeric';"
+    " return day.toLocaleDateString(lang, shape); })"
+)

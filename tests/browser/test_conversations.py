@@ -131,4 +131,7 @@ def test_the_list_orders_conversations_by_activity_with_previews(people):
     expect(bia.page.locator("#composer-input")).to_be_visible()
     bia.send("de volta ao topo")
     expect(ana.page.locator(f"#room-{first}")).to_contain_text("de volta ao topo")
+    # With when it was said (today: the time).
+    when = ana.page.locator(f"#room-{first} .conversation-time")
+    expect(when).to_have_text(re.compile(r"^\d{1,2}:\d{2}"))
     expect(links.nth(3)).to_have_id(f"room-{first}")
