@@ -55,8 +55,16 @@ def new_room_form() -> rx.Component:
             ),
             rx.text(
                 rx.flex(
-                    rx.checkbox(id="new-room-private", name="private"),
-                    t("Private: only people you invite see it"),
+                    # Radix's checkbox is a button: named by its label's text.
+                    rx.checkbox(
+                        id="new-room-private",
+                        name="private",
+                        aria_labelledby="new-room-private-label",
+                    ),
+                    rx.el.span(
+                        t("Private: only people you invite see it"),
+                        id="new-room-private-label",
+                    ),
                     spacing="2",
                     align="center",
                 ),

@@ -83,6 +83,8 @@ async def enter(sid: str, room: str, username: str) -> None:
         username: The tab's user.
     """
     sio = socket_server()
+    if not sio.manager.is_connected(sid, NAMESPACE):
+        return  # closed meanwhile: nothing to move (its seat goes with the sweep)
     for other in sio.rooms(sid, namespace=NAMESPACE):
         if other.startswith(ROOM_PREFIX) and other != room_channel(room):
             await sio.leave_room(sid, other, namespace=NAMESPACE)
