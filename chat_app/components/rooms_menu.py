@@ -131,6 +131,11 @@ def latest_line(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
             truncate=True,
             class_name="conversation-latest",
             weight="regular",
+            width="100%",
+            # One line, however long the message (the button lets text wrap).
+            white_space="nowrap",
+            overflow="hidden",
+            text_overflow="ellipsis",
         ),
     )
 
@@ -217,6 +222,7 @@ def conversation_item(row: rx.vars.ObjectVar[Overview]) -> rx.Component:
             id="room-" + slug,
             underline="none",
             width="100%",
+            text_align="left",
             display="flex",
             align_items="center",
             gap="0.5rem",
