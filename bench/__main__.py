@@ -787,6 +787,8 @@ CONVERSATIONS = 1000
 CONVERSATIONS_PER_MEMBER = 100
 # Members of created conversations posting in them while the first room is measured.
 POSTERS = 10
+# Messages timed to members elsewhere, each in a tick of its own.
+ELSEWHERE_MESSAGES = 20
 
 
 def seed_conversations(database_url: str, user_ids: Sequence[int]) -> list[str]:
@@ -893,7 +895,8 @@ async def scenario_conversations(
     Returns:
         The figures.
     """
-    accounts = await make_accounts(chat.url, members + POSTERS, "conv")
+    # The members, the posters, and one listener outside every room.
+    accounts = await make_accounts(chat.url, members + POSTERS + 1, "conv")
     slugs = seed_conversations(
         chat.process.extra_env["CHAT_DATABASE_URL"], [uid for uid, _ in accounts]
     )
@@ -907,17 +910,24 @@ async def scenario_conversations(
     print(f"conversations: {kb_per_member} KB per connected member at {members}")
     # The posters: the last accounts, each in one conversation of its own.
     posters = []
-    for (_, token), slug in zip(accounts[members:], slugs, strict=False):
+    for (_, token), slug in zip(accounts[members:-1], slugs, strict=False):
         poster = member(chat.url, token)
         await enter(poster)
         await poster.navigate(f"/rooms/{slug}")
         await poster.wait_for(lambda p=poster, s=slug: p.room_slug() == s, 60)
         posters.append(poster)
+    listener = member(chat.url, accounts[-1][1])
+    await enter(listener)
+    await listener.leave_room()
+    await listener.wait_for(lambda: listener.room_slug() == "", 60)
+    chatting = posters[1:]
+    posters.append(listener)  # closed with them
     busy = True
 
     async def chatter() -> None:
         while busy:
-            await asyncio.gather(*(p.send("bench: conversa viva") for p in posters))
+            # All but the first poster, whose conversation is timed below.
+            await asyncio.gather(*(p.send("bench: conversa viva") for p in chatting))
             await asyncio.sleep(1)
 
     background = asyncio.create_task(chatter())
@@ -931,12 +941,15 @@ async def scenario_conversations(
             for index, client in enumerate(clients)
             if index % 10 == 0 and index // 10 < CONVERSATIONS_PER_MEMBER
         ]
+        # One message a tick apart: members elsewhere hear of a conversation's
+        # latest message once a second, not of every message of a busy second.
         told = await deliveries(
-            elsewhere, NUMBERS.take(count), posting(first), interval
+            elsewhere, NUMBERS.take(min(count, ELSEWHERE_MESSAGES)), posting(first), 1.2
         )
+        # A member of the first poster's conversation in no room: what it
+        # receives is that conversation's news alone, not the first room's.
         marker = NUMBERS.take(1)[0]
-        # Not the first room's sender, which hears of its readers meanwhile.
-        bytes_elsewhere = await received(elsewhere[1], marker, posting(first, PROBE))
+        bytes_elsewhere = await received(listener, marker, posting(first, PROBE))
     finally:
         busy = False
         await background
