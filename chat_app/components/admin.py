@@ -140,36 +140,56 @@ def person_buttons(person: rx.vars.ObjectVar[PersonStatus]) -> rx.Component:
     )
 
 
+def admin_table(headers: list, body: rx.Component, id_: str) -> rx.Component:
+    """A small table of the admin screen: its column headers over its rows.
+
+    Args:
+        headers: What each column header says.
+        body: The rows.
+        id_: The table's id.
+
+    Returns:
+        The table.
+    """
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(*(rx.table.column_header_cell(text) for text in headers))
+        ),
+        rx.table.body(body),
+        id=id_,
+        size="1",
+        width="100%",
+    )
+
+
+def person_row(person: rx.vars.ObjectVar[PersonStatus]) -> rx.Component:
+    """One person found: their names, state and the buttons to act on them.
+
+    Args:
+        person: The person.
+
+    Returns:
+        A table row carrying ``data-username``.
+    """
+    return rx.table.row(
+        rx.table.row_header_cell(person.username),
+        rx.table.cell(person.name),
+        rx.table.cell(person_status(person)),
+        rx.table.cell(person_buttons(person)),
+        custom_attrs={"data-username": person.username},
+    )
+
+
 def people_table() -> rx.Component:
     """The people found, with their state and the buttons to act on them.
 
     Returns:
         A table with id ``admin-people``.
     """
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell(t("Username")),
-                rx.table.column_header_cell(t("Name")),
-                rx.table.column_header_cell(t("State")),
-                rx.table.column_header_cell(t("Actions")),
-            )
-        ),
-        rx.table.body(
-            rx.foreach(
-                AdminState.people,
-                lambda person: rx.table.row(
-                    rx.table.row_header_cell(person.username),
-                    rx.table.cell(person.name),
-                    rx.table.cell(person_status(person)),
-                    rx.table.cell(person_buttons(person)),
-                    custom_attrs={"data-username": person.username},
-                ),
-            )
-        ),
-        id="admin-people",
-        size="1",
-        width="100%",
+    return admin_table(
+        [t("Username"), t("Name"), t("State"), t("Actions")],
+        rx.foreach(AdminState.people, person_row),
+        "admin-people",
     )
 
 
@@ -232,18 +252,8 @@ def moderation_log() -> rx.Component:
     Returns:
         A table with id ``moderation-log``.
     """
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell(t("When")),
-                rx.table.column_header_cell(t("Administrator")),
-                rx.table.column_header_cell(t("Action")),
-                rx.table.column_header_cell(t("Person")),
-                rx.table.column_header_cell(t("Reason")),
-            )
-        ),
-        rx.table.body(rx.foreach(AdminState.entries, entry_row)),
-        id="moderation-log",
-        size="1",
-        width="100%",
+    return admin_table(
+        [t("When"), t("Administrator"), t("Action"), t("Person"), t("Reason")],
+        rx.foreach(AdminState.entries, entry_row),
+        "moderation-log",
     )

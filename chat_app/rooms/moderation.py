@@ -120,6 +120,29 @@ def _person(session: Session, username: object) -> User:
     return user
 
 
+def _changed(
+    session: Session,
+    user: User,
+    *,
+    admin: str,
+    action: str,
+    now_ms: int,
+    reason: str,
+    until_ms: int | None = None,
+) -> Entry:
+    """Store a person an administrator changed, and log what was done."""
+    session.add(user)
+    return record(
+        session,
+        admin=admin,
+        action=action,
+        target=user.username,
+        now_ms=now_ms,
+        reason=reason,
+        until_ms=until_ms,
+    )
+
+
 def _acted_on(
     session: Session,
     *,
@@ -166,17 +189,9 @@ def ban(
     if user.banned_at_ms is not None:
         raise ChatError("{username} is banned already.", username=user.username)
     user.banned_at_ms = now_ms
-    session.add(user)
-    entry = record(
-        session,
-        admin=admin,
-        action="ban",
-        target=user.username,
-        now_ms=now_ms,
-        reason=why,
-    )
-    assert user.id is not None
-    return entry, user.id
+    return _changed(
+        session, user, admin=admin, action="ban", now_ms=now_ms, reason=why
+    ), user.id or 0
 
 
 def unban(
@@ -211,14 +226,8 @@ def unban(
     if user.banned_at_ms is None:
         raise ChatError("{username} is not banned.", username=user.username)
     user.banned_at_ms = None
-    session.add(user)
-    return record(
-        session,
-        admin=admin,
-        action="unban",
-        target=user.username,
-        now_ms=now_ms,
-        reason=why,
+    return _changed(
+        session, user, admin=admin, action="unban", now_ms=now_ms, reason=why
     )
 
 
@@ -253,12 +262,11 @@ def mute(
     why = valid_reason(reason)
     user = _acted_on(session, admin=admin, username=username, admins=admins)
     user.muted_until_ms = now_ms + seconds * 1000
-    session.add(user)
-    return record(
+    return _changed(
         session,
+        user,
         admin=admin,
         action="mute",
-        target=user.username,
         now_ms=now_ms,
         reason=why,
         until_ms=user.muted_until_ms,
@@ -297,14 +305,8 @@ def unmute(
     if user.muted_until_ms is None or user.muted_until_ms <= now_ms:
         raise ChatError("{username} is not muted.", username=user.username)
     user.muted_until_ms = None
-    session.add(user)
-    return record(
-        session,
-        admin=admin,
-        action="unmute",
-        target=user.username,
-        now_ms=now_ms,
-        reason=why,
+    return _changed(
+        session, user, admin=admin, action="unmute", now_ms=now_ms, reason=why
     )
 
 

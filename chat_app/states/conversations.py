@@ -289,12 +289,14 @@ async def tell_users(usernames: list[str]) -> None:
 
 
 async def tell_room(room: str) -> None:
-    """Have a room's tabs and its members' tabs check it again.
+    """Have a room's members' tabs check it again (those in it among them).
+
+    A tab is in a created room only as a member's (entering makes one), so
+    its members' own channels reach every tab concerned, each once.
 
     Args:
         room: The room's slug.
     """
-    await hub.publish(sockets.room_channel(room), events=[RECHECK_EVENT])
     await tell_users(await db.run(members.members_of, room=room))
 
 
