@@ -1,9 +1,12 @@
 """Database tables (SQLModel)."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+from chat_app.domain.search import document
 
 
 class User(SQLModel, table=True):
@@ -126,6 +129,18 @@ class Message(SQLModel, table=True):
     deleted_at_ms: int | None = Field(default=None, sa_type=BigInteger)
     # The administrator who removed it, when it was not its author; None if not.
     removed_by: str | None = Field(default=None, max_length=32)
+    # What the full-text indexes read (``domain.search.document``): written with
+    # every change of the message below, so search follows sends, edits and
+    # deletions (migration 0016 indexes it on each database).
+    search_text: str = Field(default="", sa_type=Text)
+
+
+@event.listens_for(Message, "before_insert")
+@event.listens_for(Message, "before_update")
+def _follow_for_search(_mapper: Any, _connection: Any, message: Message) -> None:
+    """Write a message's search text from its text and files, whenever it is stored."""
+    names = [str(item.get("name", "")) for item in message.attachments or []]
+    message.search_text = document(message.text, names)
 
 
 class Reaction(SQLModel, table=True):

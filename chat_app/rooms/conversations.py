@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, and_, col, or_, select
 
 from chat_app.db import reads
 from chat_app.domain import conversations as rules
@@ -292,6 +292,64 @@ def public_rooms(
         .limit(limit)
     ).all()
     return [seen_as(session, row, username=username, member=False) for row in rows]
+
+
+def readable(
+    session: Session, *, username: str, configured: Sequence[str]
+) -> list[str]:
+    """Every conversation a person may read (what their search looks in).
+
+    The rule of ``domain.conversations.may_see``, in one query: the configured
+    rooms, public rooms that are not archived, and every conversation they
+    belong to (archived ones too).
+
+    Args:
+        session: The database session.
+        username: The person.
+        configured: The configured rooms' slugs.
+
+    Returns:
+        The slugs.
+    """
+    joined = select(Membership.room).where(Membership.username == username)
+    stored = session.exec(
+        select(Stored.slug).where(
+            or_(
+                and_(
+                    Stored.kind == rules.ROOM,
+                    col(Stored.private).is_(False),
+                    col(Stored.archived_at_ms).is_(None),
+                ),
+                col(Stored.slug).in_(joined),
+            )
+        )
+    ).all()
+    return [*configured, *stored]
+
+
+def names_of(
+    session: Session, *, slugs: Iterable[str], username: str, configured: Sequence[Room]
+) -> dict[str, Conversation]:
+    """Conversations as one person sees them, named for them, in two queries.
+
+    Args:
+        session: The database session.
+        slugs: The conversations (ones the person may read).
+        username: The person.
+        configured: The configured rooms.
+
+    Returns:
+        Slug to conversation (its ``member`` flag not read: False).
+    """
+    wanted = set(slugs)
+    found = {room.slug: rules.configured(room) for room in configured}
+    rows = session.exec(select(Stored).where(col(Stored.slug).in_(wanted))).all()
+    people = _people(session, [row.slug for row in rows])
+    for row in rows:
+        found[row.slug] = seen_as(
+            session, row, username=username, member=False, people=people
+        )
+    return {slug: found[slug] for slug in wanted if slug in found}
 
 
 def check_access(session: Session, *, room: str, username: str) -> None:

@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect
+from sqlalchemy import text as sa_text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -186,3 +187,39 @@ def test_identity_and_room_lists_are_marked_as_reading():
         for work in (ping, sessions.identify, presence.members, presence.typists)
     )
     assert not getattr(presence.set_typing, READ_ONLY, False)
+
+
+def test_the_search_migration_indexes_existing_messages_and_goes_down_and_up(settings):
+    """0016 writes existing messages' search text, indexes it, and reverts."""
+    downgrade_to(settings.database_url, "0015")
+    engine = make_engine(settings.database_url)
+    assert "search_text" not in {
+        c["name"] for c in inspect(engine).get_columns("messages")
+    }
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO messages (room, seq, author, text, sent_at_ms, attachments)"
+            " VALUES ('sala-1', 1, 'ana', 'O Relatório', 1700000000123,"
+            ' \'[{"name": "Orçamento.pdf", "kind": "file"}]\')'
+        )
+    engine.dispose()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sqlite = engine.dialect.name == "sqlite"
+    match = (
+        "SELECT rowid FROM message_search WHERE message_search MATCH :words"
+        if sqlite
+        else "SELECT id FROM messages WHERE to_tsvector('prosa_search', search_text)"
+        " @@ to_tsquery('prosa_search', :words)"
+    )
+    with engine.connect() as connection:
+        text_found = connection.exec_driver_sql(
+            "SELECT search_text FROM messages"
+        ).scalar()
+        hits = [
+            connection.execute(sa_text(match), {"words": words}).all()
+            for words in ("relatorio", "orcamento")
+        ]
+    assert text_found == "O Relatório Orçamento pdf"
+    assert all(len(rows) == 1 for rows in hits)
+    engine.dispose()
