@@ -16,6 +16,7 @@ from chat_app.states.chat import OPEN_CHAT_EVENT
 from chat_app.states.locale import LocaleState
 from chat_app.states.reading import REFRESH_SEEN_BY_EVENT
 from chat_app.states.room_addresses import AddressState
+from chat_app.states.search import SearchState  # noqa: F401 (its events)
 
 settings = get_settings()
 logs.configure(settings.log_level, settings.log_format_in_effect())

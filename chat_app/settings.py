@@ -92,6 +92,8 @@ class Settings(BaseSettings):
         history_page_size: Messages per page of older history.
         history_rate_limit: Pages of older history one tab may load...
         history_rate_window_seconds: ...within this many seconds.
+        search_rate_limit: Searches one tab may run...
+        search_rate_window_seconds: ...within this many seconds.
         announce_coalesce_seconds: Room-wide changes of one kind within this
             long are announced once (fifty arrivals, one member list).
         typing_coalesce_seconds: A room hears who is typing at most this often.
@@ -205,6 +207,8 @@ class Settings(BaseSettings):
     history_page_size: int = Field(default=50, ge=1, le=500)
     history_rate_limit: int = Field(default=10, ge=1)
     history_rate_window_seconds: float = Field(default=10, gt=0)
+    search_rate_limit: int = Field(default=30, ge=1)
+    search_rate_window_seconds: float = Field(default=10, gt=0)
     announce_coalesce_seconds: float = Field(default=0.25, ge=0)
     typing_coalesce_seconds: float = Field(default=1.0, ge=0)
     shed_typing_lag_seconds: float = Field(default=0.1, gt=0)

@@ -34,6 +34,7 @@ from chat_app.states.locale import LocaleState
 from chat_app.states.people import PeopleState
 from chat_app.states.profile import ProfileState
 from chat_app.states.reading import ReadingState
+from chat_app.states.search import SearchState
 
 ROOT = rx.State.get_full_name()
 AUTH = AuthState.get_full_name()
@@ -46,6 +47,7 @@ LOCALE = LocaleState.get_full_name()
 PEOPLE = PeopleState.get_full_name()
 PROFILE = ProfileState.get_full_name()
 READING = ReadingState.get_full_name()
+SEARCH = SearchState.get_full_name()
 ROOM = RoomViewState.get_full_name()
 FIRST_ROOM = "sala-1"
 MARKER = re.compile(r"bench:(\d+):")
@@ -338,6 +340,23 @@ class ChatClient(Receiver):
             number: The message's number, or anything.
         """
         await self.emit(f"{HISTORY}.show_message", {"number": number})
+
+    async def search(self, text: object, zone: object = "UTC") -> None:
+        """Type in the search box (after its debounce), as the page sends it.
+
+        Args:
+            text: The box's text, or anything.
+            zone: The browser's time zone, or anything.
+        """
+        await self.emit(f"{SEARCH}.search", {"text": text, "zone": zone})
+
+    async def more_results(self) -> None:
+        """Click "more results"."""
+        await self.emit(f"{SEARCH}.more_results", {})
+
+    def hits(self) -> list[dict[str, Any]]:
+        """The search results this tab was sent (the latest list)."""
+        return self.var(SEARCH, "hits") or []
 
     async def read_to(self, number: object, live: object = False) -> None:
         """Report how far this tab has read, as a visible browser tab does.
