@@ -510,3 +510,43 @@ window.chatOpenAddress = function (path) {
   window.history.pushState(window.history.state, "", path);
   window.dispatchEvent(new PopStateEvent("popstate", { state: window.history.state }));
 };
+
+// Search from anywhere: Ctrl+K (Cmd+K) or "/" outside a text field opens the
+// box. In it, Enter opens the first result and the arrows move through them.
+(function () {
+  function editable(element) {
+    return (
+      element instanceof HTMLElement &&
+      (element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName))
+    );
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const shortcut =
+      ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") ||
+      (event.key === "/" && !editable(target) && !event.ctrlKey && !event.metaKey);
+    if (shortcut && !document.getElementById("search-dialog")) {
+      const button = document.getElementById("search-button");
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+      return;
+    }
+    if (!(target instanceof HTMLElement) || !target.closest("#search-dialog")) return;
+    const results = [...document.querySelectorAll("[data-search-result]")];
+    if (!results.length) return;
+    const at = results.indexOf(target);
+    if (event.key === "Enter" && target.id === "search-input") {
+      event.preventDefault();
+      results[0].click();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = at < 0 ? (step > 0 ? 0 : results.length - 1) : at + step;
+      if (next < 0) document.getElementById("search-input").focus();
+      else if (next < results.length) results[next].focus();
+    }
+  });
+})();

@@ -14,6 +14,7 @@ from chat_app.components.receipts import read_report_field, seen_by_list
 from chat_app.components.room_entry import room_entry
 from chat_app.components.room_settings import room_settings
 from chat_app.components.rooms_menu import news_elsewhere
+from chat_app.components.search import search_dialog
 from chat_app.components.sidebar import sidebar
 from chat_app.components.typing_indicator import typing_indicator, typing_line
 from chat_app.components.user_modal import user_modal
@@ -88,6 +89,7 @@ def room_header() -> rx.Component:
             & ~rx.Var.create(ROOM_SLUGS).contains(ChatState.room_slug),
             room_settings(),
         ),
+        search_dialog(),
         attention_controls(),
         rx.cond(
             ChatState.is_admin,

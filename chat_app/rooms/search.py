@@ -22,6 +22,7 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.room_addresses import room_path
 from chat_app.domain.rooms import Room
 from chat_app.domain.search import Query, Term, marks
+from chat_app.domain.text import N_
 from chat_app.models import Message, User
 from chat_app.rooms import conversations
 
@@ -135,7 +136,7 @@ def _with_files(dialect: str, image: bool) -> Condition:
     )
 
 
-NO_PLACE = "You can read no conversation called {place}."
+NO_PLACE = N_("You can read no conversation called {place}.")
 
 
 def _places(

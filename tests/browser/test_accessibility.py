@@ -117,6 +117,15 @@ def test_every_screen_passes_axe(people, locale, scheme):
     page.keyboard.press("Escape")
     expect(page.locator("#seen-by")).to_have_count(0)
 
+    page.keyboard.press("Control+k")
+    expect(page.locator("#search-input")).to_be_focused()
+    assert_accessible(page, "search help")
+    page.keyboard.type(f"notas from:@{sender.name}")
+    expect(page.locator("[data-search-result]")).to_have_count(1)
+    assert_accessible(page, "search results")
+    page.keyboard.press("Escape")
+    expect(page.locator("#search-dialog")).to_have_count(0)
+
     page.click("#new-room-button")
     expect(page.locator("#new-room-dialog")).to_be_visible()
     assert_accessible(page, "new room")
