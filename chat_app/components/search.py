@@ -80,6 +80,7 @@ def search_result(hit: rx.vars.ObjectVar[Hit]) -> rx.Component:
         href=hit.address,
         custom_attrs={"data-search-result": "true", "data-message-id": hit.key},
         class_name="search-result",
+        width="100%",
         underline="none",
         color_scheme="gray",
         high_contrast=True,
@@ -92,8 +93,8 @@ FILTER_HINTS = [
     ("in:#sala-2", N_("in a room (in:@ana: your conversation with her)")),
     ("before:2026-11-01", N_("before a day (also after: and on:)")),
     ("has:file", N_("with files (has:image: with pictures)")),
-    ('"exact phrase"', N_("these words together")),
-    ("-word", N_("without this word")),
+    (N_('"exact phrase"'), N_("these words together")),
+    (N_("-word"), N_("without this word")),
 ]
 
 
@@ -105,7 +106,7 @@ def search_help() -> rx.Component:
     """
     return rx.el.ul(
         *[
-            rx.el.li(rx.code(example), " ", t(meaning), margin_bottom="0.25rem")
+            rx.el.li(rx.code(t(example)), " ", t(meaning), margin_bottom="0.25rem")
             for example, meaning in FILTER_HINTS
         ],
         id="search-help",

@@ -89,6 +89,7 @@ def room_header() -> rx.Component:
             & ~rx.Var.create(ROOM_SLUGS).contains(ChatState.room_slug),
             room_settings(),
         ),
+        rx.spacer(),
         search_dialog(),
         attention_controls(),
         rx.cond(

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from chat_app.db import reads
 from chat_app.domain import conversations as rules
 from chat_app.domain.errors import ChatError
+from chat_app.domain.markup import plain
 from chat_app.domain.room_addresses import room_path
 from chat_app.domain.rooms import Room
 from chat_app.domain.search import Query, Term, marks
@@ -52,7 +53,8 @@ class Hit:
         author: The author's name.
         username: The author's username.
         sent_at_ms: When it was sent.
-        pieces: Its text (the part around the first match), words marked.
+        pieces: Its text as read (formatting dropped; the part around the first
+            match), words marked.
         files: Its files' names, words marked, one after the other.
     """
 
@@ -267,7 +269,7 @@ def _hits(
                 author=authors.get(row.author, row.author),
                 username=row.author,
                 sent_at_ms=row.sent_at_ms,
-                pieces=[Piece(*piece) for piece in marks(row.text, query)],
+                pieces=[Piece(*piece) for piece in marks(plain(row.text), query)],
                 files=files,
             )
         )
