@@ -98,8 +98,7 @@ class SearchState(rx.State):
             self.hits, self.searched, self.more, self._after = [], False, False, None
             return
         self._count()
-        self._query, self._zone_name = query, str(_zone(zone))
-        found = await self._run(after=None)
+        found = await self._run(query, str(_zone(zone)), after=None)
         self.hits = found.hits
         self.searched = True
 
@@ -111,21 +110,27 @@ class SearchState(rx.State):
         if len(self.hits) >= MAX_RESULTS:
             raise ChatError("That is as many results as a search shows: narrow it.")
         self._count()
-        found = await self._run(after=self._after)
+        found = await self._run(self._query, self._zone_name, after=self._after)
         self.hits = [*self.hits, *found.hits]
+        self.error = ""
 
-    async def _run(self, *, after: int | None):
-        """Search as the verified user; keep where the page ended."""
+    async def _run(self, query: Query, zone_name: str, *, after: int | None):
+        """Search as the verified user; keep the search and where its page ended.
+
+        A refused search (an ``in:`` conversation one cannot read) keeps none of
+        it: "more results" goes on with the search whose results are shown.
+        """
         caller = await (await self.get_state(ChatState))._caller()
         found = await db.run(
             search,
-            query=self._query,
+            query=query,
             username=caller.username,
             user_id=caller.user_id,
-            zone=_zone(self._zone_name),
+            zone=_zone(zone_name),
             configured=ROOMS,
             after=after,
         )
+        self._query, self._zone_name = query, zone_name
         self._after = found.after
         self.more = found.after is not None
         return found

@@ -295,3 +295,64 @@ def test_punctuation_numbers_and_addresses_split_the_same_on_both(
     said("orçamento_2027 v2.5 (R$ 1.200,00)")
     said("caixa d'água 🚰 çà")
     assert found(session, typed) == expected
+
+
+SYNTAX = [
+    '"',
+    '""',
+    "*",
+    "a*",
+    "NEAR(a b)",
+    "a OR b",
+    "a AND",
+    "NOT a",
+    "col:word",
+    "search_text:x",
+    "message_search",
+    "{search_text}: x",
+    "^a",
+    "')--",
+    "'; DROP TABLE messages; --",
+    ":*",
+    "a:*",
+    "a:* & b",
+    "&|!",
+    "!a",
+    "a <-> b",
+    "(a | b) & !c",
+    "\\",
+    "\\'",
+    "%",
+    "_",
+    "a\u200fb",
+    "a\u200db",
+    "\u0301",
+    "\u0301\u0308 a\u0301",
+    "😀",
+    "\ufeff",
+    "a\x00b",
+    "ﬁ",
+    "Ⅻ ²",
+    "İ",
+    "ß",
+    "ǅ",
+    "٣",
+    "ㄱ",
+]
+
+
+def test_search_syntax_in_the_box_is_only_words_on_both(session, said):
+    said("near a b or not col word x message search ß")
+    for typed in SYNTAX:
+        for box in (
+            typed,
+            f"{typed} ",
+            f"near {typed}",
+            f"-{typed} near",
+            f'"{typed}"',
+        ):
+            for typing in (True, False):
+                assert found(session, box, typing=typing) in (
+                    [],
+                    ["near a b or not col word x message search ß"],
+                ), box
