@@ -2,7 +2,9 @@
 // bottom (it is laid out in column-reverse). Scrolled up, the reader instead sees
 // a "jump to latest" button with the number of messages that arrived since.
 // Scrolled to the very top, the previous page of history loads (the same as the
-// "Load older messages" button, which stays for keyboard users).
+// "Load older messages" button, which stays for keyboard users). Below a run of
+// history a jump from far back loaded, "Load newer messages" loads the next page
+// when it scrolls into view, the reader kept where they were.
 (function () {
   const AWAY_PX = 80;
   const TOP_PX = 40;
@@ -47,9 +49,42 @@
       }
     };
 
+    // The same for the gap below a far jump's run; the page goes in below the
+    // reader, who stays on the message they read (the list keeps its distance
+    // from the bottom, which the page just moved).
+    let newer = null;
+    const loadNewerInView = () => {
+      if (list.dataset.showing) return; // passing by on the way to a message
+      const shown = list.querySelectorAll(".message").length;
+      if (newer && newer.shown === shown && Date.now() - newer.at < 5000) return;
+      const button = document.getElementById("load-newer");
+      if (!button || button.disabled) return;
+      const box = list.getBoundingClientRect();
+      const at = button.getBoundingClientRect();
+      if (at.top >= box.bottom || at.bottom <= box.top) return;
+      const mark = Array.from(list.querySelectorAll(".message[data-id]")).find(
+        (bubble) => bubble.getBoundingClientRect().top >= box.top,
+      );
+      const top = mark ? mark.getBoundingClientRect().top : 0;
+      newer = { shown, at: Date.now(), mark, top };
+      button.click();
+    };
+    const keepPlace = () => {
+      if (!newer || !newer.mark || newer.kept) return;
+      if (list.querySelectorAll(".message").length === newer.shown) return;
+      newer.kept = true;
+      if (!newer.mark.isConnected) return;
+      const moved = newer.mark.getBoundingClientRect().top - newer.top;
+      if (moved) list.scrollTop += moved;
+    };
+
     list.addEventListener("scroll", refresh, { passive: true });
     list.addEventListener("scroll", loadOlderAtTop, { passive: true });
-    new MutationObserver(refresh).observe(list, { childList: true, subtree: true });
+    list.addEventListener("scroll", loadNewerInView, { passive: true });
+    new MutationObserver(() => {
+      keepPlace();
+      refresh();
+    }).observe(list, { childList: true, subtree: true });
     refresh();
   }
 
@@ -451,6 +486,12 @@ document.addEventListener("click", (event) => {
         if (Date.now() - started < 5000) requestAnimationFrame(look);
         return;
       }
+      // On its way there the list may pass "Load newer messages": a page
+      // arriving then would stop it short, so none is asked for meanwhile.
+      list.dataset.showing = "true";
+      const arrived = () => delete list.dataset.showing;
+      list.addEventListener("scrollend", arrived, { once: true });
+      setTimeout(arrived, 3000);
       bubble.scrollIntoView({ block: "center", behavior: "smooth" });
       for (const lit of list.querySelectorAll('[data-highlighted="true"]')) {
         lit.removeAttribute("data-highlighted");

@@ -61,6 +61,33 @@ def older_page(slot: int) -> rx.Component:
     )
 
 
+def load_newer() -> rx.Component:
+    """The button in the gap below a run of history a far jump loaded.
+
+    Laid out just after the run's newest message, above the live window;
+    ``assets/chat.js`` clicks it when it scrolls into view.
+
+    Returns:
+        The button with id ``load-newer``, while there is such a gap.
+    """
+    return rx.cond(
+        RoomViewState.anchored
+        & (RoomViewState.ring_start > RoomViewState.older_last + 1),
+        rx.center(
+            rx.button(
+                rx.icon("arrow-down-to-line", size=14),
+                t("Load newer messages"),
+                id="load-newer",
+                variant="soft",
+                size="1",
+                on_click=HistoryState.load_newer,
+            ),
+            order=RoomViewState.older_last + (OLDER_ORDER + 1),
+            width="100%",
+        ),
+    )
+
+
 def jump_to_latest() -> rx.Component:
     """The button back to the newest message, with how many wait below.
 
@@ -126,7 +153,10 @@ def scroller() -> rx.Component:
             ),
             rx.cond(
                 RoomViewState.has_older
-                | (RoomViewState.ring_start > RoomViewState.older_last + 1),
+                | (
+                    ~RoomViewState.anchored
+                    & (RoomViewState.ring_start > RoomViewState.older_last + 1)
+                ),
                 rx.center(
                     rx.button(
                         rx.icon("history", size=14),
@@ -141,6 +171,7 @@ def scroller() -> rx.Component:
                 ),
             ),
             *[older_page(slot) for slot in range(OLDER_SLOTS)],
+            load_newer(),
             *[ring_block(slot) for slot in range(RING_BLOCKS)],
             direction="column",
             gap="0.35rem",

@@ -108,6 +108,9 @@ class RoomViewState(rx.State):
     # gap between them (the window moved on) can be loaded too.
     older_last: rx.Field[int] = rx.field(0)
     ring_start: rx.Field[int] = rx.field(1)
+    # Whether the older pages are a run around a message jumped to from far
+    # back: the gap below them then loads downward ("Load newer messages").
+    anchored: rx.Field[bool] = rx.field(False)
     head: rx.Field[int] = rx.field(0)
     # One var per slot of the ring (``block_<n>``) and per page of older history
     # the tab loaded (``older_<n>``, in the order they were loaded, laid out by
@@ -194,6 +197,7 @@ async def show_room(
             has_older=oldest > 1,
             older_last=oldest - 1,
             ring_start=oldest,
+            anchored=False,
             **blocks,
             **pages,
         ),
@@ -211,7 +215,12 @@ async def show_conversations(sid: str, conversations: list[Overview]) -> None:
 
 
 async def show_older_page(
-    sid: str, *, slot: int, page: list[ChatMessage], older: OlderHistory
+    sid: str,
+    *,
+    slot: int,
+    page: list[ChatMessage],
+    older: OlderHistory,
+    clear: bool = False,
 ) -> None:
     """Send one tab a page of its room's older history (only that page).
 
@@ -220,15 +229,21 @@ async def show_older_page(
         slot: The slot the page goes in.
         page: Its messages, oldest first.
         older: What the tab has loaded, this page included.
+        clear: Whether the tab's other pages go (a jump that anchored it).
     """
+    if clear:
+        older_pages.pop(sid, None)
     if page:
         older_pages.setdefault(sid, {})[slot] = (page[0].id, page[-1].id)
+    emptied = {older_var(n): [] for n in range(OLDER_SLOTS) if clear and n != slot}
     await sockets.send_to(
         sid,
         view_delta(
+            **emptied,
             **{older_var(slot): page},
             has_older=older.has_older,
             older_last=older.last,
+            anchored=older.anchored,
         ),
     )
 

@@ -7,13 +7,18 @@ import uuid
 
 from playwright.sync_api import Locator, expect
 
+from chat_app.domain.history import ANCHOR_CONTEXT
+from chat_app.settings import get_settings
 from harness.protocol import ChatClient
 from tests.browser.conftest import User
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_attachments import png_bytes
 from tests.browser.test_rooms import fill_room, post_and_number
 from tests.support.accounts import create_account
+from tests.support.filling import post_many
 from tests.support.threads import run_async
+
+PAGE = get_settings().history_page_size
 
 
 def unique(prefix: str) -> str:
@@ -216,3 +221,60 @@ def test_a_quote_of_a_message_far_back_brings_it_into_view(people):
     expect(far).to_have_count(1)
     expect(far).to_have_attribute("data-highlighted", "true")
     expect(far).to_be_in_viewport()
+
+
+def test_a_link_to_a_message_600_back_opens_it_among_its_neighbours(people):
+    reader = people("arquivista")
+    url = reader.server.url
+    tag = uuid.uuid4().hex[:4]
+    target = f"mensagem soterrada {tag}"
+
+    async def post_and_bury() -> int:
+        author = create_account(url, "autor")
+        tab = await ChatClient(url, author.token).connect()
+        # Sala 1, the busy room: Sala 2 and 3 keep little history (test_rooms).
+        await tab.wait_for(lambda: tab.room_slug() == "sala-1")
+        number = await post_and_number(tab, target)
+        await tab.leave_room()
+        await tab.close()
+        await post_many(url, "sala-1", f"soterrando {tag}", 600)
+        return number
+
+    number = run_async(post_and_bury(), timeout=300)
+    assert isinstance(number, int)
+    reader.open("/login")
+    reader.page.evaluate(
+        f"localStorage.setItem('chat_session', '{reader.account.token}')"
+    )
+    reader.page.goto(reader.url(f"/rooms/sala-1/{number}"))
+    reader.wait_in_room("Sala 1")
+    message = by_id(reader, number)
+    expect(message).to_have_attribute("data-highlighted", "true")
+    expect(message).to_contain_text(target)
+    expect(message).to_be_in_viewport()
+    # Its neighbours came with it, not the 600 messages since.
+    expect(by_id(reader, number + 1)).to_be_in_viewport()
+    if number > 1:
+        expect(by_id(reader, number - 1)).to_have_count(1)
+    last = number + ANCHOR_CONTEXT
+    expect(by_id(reader, last)).to_have_count(1)
+    expect(by_id(reader, last + 1)).to_have_count(0)
+    expect(by_id(reader, number + 300)).to_have_count(0)
+    # Scrolled down to the gap, the next page loads by itself, below the reader.
+    newer = reader.page.locator("#load-newer")
+    expect(newer).to_have_count(1)
+    newer.scroll_into_view_if_needed()
+    expect(by_id(reader, last + 1)).to_have_count(1)
+    expect(by_id(reader, last + PAGE)).to_have_count(1)
+    expect(by_id(reader, last)).to_be_in_viewport()
+    expect(by_id(reader, last + PAGE + 1)).to_have_count(0)
+    # And the next, one page at a time.
+    newer.scroll_into_view_if_needed()
+    expect(by_id(reader, last + PAGE + 1)).to_have_count(1)
+    expect(by_id(reader, last + 2 * PAGE + 1)).to_have_count(0)
+    # In order on the screen: the run, then the gap's button, then the window.
+    tops = [
+        locator.evaluate("b => b.getBoundingClientRect().top")
+        for locator in (by_id(reader, last), by_id(reader, last + 1), newer)
+    ]
+    assert tops == sorted(tops)
