@@ -1,13 +1,14 @@
 """Finding messages: the words a message is found by, what a search asks for.
 
-Both databases index a message by its *search text* (:func:`document`): the words
-of its text and of its files' names, one space apart, so that SQLite's FTS5
-``unicode61`` tokenizer and PostgreSQL's parser are given the same words. Each
-then folds case and accents itself (``remove_diacritics 2``; ``unaccent``). What
-a person types in the search box becomes a :class:`Query` (:func:`parse`): words,
-"exact phrases", -excluded words, and filters as Slack and Mattermost users know
-them. Which words to highlight in a result is worked out here (:func:`marks`),
-with the same folding, so both databases show the same.
+A message is indexed by its *search text* (:func:`document`): the words of its
+text as readers see it (formatting dropped) and of its files' names, folded here
+(:func:`fold`: no case, no accents, ``ß`` as ``ss``, ``ø`` as ``o``...) and one
+space apart; a search's words are folded the same way. So SQLite's FTS5
+``unicode61 remove_diacritics 2`` and PostgreSQL's ``unaccent`` + ``simple`` are
+given the same plain words, and find the same messages; which words a result
+marks is worked out with the same fold (:func:`marks`). What a person types in
+the search box becomes a :class:`Query` (:func:`parse`): words, "exact phrases",
+-excluded words, and filters as Slack and Mattermost users know them.
 """
 
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from chat_app.domain.errors import ChatError
+from chat_app.domain.markup import plain
 
 # A word: letters and digits, as FTS5's unicode61 tokenizer splits them ("_" and
 # every other character separate words).
@@ -40,8 +42,30 @@ _TOKEN = re.compile(
 )
 
 
+# Letters that carry no accent to drop but are written plainly in searches, as
+# PostgreSQL's unaccent writes them.
+PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t",
+     "æ": "ae", "œ": "oe", "þ": "th"}
+)  # fmt: skip
+
+
+def fold(word: str) -> str:
+    """A word without case or accents, as searches compare words.
+
+    Args:
+        word: A word.
+
+    Returns:
+        It folded (``Relatório`` → ``relatorio``, ``Straße`` → ``strasse``).
+    """
+    decomposed = unicodedata.normalize("NFKD", word)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.casefold().translate(PLAIN_LETTERS)
+
+
 def words(text: str) -> list[str]:
-    """The words of a text, in order.
+    """The words of a text, in order, as written (accents composed).
 
     Args:
         text: Any text.
@@ -49,33 +73,33 @@ def words(text: str) -> list[str]:
     Returns:
         Its words (runs of letters and digits).
     """
-    return WORD.findall(text)
+    return WORD.findall(unicodedata.normalize("NFC", text))
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of a text, folded (what an index holds and a search looks for).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        Its words, folded, split again where folding made a separator.
+    """
+    return [part for word in words(text) for part in WORD.findall(fold(word))]
 
 
 def document(text: str, file_names: Iterable[str] = ()) -> str:
     """The search text of a message: what both databases index.
 
     Args:
-        text: The message's text ("" once deleted).
+        text: The message's text as typed ("" once deleted).
         file_names: The names of its files.
 
     Returns:
-        Its words and its files' words, one space apart.
+        The folded words of what readers see of it and of its files' names, one
+        space apart.
     """
-    return " ".join(words(" ".join([text, *file_names])))
-
-
-def fold(word: str) -> str:
-    """A word without case or accents, as the indexes compare words.
-
-    Args:
-        word: A word.
-
-    Returns:
-        It folded (``Relatório`` → ``relatorio``).
-    """
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(folded_words(" ".join([plain(text), *file_names])))
 
 
 @dataclass(frozen=True)
@@ -83,7 +107,7 @@ class Term:
     """Words that must come together (one word, or an "exact phrase").
 
     Attributes:
-        words: The words, in order.
+        words: The words, in order, folded.
         prefix: Whether the last one matches as a beginning (it is being typed).
     """
 
@@ -98,7 +122,7 @@ class Query:
     Attributes:
         terms: What each message found must contain (all of them).
         excluded: What no message found may contain.
-        authors: ``from:`` usernames (any of them).
+        authors: ``from:`` usernames, casefolded (any of them).
         places: ``in:`` conversations as typed, ``#slug`` or ``@username``.
         first_day: Messages sent on this day or later (the reader's day).
         last_day: Messages sent on this day or earlier.
@@ -140,21 +164,25 @@ class Query:
         return since, until
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+
+
 def _day(key: str, value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise ChatError(
-            "Write the day of {filter}: as 2026-11-30.", filter=key
-        ) from None
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ChatError("Write the day of {filter}: as 2026-11-30.", filter=key)
+    return day
 
 
 def _with_filter(query: Query, key: str, value: str) -> Query:
     """The query with one filter added (``value`` not empty)."""
     if key == "from":
-        return replace(query, authors=(*query.authors, value.lstrip("@").lower()))
+        return replace(query, authors=(*query.authors, value.lstrip("@").casefold()))
     if key == "in":
-        return replace(query, places=(*query.places, value.lower()))
+        return replace(query, places=(*query.places, value.casefold()))
     if key == "has":
         if value.lower() not in ("file", "image"):
             raise ChatError("has: takes file or image.")
@@ -205,7 +233,7 @@ def parse(text: object, *, typing: bool = True) -> Query:
                 query = _with_filter(query, key, token["value"])
             continue
         piece = token.group(0).lstrip("-") if key else token["phrase"] or token["bare"]
-        said = tuple(words(piece or ""))
+        said = tuple(folded_words(piece or ""))
         if not said:
             continue
         last = number == len(found) - 1 and unfinished and token["closed"] != '"'
@@ -222,15 +250,14 @@ def parse(text: object, *, typing: bool = True) -> Query:
 
 
 def _matches(word: str, query: Query) -> bool:
-    folded = fold(word)
-    for term in query.terms:
-        for position, wanted in enumerate(term.words):
-            wanted = fold(wanted)
-            if folded == wanted:
-                return True
-            last = position == len(term.words) - 1
-            if last and term.prefix and folded.startswith(wanted):
-                return True
+    for part in WORD.findall(fold(word)):
+        for term in query.terms:
+            last = len(term.words) - 1
+            for position, wanted in enumerate(term.words):
+                if part == wanted or (
+                    position == last and term.prefix and part.startswith(wanted)
+                ):
+                    return True
     return False
 
 
@@ -245,6 +272,7 @@ def marks(text: str, query: Query, *, cut: bool = True) -> list[tuple[str, bool]
     Returns:
         (piece, found) pairs that join into the text, or the part shown.
     """
+    text = unicodedata.normalize("NFC", text)
     spans = [m.span() for m in WORD.finditer(text) if _matches(m.group(0), query)]
     start, end = 0, len(text)
     if cut and len(text) > SNIPPET_CHARACTERS:

@@ -152,7 +152,7 @@ def _places(
         slug = place.removeprefix("#")
         if place.startswith("@"):
             other = session.exec(
-                select(User.id).where(User.username == place.removeprefix("@"))
+                select(User.id).where(User.username_key == place.removeprefix("@"))
             ).first()
             slug = (
                 rules.direct_slug(user_id, other) if other and other != user_id else ""
@@ -209,7 +209,8 @@ def search(
         col(Message.deleted_at_ms).is_(None),
     ]
     if query.authors:
-        conditions.append(col(Message.author).in_(query.authors))
+        named = select(User.username).where(col(User.username_key).in_(query.authors))
+        conditions.append(col(Message.author).in_(named))
     since, until = query.sent_between(zone)
     if since is not None:
         conditions.append(col(Message.sent_at_ms) >= since)

@@ -220,6 +220,28 @@ def test_the_search_migration_indexes_existing_messages_and_goes_down_and_up(set
             connection.execute(sa_text(match), {"words": words}).all()
             for words in ("relatorio", "orcamento")
         ]
-    assert text_found == "O Relatório Orçamento pdf"
+    assert text_found == "o relatorio orcamento pdf"
     assert all(len(rows) == 1 for rows in hits)
+    engine.dispose()
+
+
+def test_at_the_latest_migration_sqlite_keeps_the_search_index_in_step(settings):
+    """A later migration that rebuilt ``messages`` would drop these triggers."""
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            triggers = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                " AND tbl_name = 'messages'"
+            ).scalars()
+            assert set(triggers) >= {
+                "message_search_insert",
+                "message_search_update",
+                "message_search_delete",
+            }
+    else:
+        assert "ix_messages_search" in {
+            index["name"] for index in inspect(engine).get_indexes("messages")
+        }
     engine.dispose()

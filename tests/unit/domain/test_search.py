@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,18 +19,30 @@ from chat_app.domain.search import (
 def test_a_message_is_found_by_its_words_and_its_files_names():
     assert document(
         "Olá, **time**: o relatório_final.pdf!", ["Orçamento 2027.xlsx"]
-    ) == ("Olá time o relatório final pdf Orçamento 2027 xlsx")
+    ) == ("ola time o relatorio final pdf orcamento 2027 xlsx")
     assert document("") == ""
+    # What readers see: a link's words, not its address.
+    assert document("[o site](https://exemplo.com/x)") == "o site"
+    # Accents typed apart from their letters (macOS file names) fold the same.
+    decomposed = unicodedata.normalize("NFD", "Relatório")
+    assert document("", [decomposed + ".pdf"]) == "relatorio pdf"
 
 
 def test_folding_drops_case_and_accents():
     assert fold("Relatório") == "relatorio"
     assert fold("AÇÃO") == "acao"
+    assert [fold(w) for w in ("Straße", "Øre", "Łódź", "Æble", "ﬁm")] == [
+        "strasse",
+        "ore",
+        "lodz",
+        "aeble",
+        "fim",
+    ]
 
 
 def test_words_must_all_be_found_and_the_last_one_is_being_typed():
     query = parse("reunião proj")
-    assert query.terms == (Term(("reunião",)), Term(("proj",), prefix=True))
+    assert query.terms == (Term(("reuniao",)), Term(("proj",), prefix=True))
     assert parse("reunião proj ").terms[-1] == Term(("proj",))
     assert parse("reunião proj", typing=False).terms[-1] == Term(("proj",))
     # One letter is too short a beginning: it matches as a whole word.
@@ -46,10 +59,10 @@ def test_phrases_exclusions_and_joined_words():
 
 def test_filters_as_slack_users_type_them():
     query = parse("from:@Ana in:#Sala-2 in:@bia has:file has:IMAGE relatório")
-    assert query.authors == ("ana",)
+    assert query.authors == ("ana",)  # usernames compared without case
     assert query.places == ("#sala-2", "@bia")
     assert query.has_file and query.has_image
-    assert query.terms == (Term(("relatório",), prefix=True),)
+    assert query.terms == (Term(("relatorio",), prefix=True),)
     # A filter still being typed asks for nothing yet; an unknown one is words.
     assert parse("from:").empty
     assert parse("http://exemplo.com").terms == (
@@ -76,6 +89,8 @@ def test_days_narrow_to_what_every_day_filter_allows():
         ("before:ontem", "Write the day of before: as 2026-11-30."),
         ("on:2026-13-01", "Write the day of on: as 2026-11-30."),
         ("has:video", "has: takes file or image."),
+        ("before:0001-01-01", "Write the day of before: as 2026-11-30."),
+        ("after:9999-12-31", "Write the day of after: as 2026-11-30."),
         ("x" * (MAX_QUERY_CHARACTERS + 1), "A search is at most 200 characters."),
         (" ".join(f"w{n}" for n in range(13)), "A search takes at most 12 words."),
         (["a list"], "That request was not understood."),

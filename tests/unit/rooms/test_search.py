@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from chat_app.domain.errors import ChatError
 from chat_app.domain.search import parse
-from chat_app.models import Message
+from chat_app.models import Message, User
 from chat_app.rooms import actions, managing, search, search_index
 from tests.unit.rooms.steps import NOW, enter, post, unlimited
 from tests.unit.rooms.test_conversations import CONFIGURED, NOW_MS, create
@@ -356,3 +356,38 @@ def test_search_syntax_in_the_box_is_only_words_on_both(session, said):
                     [],
                     ["near a b or not col word x message search ß"],
                 ), box
+
+
+def test_people_are_named_in_filters_whatever_the_case(session, settings, said):
+    register(session, "Dora")
+    post(session, unlimited(settings), "Dora", text="planilha nova", at=NOW_MS)
+    session.commit()
+    assert found(session, "from:@dora") == ["planilha nova"]
+    assert found(session, "from:@DORA planilha") == ["planilha nova"]
+    dora = session.exec(select(User.id).where(User.username == "Dora")).one()
+    managing.open_direct(
+        session,
+        user_id=1,
+        username="ana",
+        other="Dora",
+        now_ms=NOW_MS,
+        settings=unlimited(settings),
+    )
+    session.commit()
+    assert dora is not None
+    assert found(session, "in:@dora planilha") == []  # nothing said there yet
+
+
+def test_letters_of_other_languages_fold_the_same_on_both(session, said):
+    said("Straße Øresund Łódź Æble ﬁm")
+    for typed in ("strasse", "STRASSE", "øresund", "oresund", "lodz", "aeble", "fim"):
+        assert found(session, typed) == ["Straße Øresund Łódź Æble ﬁm"], typed
+    hit = search.search(
+        session,
+        query=parse("strasse lodz", typing=False),
+        username="ana",
+        user_id=1,
+        zone=UTC,
+        configured=CONFIGURED,
+    ).hits[0]
+    assert [p.text for p in hit.pieces if p.found] == ["Straße", "Łódź"]
