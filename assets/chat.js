@@ -567,9 +567,14 @@ window.chatOpenAddress = function (path) {
     const shortcut =
       ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") ||
       (event.key === "/" && !editable(target) && !event.ctrlKey && !event.metaKey);
-    if (shortcut && !document.getElementById("search-dialog")) {
+    if (shortcut) {
+      const box = document.getElementById("search-input");
       const button = document.getElementById("search-button");
-      if (button) {
+      if (box) {
+        event.preventDefault(); // never the browser's own Ctrl+K
+        box.focus();
+        box.select();
+      } else if (button && !document.querySelector('[role="dialog"]')) {
         event.preventDefault();
         button.click();
       }
@@ -581,7 +586,9 @@ window.chatOpenAddress = function (path) {
     const at = results.indexOf(target);
     if (event.key === "Enter" && target.id === "search-input") {
       event.preventDefault();
-      results[0].click();
+      // Only once the results answer what the box holds (a search may be on its way).
+      const shown = document.getElementById("search-results");
+      if (shown && shown.dataset.for === target.value) results[0].click();
     } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       const step = event.key === "ArrowDown" ? 1 : -1;

@@ -207,7 +207,7 @@ class Settings(BaseSettings):
     history_page_size: int = Field(default=50, ge=1, le=500)
     history_rate_limit: int = Field(default=10, ge=1)
     history_rate_window_seconds: float = Field(default=10, gt=0)
-    search_rate_limit: int = Field(default=30, ge=1)
+    search_rate_limit: int = Field(default=50, ge=1)
     search_rate_window_seconds: float = Field(default=10, gt=0)
     announce_coalesce_seconds: float = Field(default=0.25, ge=0)
     typing_coalesce_seconds: float = Field(default=1.0, ge=0)

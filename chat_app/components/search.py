@@ -8,13 +8,13 @@ messages around it, the message highlighted.
 import reflex as rx
 
 from chat_app.components.times import SHORT_WHEN
-from chat_app.components.words import t
+from chat_app.components.words import t, tn
 from chat_app.domain.conversations import DIRECT
 from chat_app.domain.search import MAX_QUERY_CHARACTERS
 from chat_app.domain.text import N_
 from chat_app.rooms.search import Hit, Piece
 from chat_app.states.locale import LocaleState
-from chat_app.states.search import SearchState
+from chat_app.states.search import MAX_RESULTS, SearchState
 
 # The browser's time zone, whose days "before:", "after:" and "on:" name.
 BROWSER_ZONE = rx.Var(
@@ -47,9 +47,9 @@ def search_result(hit: rx.vars.ObjectVar[Hit]) -> rx.Component:
         hit: The result.
 
     Returns:
-        A link to the message, ``[data-search-result]``.
+        A list item: a link to the message, ``[data-search-result]``.
     """
-    return rx.link(
+    link = rx.link(
         rx.flex(
             rx.icon(rx.cond(hit.kind == DIRECT, "user", "hash"), size=14),
             rx.text(hit.room_name, weight="medium", truncate=True),
@@ -84,8 +84,9 @@ def search_result(hit: rx.vars.ObjectVar[Hit]) -> rx.Component:
         underline="none",
         color_scheme="gray",
         high_contrast=True,
-        on_click=SearchState.set_search_open(False),
     )
+    # Following the link closes the box (in the browser) as the room opens.
+    return rx.el.li(rx.dialog.close(link), list_style="none")
 
 
 FILTER_HINTS = [
@@ -116,6 +117,32 @@ def search_help() -> rx.Component:
     )
 
 
+def search_status() -> rx.Component:
+    """What the search came to, for screen readers (the list itself stays quiet).
+
+    Returns:
+        A visually hidden live line with id ``search-status``.
+    """
+    return rx.el.p(
+        rx.cond(
+            SearchState.searched,
+            rx.cond(
+                SearchState.hits.length() > 0,
+                tn(
+                    "{count} message found",
+                    "{count} messages found",
+                    SearchState.hits.length(),
+                ),
+                t("Nothing found."),
+            ),
+            "",
+        ),
+        id="search-status",
+        role="status",
+        class_name="sr-only",
+    )
+
+
 def search_results() -> rx.Component:
     """The results, "nothing found", or the help.
 
@@ -127,7 +154,15 @@ def search_results() -> rx.Component:
         rx.cond(
             SearchState.hits.length() > 0,
             rx.vstack(
-                rx.foreach(SearchState.hits, search_result),
+                rx.el.ul(
+                    rx.foreach(SearchState.hits, search_result),
+                    display="flex",
+                    flex_direction="column",
+                    gap="0.5rem",
+                    width="100%",
+                    padding="0",
+                    margin="0",
+                ),
                 rx.cond(
                     SearchState.more,
                     rx.button(
@@ -138,7 +173,19 @@ def search_results() -> rx.Component:
                         on_click=SearchState.more_results,
                     ),
                 ),
+                rx.cond(
+                    ~SearchState.more & (SearchState.hits.length() >= MAX_RESULTS),
+                    rx.text(
+                        t("That is as many results as a search shows: narrow it."),
+                        size="2",
+                        color_scheme="gray",
+                        high_contrast=True,
+                    ),
+                ),
                 id="search-results",
+                # The text these results are for: Enter opens the first only
+                # once they answer what the box holds (assets/chat.js).
+                custom_attrs={"data-for": SearchState.text},
                 spacing="2",
                 width="100%",
             ),
@@ -205,9 +252,9 @@ def search_dialog() -> rx.Component:
                         width="100%",
                     ),
                 ),
+                search_status(),
                 rx.box(
                     search_results(),
-                    aria_live="polite",
                     width="100%",
                     max_height="60vh",
                     overflow_y="auto",
@@ -219,6 +266,4 @@ def search_dialog() -> rx.Component:
             id="search-dialog",
             max_width="36rem",
         ),
-        open=SearchState.search_open,
-        on_open_change=SearchState.set_search_open,
     )

@@ -39,9 +39,12 @@ def _zone(name: object) -> ZoneInfo:
 
 
 class SearchState(rx.State):
-    """A tab's search: the box, its results, and whether more can be shown."""
+    """A tab's search: its results, and whether more can be shown.
 
-    search_open: rx.Field[bool] = rx.field(False)
+    The box itself opens and closes in the browser alone (nothing to ask the
+    server): typing right after Ctrl+K is never lost.
+    """
+
     text: rx.Field[str] = rx.field("")
     hits: rx.Field[list[Hit]] = rx.field(default_factory=list)
     # Whether the search ran and found what ``hits`` holds (an empty list is
@@ -72,16 +75,6 @@ class SearchState(rx.State):
         if wait:
             raise ChatError("Slow down: search again in {wait} s.", wait=wait)
         self._asked = (*self._asked, now)[-settings.search_rate_limit :]
-
-    @chat_event
-    async def set_search_open(self, is_open: bool):
-        """Open the search box, or close it (what was found stays for next time).
-
-        Args:
-            is_open: Whether it is open.
-        """
-        await (await self.get_state(ChatState))._caller()
-        self.search_open = is_open is True
 
     @chat_event
     async def search(self, text: str, zone: str = "UTC"):
@@ -132,5 +125,6 @@ class SearchState(rx.State):
         )
         self._query, self._zone_name = query, zone_name
         self._after = found.after
-        self.more = found.after is not None
+        shown = (0 if after is None else len(self.hits)) + len(found.hits)
+        self.more = found.after is not None and shown < MAX_RESULTS
         return found

@@ -440,21 +440,6 @@ async def test_a_frame_over_the_sockets_limit_closes_that_socket_alone(
     await works(again, word)
 
 
-@pytest.mark.parametrize(
-    "is_open", [None, "yes", 1, [True], {"open": True}, "x" * 10_000]
-)
-async def test_only_true_opens_the_search_box(connect, account, is_open):
-    ana = await connect(account("ana"))
-    await ana.emit(f"{SEARCH}.set_search_open", {"is_open": is_open})
-    await settled(ana)
-    assert ana.var(SEARCH, "search_open") in (None, False) and error(ana) == ""
-    await ana.emit(f"{SEARCH}.set_search_open", {"is_open": True, "room": "x"})
-    await settled(ana)
-    assert error(ana) == NOT_UNDERSTOOD
-    await ana.emit(f"{SEARCH}.set_search_open", {"is_open": True})
-    await ana.wait_for(lambda: ana.var(SEARCH, "search_open") is True)
-
-
 async def test_a_burst_of_searches_is_slowed_down_on_a_working_socket(connect, account):
     ana = await connect(account("ana"))
     word = unique("rajada")
