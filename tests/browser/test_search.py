@@ -29,7 +29,9 @@ def test_search_finds_words_however_typed_and_opens_a_result_far_back(people):
         await tab.close()
         return author.username, number
 
-    author, number = run_async(say())
+    said = run_async(say())
+    assert said is not None
+    author, number = said
     reader.enter()
     page = reader.page
     far = by_id(reader, number)
