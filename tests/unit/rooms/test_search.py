@@ -15,6 +15,7 @@ from chat_app.domain.errors import ChatError
 from chat_app.domain.search import parse
 from chat_app.models import Message, User
 from chat_app.rooms import actions, managing, search, search_index
+from tests.support.search_syntax import SEARCH_SYNTAX
 from tests.unit.rooms.steps import NOW, enter, post, unlimited
 from tests.unit.rooms.test_conversations import CONFIGURED, NOW_MS, create
 from tests.unit.rooms.test_people import register
@@ -22,9 +23,9 @@ from tests.unit.rooms.test_people import register
 DAY_MS = 86_400_000
 
 
-def found(session, typed, username="ana", typing=False, **options):
-    """The texts a search finds for someone, newest first."""
-    result = search.search(
+def result(session, typed, username="ana", typing=False, **options):
+    """What a search finds for someone (Ana unless told), a page of it."""
+    return search.search(
         session,
         query=parse(typed, typing=typing),
         username=username,
@@ -33,7 +34,12 @@ def found(session, typed, username="ana", typing=False, **options):
         configured=CONFIGURED,
         **options,
     )
-    return [hit_text(hit) for hit in result.hits]
+
+
+def found(session, typed, username="ana", typing=False, **options):
+    """The texts a search finds for someone, newest first."""
+    page = result(session, typed, username, typing, **options)
+    return [hit_text(hit) for hit in page.hits]
 
 
 def hit_text(hit):
@@ -139,14 +145,7 @@ def test_files_are_found_by_name_and_by_kind(session, said):
     assert found(session, "has:file") == ["foto", "segue"]
     assert found(session, "has:image") == ["foto"]
     assert found(session, "has:image notas") == ["foto"]
-    hit = search.search(
-        session,
-        query=parse("praia", typing=False),
-        username="ana",
-        user_id=1,
-        zone=UTC,
-        configured=CONFIGURED,
-    ).hits[0]
+    hit = result(session, "praia").hits[0]
     assert [(p.text, p.found) for p in hit.files] == [
         ("praia", True),
         (".png", False),
@@ -230,14 +229,7 @@ def test_only_what_the_person_may_read_is_searched(session, settings, said):
 def test_results_come_a_page_at_a_time(session, said):
     for number in range(25):
         said(f"item {number:02d}", at=NOW_MS + number)
-    first = search.search(
-        session,
-        query=parse("item", typing=False),
-        username="ana",
-        user_id=1,
-        zone=UTC,
-        configured=CONFIGURED,
-    )
+    first = result(session, "item")
     assert [hit_text(hit) for hit in first.hits] == [
         f"item {n:02d}" for n in range(24, 4, -1)
     ]
@@ -246,15 +238,7 @@ def test_results_come_a_page_at_a_time(session, said):
     assert found(session, "item", after=first.after) == [
         f"item {n:02d}" for n in range(4, -1, -1)
     ]
-    rest = search.search(
-        session,
-        query=parse("item", typing=False),
-        username="ana",
-        user_id=1,
-        zone=UTC,
-        configured=CONFIGURED,
-        after=first.after,
-    )
+    rest = result(session, "item", after=first.after)
     assert rest.after is None
 
 
@@ -297,53 +281,9 @@ def test_punctuation_numbers_and_addresses_split_the_same_on_both(
     assert found(session, typed) == expected
 
 
-SYNTAX = [
-    '"',
-    '""',
-    "*",
-    "a*",
-    "NEAR(a b)",
-    "a OR b",
-    "a AND",
-    "NOT a",
-    "col:word",
-    "search_text:x",
-    "message_search",
-    "{search_text}: x",
-    "^a",
-    "')--",
-    "'; DROP TABLE messages; --",
-    ":*",
-    "a:*",
-    "a:* & b",
-    "&|!",
-    "!a",
-    "a <-> b",
-    "(a | b) & !c",
-    "\\",
-    "\\'",
-    "%",
-    "_",
-    "a\u200fb",
-    "a\u200db",
-    "\u0301",
-    "\u0301\u0308 a\u0301",
-    "😀",
-    "\ufeff",
-    "a\x00b",
-    "ﬁ",
-    "Ⅻ ²",
-    "İ",
-    "ß",
-    "ǅ",
-    "٣",
-    "ㄱ",
-]
-
-
 def test_search_syntax_in_the_box_is_only_words_on_both(session, said):
     said("near a b or not col word x message search ß")
-    for typed in SYNTAX:
+    for typed in SEARCH_SYNTAX:
         for box in (
             typed,
             f"{typed} ",
@@ -382,12 +322,5 @@ def test_letters_of_other_languages_fold_the_same_on_both(session, said):
     said("Straße Øresund Łódź Æble ﬁm")
     for typed in ("strasse", "STRASSE", "øresund", "oresund", "lodz", "aeble", "fim"):
         assert found(session, typed) == ["Straße Øresund Łódź Æble ﬁm"], typed
-    hit = search.search(
-        session,
-        query=parse("strasse lodz", typing=False),
-        username="ana",
-        user_id=1,
-        zone=UTC,
-        configured=CONFIGURED,
-    ).hits[0]
+    hit = result(session, "strasse lodz").hits[0]
     assert [p.text for p in hit.pieces if p.found] == ["Straße", "Łódź"]
