@@ -1,5 +1,7 @@
 """The scrolling list of the room's messages."""
 
+from typing import Any
+
 import reflex as rx
 
 from chat_app.components.message_bubble import message_bubble
@@ -61,6 +63,35 @@ def older_page(slot: int) -> rx.Component:
     )
 
 
+def history_button(
+    icon: str, label: rx.Var[str], id_: str, handler: Any, *, order: Any
+) -> rx.Component:
+    """A button that loads a page of history, placed among the pages.
+
+    Args:
+        icon: Its icon's name.
+        label: What it says.
+        id_: Its id.
+        handler: The event it sends.
+        order: Where it stands among the pages (CSS ``order``).
+
+    Returns:
+        The button, centred.
+    """
+    return rx.center(
+        rx.button(
+            rx.icon(icon, size=14),
+            label,
+            id=id_,
+            variant="soft",
+            size="1",
+            on_click=handler,
+        ),
+        order=order,
+        width="100%",
+    )
+
+
 def load_newer() -> rx.Component:
     """The button in the gap below a run of history a far jump loaded.
 
@@ -73,17 +104,12 @@ def load_newer() -> rx.Component:
     return rx.cond(
         RoomViewState.anchored
         & (RoomViewState.ring_start > RoomViewState.older_last + 1),
-        rx.center(
-            rx.button(
-                rx.icon("arrow-down-to-line", size=14),
-                t("Load newer messages"),
-                id="load-newer",
-                variant="soft",
-                size="1",
-                on_click=HistoryState.load_newer,
-            ),
+        history_button(
+            "arrow-down-to-line",
+            t("Load newer messages"),
+            "load-newer",
+            HistoryState.load_newer,
             order=RoomViewState.older_last + (OLDER_ORDER + 1),
-            width="100%",
         ),
     )
 
@@ -157,17 +183,12 @@ def scroller() -> rx.Component:
                     ~RoomViewState.anchored
                     & (RoomViewState.ring_start > RoomViewState.older_last + 1)
                 ),
-                rx.center(
-                    rx.button(
-                        rx.icon("history", size=14),
-                        t("Load older messages"),
-                        id="load-older",
-                        variant="soft",
-                        size="1",
-                        on_click=HistoryState.load_older,
-                    ),
+                history_button(
+                    "history",
+                    t("Load older messages"),
+                    "load-older",
+                    HistoryState.load_older,
                     order=OLDER_ORDER - 1,
-                    width="100%",
                 ),
             ),
             *[older_page(slot) for slot in range(OLDER_SLOTS)],

@@ -73,18 +73,21 @@ class HistoryState(rx.State):
             chat._sid(), slot=slot, page=shown, older=chat._older, clear=clear
         )
 
-    @chat_event
-    async def load_older(self):
-        """Show the next page of the room's history above what is shown."""
+    async def _load(self, newer: bool) -> None:
+        """Show the next page above what is shown, or below a run jumped to."""
         chat = await self.get_state(ChatState)
         await self._count_load(chat)
         room = await chat._room()
         ring_start = window_start(await db.run(read_marks.latest_seq, room=room))
-        page = chat._older.next_page(
-            ring_start=ring_start, size=get_settings().history_page_size
-        )
+        pick = chat._older.newer_page if newer else chat._older.next_page
+        page = pick(ring_start=ring_start, size=get_settings().history_page_size)
         if page is not None:
             await self._send_page(chat, room, page, ring_start=ring_start)
+
+    @chat_event
+    async def load_older(self):
+        """Show the next page of the room's history above what is shown."""
+        await self._load(newer=False)
 
     @chat_event
     async def load_newer(self):
@@ -93,15 +96,7 @@ class HistoryState(rx.State):
         Only a tab anchored by a jump from far back has such a gap; for any
         other this does nothing (beyond counting toward the rate limit).
         """
-        chat = await self.get_state(ChatState)
-        await self._count_load(chat)
-        room = await chat._room()
-        ring_start = window_start(await db.run(read_marks.latest_seq, room=room))
-        page = chat._older.newer_page(
-            ring_start=ring_start, size=get_settings().history_page_size
-        )
-        if page is not None:
-            await self._send_page(chat, room, page, ring_start=ring_start)
+        await self._load(newer=True)
 
     @chat_event
     async def show_message(self, number: int):
