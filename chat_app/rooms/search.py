@@ -16,6 +16,7 @@ from datetime import tzinfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from chat_app.cpu import cpu_bound
 from chat_app.db import reads
 from chat_app.domain import conversations as rules
 from chat_app.domain.errors import ChatError
@@ -160,6 +161,7 @@ def _places(
     return chosen
 
 
+@cpu_bound
 @reads
 def search(
     session: Session,
