@@ -362,8 +362,7 @@ def cached_sqlite() -> tuple[Path, dict[str, Any]]:
     env = chat_environment("bench-search-generate")
     migrate(env)
     print(f"search: generating {MESSAGES:,} messages on SQLite", flush=True)
-    made = generate(env["CHAT_DATABASE_URL"])
-    made["load"] = load()
+    made: dict[str, Any] = {**generate(env["CHAT_DATABASE_URL"]), "load": load()}
     source = Path(env["CHAT_DATA_DIR"]) / "chat.db"
     with sqlite3.connect(source) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
