@@ -32,12 +32,14 @@ from bench.capacity import (
 )
 from bench.clients import BaselineClient
 from bench.procs import tree_rss_kb
+from bench.search import scenario_search
 from bench.targets import (
     BYTES_PER_RECIPIENT,
     FANOUT_P99_RATIO,
     bytes_pass,
     fanout_pass,
     p99_ratio,
+    percentile,
     verdict,
 )
 from harness.postgres import start_postgres
@@ -85,23 +87,6 @@ FAN_OUT_TEXT = "bench:{marker}: fan-out message"
 EDITED_TEXT = "bench:{marker}: fan-out message, edited"
 # What the reaction rows react with.
 REACTION = "\N{THUMBS UP SIGN}"
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile.
-
-    Args:
-        values: The samples.
-        share: 0.5 for the median, 0.99 for p99.
-
-    Returns:
-        The value, or 0 for no samples.
-    """
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, round(share * len(ordered) + 0.5 - 1e-9))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 class Numbering:
@@ -1385,6 +1370,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         The results, in the shape of docs/benchmarks.json.
     """
     results: dict[str, Any] = {}
+    if "search" in args.scenarios:
+        # Its own servers, on the generated history (SQLite, then PostgreSQL).
+        results["search"] = await scenario_search(
+            sys.modules[__name__],
+            max(args.members),
+            args.messages,
+            args.search_rounds,
+            args.search_postgres,
+        )
+        if args.scenarios == {"search"}:
+            return results
     chat = start_chat("bench", env=BENCH_ENV)
     try:
         if "capacity" in args.scenarios:
@@ -1453,7 +1449,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--scenarios",
         default="capacity,fanout,payload,memory,typing,login,upload,workers",
         help="comma-separated: capacity,fanout,payload,memory,typing,login,upload,"
-        "workers,conversations",
+        "workers,conversations,search",
+    )
+    parser.add_argument(
+        "--search-rounds",
+        type=int,
+        default=2,
+        help="times the search mix runs through the chat, one search at a time",
+    )
+    parser.add_argument(
+        "--search-postgres",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the search mix through a chat on PostgreSQL",
     )
     parser.add_argument("--capacity-steps", default="250,500,750,1000,1500")
     parser.add_argument("--capacity-worker-steps", default="500,1000,1500,2000")

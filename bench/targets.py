@@ -4,6 +4,7 @@ One place for the numbers, so the printed lines, the report's "passes" columns
 and the docs say the same. (The capacity step's limit is ``capacity.P99_LIMIT_MS``.)
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 # What one recipient receives for one new message, edit or reaction.
@@ -18,6 +19,25 @@ STORM_P99_GROWTH = 0.2
 TYPING_UPDATES = 20
 # Backend memory growth during a 200 MB upload.
 UPLOAD_GROWTH_MB = 30
+# Search over 1,000,000 messages on SQLite, through the chat: p95.
+SEARCH_P95_MS = 100.0
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile.
+
+    Args:
+        values: The samples.
+        share: 0.5 for the median, 0.99 for p99.
+
+    Returns:
+        The value, or 0 for no samples.
+    """
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, round(share * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
 
 
 def verdict(passed: bool | None) -> str:

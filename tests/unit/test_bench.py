@@ -1,7 +1,17 @@
 """The benchmark's own logic: when an update arrived, and how a row is judged."""
 
 from bench.report import table
+from bench.search import (
+    END_MS,
+    FILE_SHARE,
+    SPAN_MS,
+    by_kind,
+    messages,
+    query_mix,
+    vocabulary,
+)
 from bench.targets import BYTES_PER_RECIPIENT
+from chat_app.domain.search import document, parse
 from harness.protocol import Receiver
 
 
@@ -97,3 +107,52 @@ def test_a_read_receipt_is_judged_by_the_bytes_target_and_its_row_by_the_fan_out
     receipt = next(line for line in lines if line.startswith("| bytes per recipient"))
     assert "of a read receipt (to the author of a 208-character message)" in receipt
     assert receipt.endswith("| yes |")
+
+
+def test_the_search_mix_has_every_kind_and_never_the_same_search_twice_in_a_row():
+    mix = query_mix(vocabulary())
+    assert len(mix) >= 200
+    assert {kind for kind, _ in mix} >= {
+        "common",
+        "rare",
+        "two words",
+        "prefix",
+        "phrase",
+        "excluded",
+        "from:@user",
+        "in:#room",
+        "has:",
+        "after:date",
+        "nowhere",
+    }
+    # A search is timed until the tab's text changes: the next one must differ.
+    assert all(a[1] != b[1] for a, b in zip(mix, mix[1:], strict=False))
+    assert all(not parse(text).empty for _, text in mix)
+    prefixes = [text for kind, text in mix if kind == "prefix"]
+    assert all(parse(text).terms[-1].prefix for text in prefixes)
+    finished = [parse(text) for _, text in mix if text.endswith(" ")]
+    assert not any(term.prefix for query in finished for term in query.terms)
+
+
+def test_the_generated_history_is_numbered_per_room_and_indexed_by_its_words():
+    rows = next(messages(vocabulary()))
+    assert [row["id"] for row in rows] == list(range(1, len(rows) + 1))
+    times = [row["sent_at_ms"] for row in rows]
+    assert times == sorted(times) and END_MS - SPAN_MS <= times[0] < END_MS
+    seqs: dict[str, int] = {}
+    for row in rows:
+        assert row["seq"] == seqs.get(row["room"], 0) + 1
+        seqs[row["room"]] = row["seq"]
+        names = [item["name"] for item in row["attachments"]]
+        assert row["search_text"] == document(row["text"], names)
+    with_files = sum(bool(row["attachments"]) for row in rows) / len(rows)
+    assert abs(with_files - FILE_SHARE) < 0.01
+    assert len(seqs) > 90
+
+
+def test_search_figures_are_given_overall_and_per_kind():
+    figures = by_kind([("common", 10.0), ("common", 30.0), ("rare", 5.0)])
+    assert figures["overall"]["count"] == 3
+    assert figures["overall"]["max_ms"] == 30.0
+    assert figures["kinds"]["common"]["p50_ms"] == 10.0
+    assert figures["kinds"]["rare"]["p99_ms"] == 5.0
