@@ -2,8 +2,8 @@
 
 A :class:`~chat_app.domain.search.Query` becomes one statement: on SQLite an FTS5
 ``MATCH`` over ``message_search``, read newest first straight from the index; on
-PostgreSQL ``@@`` over the GIN index of ``to_tsvector('prosa_search', ...)``
-(migration 0016). Both are given the same words and fold them the same way, so
+PostgreSQL ``@@`` over the stored ``search_vector`` and its GIN index (migration
+0016). Both are given the same words and fold them the same way, so
 the same search finds the same messages on either. Only the conversations the
 person may read are searched (``conversations.readable``): a message of any
 other is never read, counted or named, and an ``in:`` filter naming one is
@@ -104,7 +104,7 @@ def _matching(dialect: str, query: Query) -> list[Condition]:
             hidden = select(FTS.c.rowid).where(match.bindparams(match=excluded))
             return [col(Message.id).not_in(hidden)]
         return []
-    vector = sa.func.to_tsvector(CONFIG, Message.search_text)
+    vector = sa.literal_column("messages.search_vector")  # migration 0016
     conditions: list[Condition] = []
     if query.terms:
         wanted = " & ".join(map(_tsquery, query.terms))
