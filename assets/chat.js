@@ -489,7 +489,12 @@ document.addEventListener("click", (event) => {
       // On its way there the list may pass "Load newer messages": a page
       // arriving then would stop it short, so none is asked for meanwhile.
       list.dataset.showing = "true";
-      const arrived = () => delete list.dataset.showing;
+      // Once there, look again: "Load newer messages" may be in view already.
+      const arrived = () => {
+        if (!list.dataset.showing) return;
+        delete list.dataset.showing;
+        list.dispatchEvent(new Event("scroll"));
+      };
       list.addEventListener("scrollend", arrived, { once: true });
       setTimeout(arrived, 3000);
       bubble.scrollIntoView({ block: "center", behavior: "smooth" });
