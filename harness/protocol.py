@@ -509,6 +509,30 @@ class ChatClient(Receiver):
         live = self.var(ROOM, f"live:{room}") or {}
         return max(shown, live.get("n", 0))
 
+    def carriers(self, text: str, since: int = 0) -> set[str]:
+        """The vars whose values carried some text, in the frames received.
+
+        A tab hears of every conversation it may see through one var each
+        (``live:<slug>``, its latest line in the list of conversations): a test
+        of what must not reach a tab says which vars may carry a text.
+
+        Args:
+            text: The text to look for.
+            since: The first frame to read (an index into ``raw``).
+
+        Returns:
+            The vars' names.
+        """
+        found = set()
+        for raw in self.raw[since:]:
+            if text not in raw:
+                continue
+            for values in json.loads(raw).get("delta", {}).values():
+                for name, value in values.items():
+                    if text in json.dumps(value, ensure_ascii=False):
+                        found.add(name.removesuffix(FIELD_MARKER))
+        return found
+
     def carried(self, text: str) -> bool:
         """Whether any frame this socket received contained some text.
 
