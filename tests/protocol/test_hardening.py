@@ -12,6 +12,7 @@ import uuid
 
 import httpx
 
+from chat_app.realtime.views import live_key
 from harness.protocol import CHAT, ROOM, ChatClient
 from harness.servers import ARTIFACTS
 from tests.protocol.test_room_events import has_text, unique
@@ -62,9 +63,11 @@ async def test_a_tab_that_ignores_following_its_user_is_moved_anyway(connect, ac
     await stays.send(old_room)
     await there.send(new_room)
     # The lurker ran nothing it was asked to, yet the server moved its socket.
-    await lurker.wait_for(lambda: lurker.carried(new_room))
+    await lurker.wait_for(lambda: has_text(lurker, new_room))
     await stays.wait_for(lambda: has_text(stays, old_room))
-    assert not lurker.carried(old_room)
+    # The old room's latest line in the list of conversations at most.
+    assert not has_text(lurker, old_room)
+    assert lurker.carriers(old_room) <= {live_key("sala-1")}
     assert OPEN_CHAT in lurker.asked
 
 
@@ -83,9 +86,11 @@ async def test_a_socket_ends_up_where_the_database_puts_its_tab(connect, account
     old_room, new_room = unique("old-room-"), unique("new-room-")
     await stays.send(old_room)
     await there.send(new_room)
-    await lurker.wait_for(lambda: lurker.carried(new_room))
+    await lurker.wait_for(lambda: has_text(lurker, new_room))
     await stays.wait_for(lambda: has_text(stays, old_room))
-    assert not lurker.carried(old_room)
+    # The old room's latest line in the list of conversations at most.
+    assert not has_text(lurker, old_room)
+    assert lurker.carriers(old_room) <= {live_key("sala-1")}
 
 
 async def test_typing_toggled_300_times_reaches_the_room_a_few_times(connect, account):
