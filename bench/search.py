@@ -733,6 +733,20 @@ async def searchers(kit: ModuleType, chat: ChatServer, count: int) -> list[ChatC
     return clients
 
 
+async def timed_through(
+    kit: ModuleType, chat: ChatServer, mix: Sequence[tuple[str, str]], rounds: int
+) -> dict[str, Any]:
+    """The mix's figures through a running chat, from one logged-in tab.
+
+    Returns:
+        The figures by kind, searches lost and refused, the machine's load.
+    """
+    [searcher] = await searchers(kit, chat, 1)
+    samples, lost, refused = await search_through(searcher, mix, rounds)
+    await searcher.close()
+    return {**by_kind(samples), "lost": lost, "refused": refused, "load": load()}
+
+
 async def _usernames(chat: ChatServer, tokens: Sequence[str]) -> list[str]:
     """The usernames of session tokens, from the database (by account id)."""
     import jwt
@@ -918,15 +932,7 @@ async def scenario_search(
     result["plans_sqlite"] = explain(sqlite_url, slow, reader)
     chat = start_chat("bench-search", env=env)
     try:
-        [searcher] = await searchers(kit, chat, 1)
-        samples, lost, refused = await search_through(searcher, mix, rounds)
-        await searcher.close()
-        result["server_sqlite"] = {
-            **by_kind(samples),
-            "lost": lost,
-            "refused": refused,
-            "load": load(),
-        }
+        result["server_sqlite"] = await timed_through(kit, chat, mix, rounds)
         print_figures("through the chat, SQLite", result["server_sqlite"])
         result["fanout"] = await fanout_while_searching(kit, chat, mix, members, count)
         result["fanout"]["load"] = load()
@@ -950,15 +956,7 @@ async def scenario_search(
             # The same build as the SQLite server's (stopped by now).
             chat = start_chat("bench-search", env=pg_env)
             try:
-                [searcher] = await searchers(kit, chat, 1)
-                samples, lost, refused = await search_through(searcher, mix, rounds)
-                await searcher.close()
-                result["server_postgres"] = {
-                    **by_kind(samples),
-                    "lost": lost,
-                    "refused": refused,
-                    "load": load(),
-                }
+                result["server_postgres"] = await timed_through(kit, chat, mix, rounds)
                 print_figures("through the chat, PostgreSQL", result["server_postgres"])
             finally:
                 chat.process.stop()
